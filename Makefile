@@ -1,0 +1,53 @@
+# Turnabout: `make run` to try it, `make test` to check it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint format bench install install-dev migrate demo clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when pyproject.toml changed: a second `make run` starts at once.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+install-dev: $(DEV_STAMP)
+
+migrate: install
+	DEBUG=$${DEBUG:-1} $(BIN)/turnabout migrate --no-input
+
+demo: migrate
+	DEBUG=$${DEBUG:-1} $(BIN)/turnabout demo --if-empty
+
+run: demo
+	DEBUG=$${DEBUG:-1} $(BIN)/turnabout serve --port $${PORT:-8000}
+
+test: install-dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src
+
+format: install-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# `make bench` runs every benchmark; `make bench BENCH=import` runs one.
+bench: install-dev
+	$(BIN)/python bench/run.py $(BENCH)
+
+clean:
+	rm -rf $(VENV) var build *.egg-info src/*.egg-info

@@ -1,0 +1,5 @@
+import sys
+
+from turnabout.cli import main
+
+sys.exit(main())

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from turnabout.accounts import permissions
+from turnabout.accounts.models import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The navigation links the signed-in user's roles give access to."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_links": []}
+    links = [(_("Home"), reverse("home"))]
+    if permissions.can_view_people(user):
+        links.append((_("People"), reverse("people:list")))
+    if permissions.can_view_aggregates(user):
+        links.append((_("Programs"), reverse("programs:list")))
+    if permissions.is_org_admin(user) or permissions.is_program_manager(user):
+        links.append((_("Matching"), reverse("pairing:index")))
+    if permissions.is_participant(user):
+        links.append((_("My programs"), reverse("enrollment:mine")))
+        links.append((_("My mentoring"), reverse("engagement:mine")))
+        links.append((_("My match"), reverse("pairing:mine")))
+        links.append((_("Join a program"), reverse("enrollment:join")))
+    if permissions.can_import_people(user):
+        links.append((_("Import"), reverse("people:import")))
+    if permissions.can_view_audit_log(user):
+        links.append((_("Audit log"), reverse("audit:list")))
+    if permissions.is_org_admin(user):
+        links.append((_("API tokens"), reverse("accounts:tokens")))
+    # The current section is the longest link that the path starts with.
+    matching = [
+        url
+        for _label, url in links
+        if request.path == url or (url != "/" and request.path.startswith(url))
+    ]
+    current = max(matching, key=len, default="")
+    return {
+        "nav_links": [
+            {"label": label, "url": url, "current": url == current} for label, url in links
+        ],
+        "user_roles": [Role(role).label for role in sorted(permissions.roles_of(user))],
+    }

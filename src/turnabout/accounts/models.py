@@ -1,0 +1,51 @@
+"""Roles of a login account and API tokens for integrations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from turnabout.common.models import TimeStampedModel
+
+
+class Role(models.TextChoices):
+    ORG_ADMIN = "org_admin", _("Organisation admin")
+    PROGRAM_MANAGER = "program_manager", _("Program manager")
+    SPONSOR = "sponsor", _("Executive sponsor")
+
+
+class RoleAssignment(TimeStampedModel):
+    """A role held by a user. Participants need none: a linked employee record makes one."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="unique_role_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.get_role_display()}"
+
+
+class ApiToken(TimeStampedModel):
+    """A bearer token for an integration. Only the SHA-256 of the secret is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

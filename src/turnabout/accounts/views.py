@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from turnabout.accounts import permissions, selectors, services
+from turnabout.accounts.forms import TokenCreateForm
+
+
+def token_list_view(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_org_admin(request.user):
+        raise PermissionDenied
+    issued_secret = None
+    form = TokenCreateForm(request.POST or None, initial={"email": request.user.get_username()})
+    if request.method == "POST" and form.is_valid():
+        owner = get_user_model().objects.get(username__iexact=form.cleaned_data["email"])
+        issued = services.token_create(
+            user=owner, name=form.cleaned_data["name"], acting_user=request.user
+        )
+        issued_secret = issued.secret
+        form = TokenCreateForm(initial={"email": request.user.get_username()})
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "tokens": selectors.token_list(user=request.user),
+            "issued_secret": issued_secret,
+        },
+    )
+
+
+@require_POST
+def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(selectors.token_list(user=request.user), pk=token_id)
+    services.token_revoke(token, acting_user=request.user)
+    messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")

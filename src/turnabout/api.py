@@ -1,0 +1,79 @@
+"""The one REST API, mounted at /api/v1/ (OpenAPI docs at /api/v1/docs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from turnabout.accounts.selectors import token_user
+from turnabout.common import errors
+from turnabout.engagement.api import router as engagement_router
+from turnabout.enrollment.api import router as enrollment_router
+from turnabout.pairing.api import router as pairing_router
+from turnabout.people.api import router as people_router
+from turnabout.programs.api import router as programs_router
+
+
+class BearerTokenAuth(HttpBearer):
+    """`Authorization: Bearer tbt_…` tokens issued with `turnabout token create`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_user(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Turnabout API",
+    version="1.0.0",
+    description=(
+        "Reverse mentoring programs: people, programs, cohorts, matching and engagement. "
+        "Authenticate with a browser session (send the CSRF token on writes) or with "
+        "`Authorization: Bearer <token>` (tokens from `turnabout token create`). Errors are "
+        'JSON: `{"code": "...", "message": "..."}`.'
+    ),
+    auth=[BearerTokenAuth(), SessionAuth()],
+    docs_decorator=login_required,
+    urls_namespace="api",
+)
+
+
+def _error(
+    request: HttpRequest, status: int, code: str, message: str, **extra: Any
+) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(errors.DomainError)
+def domain_error(request: HttpRequest, exc: errors.DomainError) -> HttpResponse:
+    extra: dict[str, Any] = {"details": exc.details} if exc.details is not None else {}
+    return _error(request, exc.status, exc.code, exc.message, **extra)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "Log in or send a valid bearer token.")
+
+
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return _error(request, 422, "invalid_input", "The request is not valid.", details=exc.errors)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+api.add_router("/people", people_router)
+api.add_router("/", programs_router)
+api.add_router("/", enrollment_router)
+api.add_router("/", pairing_router)
+api.add_router("/", engagement_router)

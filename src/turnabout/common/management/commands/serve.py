@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from types import FrameType
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+class Command(BaseCommand):
+    help = "Serve the web app and run the task worker beside it; Ctrl-C stops both."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--no-worker", action="store_true", help="Serve pages only.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        worker: subprocess.Popen[bytes] | None = None
+        if not options["no_worker"]:
+            # Same process group: Ctrl-C in a terminal reaches the worker too.
+            worker = subprocess.Popen([sys.executable, "-m", "turnabout.cli", "worker"])
+            self.stdout.write(f"Task worker started (pid {worker.pid}).")
+        signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # `kill` stops both as well
+        self._print_banner(options["host"], options["port"])
+        try:
+            call_command(
+                "runserver",
+                f"{options['host']}:{options['port']}",
+                use_reloader=False,
+                use_threading=True,
+            )
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if worker is not None and worker.poll() is None:
+                worker.send_signal(signal.SIGINT)
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+            self.stdout.write("Stopped the web server and the task worker.")
+
+    def _print_banner(self, host: str, port: int) -> None:
+        from django.contrib.auth.models import User
+
+        from turnabout.people.demo import DEMO_LOGINS
+
+        self.stdout.write(self.style.SUCCESS(f"\nTurnabout is running at http://{host}:{port}/"))
+        present = set(
+            User.objects.filter(username__in=[login.email for login in DEMO_LOGINS]).values_list(
+                "username", flat=True
+            )
+        )
+        logins = [login for login in DEMO_LOGINS if login.email in present]
+        if logins:
+            self.stdout.write(f"Demo logins (password: {logins[0].password}):")
+            width = max(len(login.role) for login in logins)
+            for login in logins:
+                self.stdout.write(f"  {login.role:<{width}}  {login.email}")
+        self.stdout.write("Press Ctrl-C to stop the web server and the task worker.\n")

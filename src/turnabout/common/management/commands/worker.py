@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import close_old_connections
+
+logger = logging.getLogger(__name__)
+
+
+def _tick_forever(every: float, stop: threading.Event) -> None:
+    """Run `turnabout tick` (reminders; idempotent) every `every` seconds until stopped."""
+    while not stop.wait(every):
+        try:
+            call_command("tick")
+        except Exception:  # a failed tick must not stop the worker; the next one retries
+            logger.exception("turnabout tick failed")
+        finally:
+            close_old_connections()
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the background task worker (database queue); run several for more throughput. "
+        "It also runs `turnabout tick` every few minutes unless --tick-every 0."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
+        parser.add_argument(
+            "--tick-every",
+            type=float,
+            default=300.0,
+            help="Seconds between reminder ticks (default 300; 0 turns them off, e.g. with cron).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        stop = threading.Event()
+        if options["tick_every"] > 0 and not options["batch"]:
+            threading.Thread(
+                target=_tick_forever, args=(options["tick_every"], stop), daemon=True
+            ).start()
+        extra = ["--batch"] if options["batch"] else []
+        try:
+            with contextlib.suppress(KeyboardInterrupt):
+                call_command("db_worker", "--no-startup-delay", "--no-reload", *extra)
+        finally:
+            stop.set()

@@ -1,0 +1,251 @@
+"""Application endpoints: apply, list, read, update, withdraw, decide. Same rules as pages."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
+
+from turnabout.common.api_pagination import BoundedPageNumberPagination
+from turnabout.common.schemas import ERRORS, ErrorOut, text
+from turnabout.enrollment import selectors, services
+from turnabout.enrollment.models import Application
+from turnabout.programs import selectors as program_selectors
+
+router = Router(tags=["applications"])
+
+ERRS: dict[int, type[Schema]] = {**ERRORS, 409: ErrorOut}
+
+Slot = Literal[
+    "mon-am",
+    "mon-pm",
+    "tue-am",
+    "tue-pm",
+    "wed-am",
+    "wed-pm",
+    "thu-am",
+    "thu-pm",
+    "fri-am",
+    "fri-pm",
+]
+FormatName = Literal["in_person", "video", "chat", "hybrid"]
+CommunicationName = Literal["chat", "email", "phone", "face_to_face"]
+PriorityName = Literal["low", "medium", "high"]
+Decision = Literal["accepted", "waitlisted", "declined"]
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Answer: Any = int | text(2000) | list[text(120)]  # type: ignore[misc]
+
+
+class ApplicationProfileIn(Schema):
+    """The participant profile; see docs/programs.md for what each field means."""
+
+    skills: dict[text(120), int] | None = Field(  # type: ignore[valid-type]
+        None, description="Mentors: {skill from the catalogue: level 1-3}."
+    )
+    wants: dict[text(120), PriorityName] | None = Field(  # type: ignore[valid-type]
+        None, description="Mentees: {topic from the catalogue: low | medium | high}."
+    )
+    interests: list[text(80)] | None = Field(None, max_length=12)  # type: ignore[valid-type]
+    goals: text(2000) | None = None  # type: ignore[valid-type]
+    communication: list[CommunicationName] | None = Field(None, max_length=4)
+    formats: list[FormatName] | None = Field(None, max_length=4)
+    availability: list[Slot] | None = Field(None, max_length=10)
+    languages: list[text(80)] | None = Field(None, max_length=10)  # type: ignore[valid-type]
+    ergs: list[text(120)] | None = Field(  # type: ignore[valid-type]
+        None, max_length=12, description="Opt-in: names of your own resource groups."
+    )
+    avoid: list[Id] | None = Field(None, max_length=20, description="Employee ids.")
+    capacity: int | None = Field(None, ge=1, le=3, description="Mentors: 1-3 mentees.")
+    working_style: dict[text(40), text(40)] | None = None  # type: ignore[valid-type]
+    answers: dict[text(20), Answer] | None = Field(  # type: ignore[valid-type]
+        None, description="Custom questions: {question id: answer}."
+    )
+    agreed_to_guidelines: bool | None = None
+
+    def profile(self) -> dict[str, Any]:
+        data = self.model_dump(exclude_unset=True, exclude={"role"})
+        return {k: v for k, v in data.items() if v is not None}
+
+
+class ApplicationIn(ApplicationProfileIn):
+    role: Literal["mentor", "mentee"]
+    goals: text(2000)  # type: ignore[valid-type]
+    agreed_to_guidelines: bool
+
+
+class ApplicationPersonOut(Schema):
+    id: int
+    name: str
+    department: str
+    location: str
+    level: int
+
+
+class ApplicationOut(Schema):
+    id: int
+    cohort_id: int
+    role: str
+    status: str
+    person: ApplicationPersonOut
+    skills: dict[str, int]
+    wants: dict[str, str]
+    interests: list[str]
+    goals: str
+    communication: list[str]
+    formats: list[str]
+    availability: list[str]
+    languages: list[str]
+    ergs: list[str]
+    avoid: list[int]
+    capacity: int
+    working_style: dict[str, str]
+    answers: dict[str, Any]
+    agreed_to_guidelines_at: datetime
+    decided_at: datetime | None
+    decision_message: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_person(obj: Application) -> dict[str, Any]:
+        person = obj.person
+        return {
+            "id": person.pk,
+            "name": person.full_name,
+            "department": person.department,
+            "location": person.location,
+            "level": person.level,
+        }
+
+    @staticmethod
+    def resolve_avoid(obj: Application) -> list[int]:
+        return sorted(person.pk for person in obj.avoid.all())
+
+
+class ApplicationQuery(Schema):
+    role: Literal["", "mentor", "mentee"] = ""
+    status: Literal["", "submitted", "accepted", "waitlisted", "declined", "withdrawn"] = ""
+    department: text(120) = ""  # type: ignore[valid-type]
+    level_min: int | None = Field(None, ge=1, le=99)
+    level_max: int | None = Field(None, ge=1, le=99)
+    q: text(100) = ""  # type: ignore[valid-type]
+
+
+class ApplicationDecisionIn(Schema):
+    decision: Decision
+    message: text(2000) = ""  # type: ignore[valid-type]
+
+
+class ApplicationsDecisionIn(ApplicationDecisionIn):
+    application_ids: list[Id] = Field(..., min_length=1, max_length=500)
+
+
+class ApplicationsDecisionOut(Schema):
+    decided: int
+    applications: list[ApplicationOut]
+
+
+def _fresh(request: HttpRequest, application: Application) -> Application:
+    return selectors.application_get(user=request.user, application_id=application.pk)
+
+
+@router.get(
+    "/cohorts/{cohort_id}/applications",
+    response={200: list[ApplicationOut], **ERRS},
+    summary="A cohort's applications",
+)
+@paginate(BoundedPageNumberPagination, page_size=50)
+def list_applications(
+    request: HttpRequest, cohort_id: int, filters: Query[ApplicationQuery]
+) -> object:
+    """Managers of the program see every application (filtered); an applicant their own."""
+    cohort = program_selectors.cohort_get(user=request.user, cohort_id=cohort_id)
+    data = {k: v for k, v in filters.model_dump().items() if v not in ("", None)}
+    qs = selectors.applications_visible(
+        user=request.user, cohort=cohort, filters=selectors.ApplicationFilters(**data)
+    )
+    return qs.prefetch_related("avoid")
+
+
+@router.post(
+    "/cohorts/{cohort_id}/applications",
+    response={201: ApplicationOut, **ERRS},
+    summary="Apply to a cohort as mentor or mentee",
+)
+def create_application(
+    request: HttpRequest, cohort_id: int, payload: ApplicationIn
+) -> Status[ApplicationOut]:
+    cohort = program_selectors.cohort_get(user=request.user, cohort_id=cohort_id)
+    application = services.application_create(
+        cohort, role=payload.role, profile=payload.profile(), acting_user=request.user
+    )
+    return Status(201, ApplicationOut.from_orm(_fresh(request, application)))
+
+
+@router.post(
+    "/cohorts/{cohort_id}/applications/decisions",
+    response={200: ApplicationsDecisionOut, **ERRS},
+    summary="Accept, waitlist or decline several applications",
+)
+def decide_many(
+    request: HttpRequest, cohort_id: int, payload: ApplicationsDecisionIn
+) -> dict[str, Any]:
+    cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_id)
+    decided = services.applications_decide(
+        cohort,
+        application_ids=payload.application_ids,
+        decision=payload.decision,
+        message=payload.message,
+        acting_user=request.user,
+    )
+    return {"decided": len(decided), "applications": decided}
+
+
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, **ERRS},
+    summary="One application (its applicant or the program's managers)",
+)
+def get_application(request: HttpRequest, application_id: int) -> Application:
+    return selectors.application_get(user=request.user, application_id=application_id)
+
+
+@router.patch(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, **ERRS},
+    summary="Change your application while applications are open",
+)
+def update_application(
+    request: HttpRequest, application_id: int, payload: ApplicationProfileIn
+) -> Application:
+    application = selectors.application_get(user=request.user, application_id=application_id)
+    services.application_update(application, changes=payload.profile(), acting_user=request.user)
+    return _fresh(request, application)
+
+
+@router.post(
+    "/applications/{application_id}/withdraw",
+    response={200: ApplicationOut, **ERRS},
+    summary="Withdraw your application while applications are open",
+)
+def withdraw_application(request: HttpRequest, application_id: int) -> Application:
+    application = selectors.application_get(user=request.user, application_id=application_id)
+    services.application_withdraw(application, acting_user=request.user)
+    return _fresh(request, application)
+
+
+@router.post(
+    "/applications/{application_id}/decision",
+    response={200: ApplicationOut, **ERRS},
+    summary="Accept, waitlist or decline an application (the program's managers)",
+)
+def decide_application(
+    request: HttpRequest, application_id: int, payload: ApplicationDecisionIn
+) -> Application:
+    application = selectors.application_get(user=request.user, application_id=application_id)
+    services.application_decide(
+        application, decision=payload.decision, message=payload.message, acting_user=request.user
+    )
+    return _fresh(request, application)

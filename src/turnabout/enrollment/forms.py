@@ -1,0 +1,332 @@
+"""Page forms for applications, review and custom questions. The services do the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from turnabout.enrollment.models import (
+    DAYS,
+    HALVES,
+    SLOTS,
+    WORKING_STYLE,
+    Application,
+    Communication,
+    CustomQuestion,
+    MeetingFormat,
+    ParticipantRole,
+    Priority,
+)
+from turnabout.people.models import Employee, Skill
+
+LEVELS = [("", "—"), ("1", _("1 · basics")), ("2", _("2 · confident")), ("3", _("3 · expert"))]
+PRIORITIES = [("", "—"), *Priority.choices]
+
+
+def _split(text: str) -> list[str]:
+    return [item.strip() for item in text.replace("\n", ",").split(",") if item.strip()]
+
+
+class ApplicationForm(forms.Form):
+    """The participant profile, built from the skills catalogue and the cohort's questions."""
+
+    interests = forms.CharField(
+        label=_("Interests"),
+        required=False,
+        max_length=1000,
+        help_text=_("Comma-separated, e.g. running, photography, board games."),
+    )
+    goals = forms.CharField(
+        label=_("Your goals"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    communication = forms.MultipleChoiceField(
+        label=_("Between sessions, how do you like to keep in touch?"),
+        choices=Communication.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    formats = forms.MultipleChoiceField(
+        label=_("Meeting formats that suit you"),
+        choices=MeetingFormat.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one meeting format.")},
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When are you usually free?"),
+        choices=[(slot, slot) for slot in SLOTS],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one half-day.")},
+    )
+    languages = forms.CharField(
+        label=_("Languages you can meet in"),
+        max_length=300,
+        required=False,
+        help_text=_("Comma-separated, e.g. English, Spanish."),
+    )
+    ergs = forms.MultipleChoiceField(
+        label=_("Employee resource groups to consider in matching (optional)"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only if you want matching to take them into account. Nobody else sees them."),
+    )
+    avoid = forms.MultipleChoiceField(
+        label=_("People you would rather not be paired with (optional)"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Kept confidential; used only to rule pairs out."),
+    )
+    capacity = forms.TypedChoiceField(
+        label=_("How many mentees can you take?"),
+        choices=[(1, "1"), (2, "2"), (3, "3")],
+        coerce=int,
+        initial=1,
+    )
+    agreed = forms.BooleanField(
+        label=_("I have read the guidelines and the confidentiality rules and agree to them."),
+        error_messages={"required": _("Please agree to the guidelines to apply.")},
+    )
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        role: str,
+        person: Employee,
+        skills: Sequence[Skill],
+        questions: Sequence[CustomQuestion],
+        avoid_choices: Sequence[Employee],
+        application: Application | None = None,
+    ) -> None:
+        super().__init__(data)
+        self.role = role
+        self.is_mentor = role == ParticipantRole.MENTOR
+        self.skills = list(skills)
+        self.questions = [q for q in questions if q.applies_to(role)]
+        self._field("ergs").choices = [(g.name, g.name) for g in person.resource_groups.all()]
+        self._field("avoid").choices = [
+            (str(e.pk), f"{e.full_name} · {e.department}" if e.department else e.full_name)
+            for e in avoid_choices
+        ]
+        self.fields["goals"].help_text = (
+            _("What you would like to teach, and what you hope to learn in return.")
+            if self.is_mentor
+            else _("What you want to learn, and why it matters to you now.")
+        )
+        if not self.is_mentor:
+            del self.fields["capacity"]
+        for skill in self.skills:
+            name = f"skill_{skill.pk}" if self.is_mentor else f"want_{skill.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=skill.name,
+                choices=LEVELS if self.is_mentor else PRIORITIES,
+                required=False,
+                help_text=skill.description,
+            )
+        for key, (question, options) in WORKING_STYLE.items():
+            self.fields[f"ws_{key}"] = forms.ChoiceField(
+                label=question, choices=options, widget=forms.RadioSelect
+            )
+        for q in self.questions:
+            self.fields[f"q_{q.pk}"] = self._question_field(q)
+        self.initial = self._initial(person, application)
+
+    def _field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
+
+    @staticmethod
+    def _question_field(q: CustomQuestion) -> forms.Field:
+        options = [(o, o) for o in q.options]
+        if q.kind == CustomQuestion.Kind.TEXT:
+            return forms.CharField(
+                label=q.text,
+                required=q.required,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+        if q.kind == CustomQuestion.Kind.SINGLE:
+            return forms.ChoiceField(
+                label=q.text, required=q.required, choices=options, widget=forms.RadioSelect
+            )
+        if q.kind == CustomQuestion.Kind.MULTIPLE:
+            return forms.MultipleChoiceField(
+                label=q.text,
+                required=q.required,
+                choices=options,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        return forms.TypedChoiceField(
+            label=q.text,
+            required=q.required,
+            choices=[(n, str(n)) for n in range(1, 6)],
+            coerce=int,
+            empty_value=None,
+            widget=forms.RadioSelect,
+            help_text=_("1: not at all, 5: very much."),
+        )
+
+    def _initial(self, person: Employee, application: Application | None) -> dict[str, Any]:
+        if application is None:
+            return {"languages": ", ".join(person.languages), "capacity": 1}
+        by_name = {s.name: s.pk for s in self.skills}
+        initial: dict[str, Any] = {
+            "interests": ", ".join(application.interests),
+            "goals": application.goals,
+            "communication": application.communication,
+            "formats": application.formats,
+            "availability": application.availability,
+            "languages": ", ".join(application.languages),
+            "ergs": application.ergs,
+            "avoid": [str(p.pk) for p in application.avoid.all()],
+            "capacity": application.capacity,
+            "agreed": True,
+        }
+        for name, level in application.skills.items():
+            if name in by_name:
+                initial[f"skill_{by_name[name]}"] = str(level)
+        for name, priority in application.wants.items():
+            if name in by_name:
+                initial[f"want_{by_name[name]}"] = priority
+        for key, answer in application.working_style.items():
+            initial[f"ws_{key}"] = answer
+        for key, answer in application.answers.items():
+            initial[f"q_{key}"] = answer
+        return initial
+
+    # Groups for the template.
+    def skill_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        prefix = "skill_" if self.is_mentor else "want_"
+        groups: dict[str, list[forms.BoundField]] = {}
+        labels = dict(Skill.Category.choices)
+        for skill in self.skills:
+            groups.setdefault(str(labels.get(skill.category, skill.category)), []).append(
+                self[f"{prefix}{skill.pk}"]
+            )
+        return list(groups.items())
+
+    def working_style_fields(self) -> list[forms.BoundField]:
+        return [self[f"ws_{key}"] for key in WORKING_STYLE]
+
+    def question_fields(self) -> list[forms.BoundField]:
+        return [self[f"q_{q.pk}"] for q in self.questions]
+
+    def availability_grid(self) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+        """Rows of (half-day label, [(slot, id, checked) per weekday])."""
+        chosen = set(self["availability"].value() or [])
+        return [
+            (
+                str(half_label),
+                [
+                    (f"{day}-{half}", f"slot-{day}-{half}", f"{day}-{half}" in chosen)
+                    for day, _d in DAYS
+                ],
+            )
+            for half, half_label in HALVES
+        ]
+
+    @staticmethod
+    def days() -> list[str]:
+        return [str(label) for _day, label in DAYS]
+
+    def to_profile(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        profile: dict[str, Any] = {
+            "interests": _split(data["interests"]),
+            "goals": data["goals"],
+            "communication": data["communication"],
+            "formats": data["formats"],
+            "availability": data["availability"],
+            "languages": _split(data["languages"]),
+            "ergs": data["ergs"],
+            "avoid": [int(pk) for pk in data["avoid"]],
+            "capacity": data.get("capacity", 1),
+            "working_style": {key: data[f"ws_{key}"] for key in WORKING_STYLE},
+            "answers": {
+                str(q.pk): data[f"q_{q.pk}"]
+                for q in self.questions
+                if data.get(f"q_{q.pk}") not in (None, "", [])
+            },
+            "agreed_to_guidelines": bool(data["agreed"]),
+        }
+        if self.is_mentor:
+            profile["skills"] = {
+                s.name: int(data[f"skill_{s.pk}"]) for s in self.skills if data.get(f"skill_{s.pk}")
+            }
+        else:
+            profile["wants"] = {
+                s.name: data[f"want_{s.pk}"] for s in self.skills if data.get(f"want_{s.pk}")
+            }
+        return profile
+
+
+class ReviewFilterForm(forms.Form):
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("Both roles")), *ParticipantRole.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Application.Status.choices],
+    )
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    level_min = forms.IntegerField(label=_("Level from"), required=False, min_value=1, max_value=99)
+    level_max = forms.IntegerField(label=_("Level to"), required=False, min_value=1, max_value=99)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+    def __init__(self, data: Mapping[str, Any] | None, *, departments: list[str]) -> None:
+        super().__init__(data)
+        field = self.fields["department"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("Any department")), *[(d, d) for d in departments]]
+
+
+DECISION_CHOICES = [
+    (Application.Status.ACCEPTED, _("Accept")),
+    (Application.Status.WAITLISTED, _("Waitlist")),
+    (Application.Status.DECLINED, _("Decline")),
+]
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES)
+    message = forms.CharField(
+        label=_("Message to the applicant (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BulkDecisionForm(DecisionForm):
+    applications = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+
+    def __init__(self, data: Mapping[str, Any] | None, *, ids: Sequence[int]) -> None:
+        super().__init__(data)
+        field = self.fields["applications"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = [(pk, str(pk)) for pk in ids]
+        field.error_messages["required"] = _("Select at least one application.")
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Question"), max_length=300)
+    kind = forms.ChoiceField(label=_("Kind"), choices=CustomQuestion.Kind.choices)
+    options = forms.CharField(
+        label=_("Options"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For choice questions: one option per line."),
+    )
+    for_role = forms.ChoiceField(
+        label=_("Asked of"),
+        required=False,
+        choices=[("", _("Both roles")), *ParticipantRole.choices],
+    )
+    required = forms.BooleanField(label=_("Answer required"), required=False)
+
+    def clean_options(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["options"].splitlines() if line.strip()]

@@ -1,0 +1,189 @@
+"""Reads of applications, each scoped by `enrollment.permissions`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from turnabout.accounts.permissions import AnyUser
+from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.enrollment import permissions
+from turnabout.enrollment.models import Application, CustomQuestion, ParticipantRole
+from turnabout.people.models import Employee, Skill
+from turnabout.programs import permissions as program_permissions
+from turnabout.programs.models import Cohort
+
+
+@dataclass(frozen=True)
+class ApplicationFilters:
+    role: str = ""
+    status: str = ""
+    department: str = ""
+    level_min: int | None = None
+    level_max: int | None = None
+    q: str = ""
+
+
+def applications_for_review(
+    *, user: AnyUser, cohort: Cohort, filters: ApplicationFilters | None = None
+) -> QuerySet[Application]:
+    """A cohort's applications for its managers, filtered; a bounded number of queries."""
+    if not permissions.can_review(user, cohort):
+        raise PermissionDenied(_("Only this program's managers can see its applications."))
+    filters = filters or ApplicationFilters()
+    qs = Application.objects.filter(cohort=cohort).select_related("person", "cohort__program")
+    if filters.role:
+        qs = qs.filter(role=filters.role)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.department:
+        qs = qs.filter(person__department=filters.department)
+    if filters.level_min is not None:
+        qs = qs.filter(person__level__gte=filters.level_min)
+    if filters.level_max is not None:
+        qs = qs.filter(person__level__lte=filters.level_max)
+    if filters.q:
+        for word in filters.q.split()[:5]:
+            qs = qs.filter(
+                Q(person__first_name__icontains=word)
+                | Q(person__last_name__icontains=word)
+                | Q(person__email__icontains=word)
+                | Q(goals__icontains=word)
+            )
+    return qs.order_by("role", "person__last_name", "person__first_name", "pk")
+
+
+def review_filter_choices(*, user: AnyUser, cohort: Cohort) -> dict[str, list[str]]:
+    if not permissions.can_review(user, cohort):
+        raise PermissionDenied(_("Only this program's managers can see its applications."))
+    departments = (
+        Application.objects.filter(cohort=cohort)
+        .values_list("person__department", flat=True)
+        .distinct()
+    )
+    return {"departments": sorted(set(departments) - {""})}
+
+
+def application_get(*, user: AnyUser, application_id: int) -> Application:
+    """One application: its applicant or the cohort's managers; 404 for anybody else."""
+    application = (
+        Application.objects.select_related("person", "cohort__program", "decided_by")
+        .prefetch_related("avoid")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or not permissions.can_view_application(user, application):
+        raise NotFound(_("No such application."))
+    return application
+
+
+def applications_of_user(*, user: AnyUser) -> QuerySet[Application]:
+    """The signed-in person's own applications, newest cohort first."""
+    if not user.is_authenticated:
+        return Application.objects.none()
+    return (
+        Application.objects.filter(person__user_id=user.pk)
+        .select_related("cohort__program", "person")
+        .order_by("-cohort__starts_on", "role", "pk")
+    )
+
+
+def applications_visible(
+    *, user: AnyUser, cohort: Cohort, filters: ApplicationFilters | None = None
+) -> QuerySet[Application]:
+    """The API list: managers see every application of the cohort, applicants their own."""
+    if permissions.can_review(user, cohort):
+        return applications_for_review(user=user, cohort=cohort, filters=filters)
+    return applications_of_user(user=user).filter(cohort=cohort)
+
+
+def own_applications_in(*, user: AnyUser, cohort: Cohort) -> dict[str, Application]:
+    """The user's applications to a cohort, by role."""
+    return {a.role: a for a in applications_of_user(user=user).filter(cohort=cohort)}
+
+
+def questions_for(*, cohort: Cohort, role: str | None = None) -> list[CustomQuestion]:
+    questions = list(CustomQuestion.objects.filter(cohort=cohort).order_by("position", "pk"))
+    if role is None:
+        return questions
+    return [q for q in questions if q.applies_to(role)]
+
+
+def skill_catalogue() -> list[Skill]:
+    return list(Skill.objects.order_by("category", "name"))
+
+
+def people_to_avoid_choices(*, user: AnyUser) -> QuerySet[Employee]:
+    """Colleagues an applicant may name as people to avoid (names and departments only)."""
+    if not permissions.can_apply(user):
+        return Employee.objects.none()
+    return (
+        Employee.objects.exclude(status=Employee.Status.TERMINATED)
+        .exclude(user=user.pk)
+        .only("pk", "first_name", "last_name", "department")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class CohortCounts:
+    """Counts of a cohort's applications by role and status: aggregates only."""
+
+    by_role_status: dict[str, dict[str, int]]
+    mentors: int
+    mentees: int
+    accepted_mentors: int
+    accepted_mentees: int
+    mentor_capacity: int
+
+
+def cohort_counts(*, user: AnyUser, cohort: Cohort) -> CohortCounts:
+    if not program_permissions.can_view_program_aggregates(user, cohort.program):
+        raise PermissionDenied(_("Only this program's managers and sponsors see the counts."))
+    rows = (
+        Application.objects.filter(cohort=cohort)
+        .values_list("role", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    table: dict[str, dict[str, int]] = {
+        role: dict.fromkeys(Application.Status.values, 0) for role in ParticipantRole.values
+    }
+    for role, status, n in rows:
+        table[role][status] = n
+    capacity = sum(
+        Application.objects.filter(
+            cohort=cohort, role=ParticipantRole.MENTOR, status=Application.Status.ACCEPTED
+        ).values_list("capacity", flat=True)
+    )
+
+    def active(role: str) -> int:
+        return sum(n for status, n in table[role].items() if status != "withdrawn")
+
+    return CohortCounts(
+        by_role_status=table,
+        mentors=active(ParticipantRole.MENTOR),
+        mentees=active(ParticipantRole.MENTEE),
+        accepted_mentors=table[ParticipantRole.MENTOR][Application.Status.ACCEPTED],
+        accepted_mentees=table[ParticipantRole.MENTEE][Application.Status.ACCEPTED],
+        mentor_capacity=capacity,
+    )
+
+
+def accepted_for_matching(*, user: AnyUser, cohort: Cohort) -> QuerySet[Application]:
+    """Accepted applications, ready to turn into matching-engine input (the Pairing issue).
+
+    Each carries the person (level, department, location, time zone, manager) and the
+    profile in engine shapes: `skills` {name: 1-3}, `wants` {topic: low|medium|high}, lists
+    of strings, `capacity`, and `avoid` (employees never to pair with).
+    """
+    if not permissions.can_review(user, cohort):
+        raise PermissionDenied(_("Only this program's managers can see its applications."))
+    return (
+        Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
+        .select_related("person")
+        .prefetch_related(Prefetch("avoid", queryset=Employee.objects.only("pk", "employee_id")))
+        .order_by("role", "person__employee_id")
+    )

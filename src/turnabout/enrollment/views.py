@@ -1,0 +1,331 @@
+"""Pages: apply, see and edit one's applications, review a cohort's applications."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from turnabout.common import errors
+from turnabout.common.htmx import is_htmx
+from turnabout.common.pagination import paginate, query_without_page
+from turnabout.enrollment import permissions, selectors, services
+from turnabout.enrollment.forms import (
+    ApplicationForm,
+    BulkDecisionForm,
+    DecisionForm,
+    QuestionForm,
+    ReviewFilterForm,
+)
+from turnabout.enrollment.models import WORKING_STYLE, Application, CustomQuestion, ParticipantRole
+from turnabout.enrollment.profile import eligibility_problem
+from turnabout.people.models import Employee
+from turnabout.programs import selectors as program_selectors
+from turnabout.programs.models import Cohort
+
+REVIEW_PAGE_SIZE = 50
+
+
+def _me(request: HttpRequest) -> Employee:
+    if not permissions.can_apply(request.user):
+        raise errors.PermissionDenied(_("Only employees with an account can apply."))
+    return Employee.objects.prefetch_related("resource_groups").get(user=request.user.pk)
+
+
+def _form(
+    request: HttpRequest,
+    *,
+    role: str,
+    person: Employee,
+    cohort: Cohort,
+    application: Application | None,
+) -> ApplicationForm:
+    return ApplicationForm(
+        request.POST or None,
+        role=role,
+        person=person,
+        skills=selectors.skill_catalogue(),
+        questions=selectors.questions_for(cohort=cohort),
+        avoid_choices=list(selectors.people_to_avoid_choices(user=request.user)),
+        application=application,
+    )
+
+
+def _add_service_error(form: ApplicationForm, exc: errors.DomainError) -> None:
+    field = exc.details.get("field") if isinstance(exc.details, dict) else None
+    mapping = {"agreed_to_guidelines": "agreed"}
+    name = mapping.get(str(field), str(field))
+    if name in form.fields:
+        form.add_error(name, exc.message)
+    else:
+        form.add_error(None, exc.message)
+
+
+def apply(request: HttpRequest, cohort_pk: int, role: str) -> HttpResponse:
+    cohort = program_selectors.cohort_get(user=request.user, cohort_id=cohort_pk)
+    if role not in ParticipantRole.values:
+        raise errors.NotFound(_("No such role."))
+    person = _me(request)
+    existing = selectors.own_applications_in(user=request.user, cohort=cohort).get(role)
+    if existing is not None and existing.is_active:
+        return redirect(existing)
+    problem = eligibility_problem(cohort.program, person, role)
+    if not cohort.applications_are_open:
+        problem = _("Applications to %(cohort)s are not open.") % {"cohort": cohort}
+    form = _form(request, role=role, person=person, cohort=cohort, application=None)
+    if request.method == "POST" and form.is_valid() and not problem:
+        try:
+            application = services.application_create(
+                cohort, role=role, profile=form.to_profile(), acting_user=request.user
+            )
+        except errors.DomainError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Thank you! Your application is in. You will hear from the program team."),
+            )
+            return redirect(application)
+    return render(
+        request,
+        "enrollment/application_form.html",
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "role": role,
+            "role_label": ParticipantRole(role).label,
+            "form": form,
+            "problem": problem,
+            "application": None,
+        },
+    )
+
+
+def application_edit(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, application_id=application_pk)
+    if not permissions.can_edit_application(request.user, application):
+        raise errors.PermissionDenied(_("Only the applicant can edit an application."))
+    if not application.cohort.applications_are_open or not application.is_active:
+        messages.error(request, _("Applications are closed: this one can no longer be changed."))
+        return redirect(application)
+    person = _me(request)
+    form = _form(
+        request,
+        role=application.role,
+        person=person,
+        cohort=application.cohort,
+        application=application,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                application, changes=form.to_profile(), acting_user=request.user
+            )
+        except errors.DomainError as exc:
+            _add_service_error(form, exc)
+        else:
+            messages.success(request, _("Your application is updated."))
+            return redirect(application)
+    return render(
+        request,
+        "enrollment/application_form.html",
+        {
+            "cohort": application.cohort,
+            "program": application.cohort.program,
+            "role": application.role,
+            "role_label": application.get_role_display(),
+            "form": form,
+            "problem": None,
+            "application": application,
+        },
+    )
+
+
+def application_detail(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, application_id=application_pk)
+    is_applicant = permissions.is_applicant(request.user, application)
+    can_review = permissions.can_review(request.user, application.cohort)
+    questions = {str(q.pk): q for q in selectors.questions_for(cohort=application.cohort)}
+    style = [
+        (question, dict(options).get(application.working_style.get(key, ""), "—"))
+        for key, (question, options) in WORKING_STYLE.items()
+    ]
+    return render(
+        request,
+        "enrollment/application_detail.html",
+        {
+            "application": application,
+            "cohort": application.cohort,
+            "is_applicant": is_applicant,
+            "can_change": is_applicant
+            and application.cohort.applications_are_open
+            and application.is_active,
+            "can_review": can_review,
+            "decision_form": DecisionForm() if can_review else None,
+            "answers": [
+                (questions[key].text, ", ".join(value) if isinstance(value, list) else str(value))
+                for key, value in application.answers.items()
+                if key in questions
+            ],
+            "working_style": style,
+        },
+    )
+
+
+@require_POST
+def application_withdraw(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, application_id=application_pk)
+    try:
+        services.application_withdraw(application, acting_user=request.user)
+    except errors.ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Your application is withdrawn."))
+    return redirect(application)
+
+
+@require_POST
+def application_decide(request: HttpRequest, application_pk: int) -> HttpResponse:
+    application = selectors.application_get(user=request.user, application_id=application_pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_decide(application, acting_user=request.user, **form.cleaned_data)
+        except errors.ValidationFailed as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(status)s.")
+                % {
+                    "name": application.person.full_name,
+                    "status": application.get_status_display(),
+                },
+            )
+    else:
+        messages.error(request, _("Choose a decision."))
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect(application)
+
+
+def join(request: HttpRequest) -> HttpResponse:
+    """ "Join a program": cohorts whose survey or applications are open."""
+    return render(
+        request,
+        "programs/join.html",
+        {"cohorts": program_selectors.cohorts_joinable(user=request.user)},
+    )
+
+
+def my_applications(request: HttpRequest) -> HttpResponse:
+    """ "My programs": the signed-in person's applications and their status."""
+    return render(
+        request,
+        "enrollment/my_applications.html",
+        {
+            "applications": selectors.applications_of_user(user=request.user),
+            "joinable": program_selectors.cohorts_joinable(user=request.user)[:6],
+        },
+    )
+
+
+def review(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    """The manager's list of a cohort's applications, with filters and bulk decisions."""
+    cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
+    form = ReviewFilterForm(
+        request.GET or None, **selectors.review_filter_choices(user=request.user, cohort=cohort)
+    )
+    filters = selectors.ApplicationFilters()
+    if form.is_bound and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+        filters = selectors.ApplicationFilters(**data)
+    page = paginate(
+        request,
+        selectors.applications_for_review(user=request.user, cohort=cohort, filters=filters),
+        per_page=REVIEW_PAGE_SIZE,
+    )
+    template = "enrollment/review.html#results" if is_htmx(request) else "enrollment/review.html"
+    return render(
+        request,
+        template,
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "decision_form": DecisionForm(),
+            "counts": selectors.cohort_counts(user=request.user, cohort=cohort),
+        },
+    )
+
+
+@require_POST
+def review_bulk(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
+    raw_ids = [value for value in request.POST.getlist("applications") if value.isdigit()]
+    form = BulkDecisionForm(request.POST, ids=[int(value) for value in raw_ids])
+    back = reverse("enrollment:review", args=[cohort.pk])
+    query = request.POST.get("query", "")
+    if query and "\n" not in query:
+        back = f"{back}?{query}"
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(back)
+    try:
+        decided = services.applications_decide(
+            cohort,
+            application_ids=form.cleaned_data["applications"],
+            decision=form.cleaned_data["decision"],
+            message=form.cleaned_data["message"],
+            acting_user=request.user,
+        )
+    except (errors.ValidationFailed, errors.NotFound) as exc:
+        messages.error(request, exc.message)
+    else:
+        label = dict(Application.Status.choices)[form.cleaned_data["decision"]]
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d application: %(status)s.", "%(n)d applications: %(status)s.", len(decided)
+            )
+            % {"n": len(decided), "status": label},
+        )
+    return redirect(back)
+
+
+@require_POST
+def question_add(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.question_add(cohort, acting_user=request.user, **form.cleaned_data)
+        except errors.ValidationFailed as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Question added to the application form."))
+    else:
+        messages.error(request, _("Write the question and choose its kind."))
+    return redirect(cohort)
+
+
+@require_POST
+def question_remove(request: HttpRequest, cohort_pk: int, question_pk: int) -> HttpResponse:
+    cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
+    question = CustomQuestion.objects.filter(cohort=cohort, pk=question_pk).first()
+    if question is None:
+        raise errors.NotFound(_("No such question."))
+    try:
+        services.question_remove(question, acting_user=request.user)
+    except errors.ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Question removed."))
+    return redirect(cohort)

@@ -1,0 +1,516 @@
+"""The matching pipeline: prepare, score, pick candidates, solve, validate, explain."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+
+from . import explain, solver
+from .fast import FEASIBLE_MIN, FastScorer
+from .features import manager_map
+from .model import (
+    LockedPair,
+    MatchConfig,
+    MatchInputError,
+    MatchResult,
+    Mentee,
+    Mentor,
+    OrgChart,
+    Quality,
+)
+from .scoring import Problem
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+T = TypeVar("T")
+Progress = Callable[[str, float], None]
+"""Called with a stage name and the fraction done (0-1) of that stage."""
+
+SCORE_DECIMALS = 6
+TIE_BREAK = 1e-7
+"""Largest tie-break bonus per pair; it only decides between near-equal options."""
+CELLS_PER_BLOCK = 4_000_000
+
+
+@dataclass(frozen=True)
+class ScoreBlock:
+    """Feasible pairs of a block of mentees, with their total scores."""
+
+    mentor_ids: list[str]
+    mentee_ids: list[str]
+    scores: FloatArray
+
+
+def _workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _block_rows(n_cols: int) -> int:
+    return int(max(16, min(2048, CELLS_PER_BLOCK // max(n_cols, 1))))
+
+
+def _quantise(values: NDArray[np.floating[Any]]) -> FloatArray:
+    rounded: FloatArray = np.asarray(values, dtype=np.float64).round(SCORE_DECIMALS)
+    return rounded
+
+
+def prepare(
+    mentors: Sequence[Mentor],
+    mentees: Sequence[Mentee],
+    config: MatchConfig,
+    org: OrgChart | None = None,
+) -> Problem:
+    """Validate and sort the people by id, then turn them into arrays."""
+    for role, people in (("mentor", mentors), ("mentee", mentees)):
+        seen: set[str] = set()
+        for person in people:
+            if not isinstance(person.id, str) or not person.id.strip():
+                raise MatchInputError(f"a {role} has an empty id")
+            if person.id in seen:
+                raise MatchInputError(f"{role} id {person.id!r} appears twice")
+            seen.add(person.id)
+            if isinstance(person.level, bool) or not isinstance(person.level, int):
+                raise MatchInputError(f"{role} {person.id}: level must be a whole number")
+    for mentor in mentors:
+        if isinstance(mentor.capacity, bool) or not isinstance(mentor.capacity, int):
+            raise MatchInputError(f"mentor {mentor.id}: capacity must be a whole number")
+        if mentor.capacity < 1:
+            raise MatchInputError(f"mentor {mentor.id}: capacity must be at least 1")
+    sorted_mentors = sorted(mentors, key=lambda p: p.id)
+    sorted_mentees = sorted(mentees, key=lambda p: p.id)
+    return Problem(sorted_mentees, sorted_mentors, config, manager_map(mentees, mentors, org))
+
+
+def _map_blocks(
+    problem: Problem,
+    function: Callable[[IntArray], T],
+    progress: Progress | None,
+    stage: str,
+) -> Iterator[T]:
+    """Apply ``function`` to blocks of mentee rows (in threads), yielding in order."""
+    n = problem.n_mentees
+    size = _block_rows(problem.n_mentors)
+    blocks = [np.arange(s, min(s + size, n), dtype=np.int64) for s in range(0, n, size)]
+    workers = _workers() if len(blocks) > 1 else 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: list[Future[T]] = []
+        ahead = workers + 1
+        for index, block in enumerate(blocks):
+            pending.append(pool.submit(function, block))
+            if len(pending) > ahead:
+                yield pending.pop(0).result()
+                if progress is not None:
+                    progress(stage, (index + 1 - ahead) / len(blocks))
+        for future in pending:
+            yield future.result()
+    if progress is not None:
+        progress(stage, 1.0)
+
+
+def dense_scores(
+    problem: Problem, progress: Progress | None = None
+) -> tuple[FloatArray, BoolArray]:
+    """The full (mentees, mentors) score matrix and feasibility mask."""
+    scores = np.zeros((problem.n_mentees, problem.n_mentors), dtype=np.float64)
+    feasible = np.zeros((problem.n_mentees, problem.n_mentors), dtype=bool)
+    scorer = FastScorer(problem)
+
+    def run(rows: IntArray) -> tuple[IntArray, FloatArray, BoolArray]:
+        total = scorer.cross(rows)
+        return rows, _quantise(total), total > FEASIBLE_MIN
+
+    for rows, total, ok in _map_blocks(problem, run, progress, "scoring"):
+        scores[rows] = total
+        feasible[rows] = ok
+    return scores, feasible
+
+
+class _ColumnTop:
+    """Running top-k mentees per mentor over the blocks seen so far.
+
+    New entries are buffered and compacted (sorted, cut to k per mentor) only when the
+    buffer grows past a few times k x mentors; ``floor`` (each mentor's k-th best so far)
+    lets the blocks skip everything that cannot enter, and is safe to read stale.
+    """
+
+    def __init__(self, k: int, n_cols: int) -> None:
+        self.k = k
+        self.n_cols = n_cols
+        self.floor = np.full(n_cols, FEASIBLE_MIN, dtype=np.float32)
+        self.parts: list[tuple[IntArray, IntArray, NDArray[np.float32]]] = []
+        self.buffered = 0
+        self.limit = max(4 * k * n_cols, 1 << 16)
+
+    def offer(self, rows: IntArray, cols: IntArray, vals: NDArray[np.float32]) -> None:
+        if len(rows) == 0 or self.k == 0:
+            return
+        self.parts.append((rows, cols, vals))
+        self.buffered += len(rows)
+        if self.buffered > self.limit:
+            self.compact()
+
+    def compact(self) -> tuple[IntArray, IntArray, NDArray[np.float32]]:
+        if not self.parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=np.float32)
+        rows = np.concatenate([p[0] for p in self.parts])
+        cols = np.concatenate([p[1] for p in self.parts])
+        vals = np.concatenate([p[2] for p in self.parts])
+        quantum = np.minimum(np.maximum(vals, 0) * (1 << 24), (1 << 26) - 1).astype(np.int64)
+        key = cols * (1 << 26) + ((1 << 26) - 1 - quantum)
+        order = np.argsort(key, kind="stable")
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        counts = np.bincount(cols, minlength=self.n_cols)
+        starts = np.cumsum(counts) - counts
+        rank = np.arange(len(cols)) - starts[cols]
+        keep = rank < self.k
+        last = rank[keep] == self.k - 1
+        rows, cols, vals = rows[keep], cols[keep], vals[keep]
+        self.parts = [(rows, cols, vals)]
+        self.buffered = len(rows)
+        floor = np.full(self.n_cols, FEASIBLE_MIN, dtype=np.float32)
+        floor[cols[last]] = vals[last]
+        self.floor = floor
+        return rows, cols, vals
+
+
+def sparse_candidates(
+    problem: Problem, top_k: int, progress: Progress | None = None
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Feasible candidate edges: each mentee's top-k mentors and each mentor's top-k mentees.
+
+    Scores are computed block by block and never held as a full matrix; a mentor's
+    candidates are merged through a running threshold, so only entries that beat its
+    current k-th best are looked at.
+    """
+    n_rows, n_cols = problem.n_mentees, problem.n_mentors
+    k_row = min(top_k, n_cols)
+    k_col = min(top_k, n_rows)
+    column_top = _ColumnTop(k_col, n_cols)
+    scorer = FastScorer(problem)
+    edge_rows: list[IntArray] = []
+    edge_cols: list[IntArray] = []
+    edge_vals: list[NDArray[np.float32]] = []
+
+    def run(
+        rows: IntArray,
+    ) -> tuple[IntArray, IntArray, NDArray[np.float32], IntArray, IntArray, NDArray[np.float32]]:
+        score = scorer.cross(rows)
+        if k_row < n_cols:
+            top = np.argpartition(score, n_cols - k_row, axis=1)[:, n_cols - k_row :]
+        else:
+            top = np.broadcast_to(np.arange(n_cols), score.shape)
+        values = np.take_along_axis(score, top, axis=1)
+        good = values > FEASIBLE_MIN
+        r_edges = np.broadcast_to(rows[:, None], top.shape)[good]
+        above = score > column_top.floor[None, :]
+        if len(rows) > k_col and np.count_nonzero(above) > 2 * k_col * n_cols:
+            # early blocks: keep only this block's top-k per mentor (ties included, so the
+            # result does not depend on which path a block takes)
+            kth = np.partition(score, len(rows) - k_col, axis=0)[len(rows) - k_col]
+            above &= score >= kth[None, :]
+        local, c_new = np.nonzero(above)
+        return r_edges, top[good], values[good], rows[local], c_new, score[local, c_new]
+
+    for r_edges, c_edges, v_edges, c_rows, c_cols, c_vals in _map_blocks(
+        problem, run, progress, "scoring"
+    ):
+        edge_rows.append(r_edges)
+        edge_cols.append(c_edges)
+        edge_vals.append(v_edges)
+        column_top.offer(c_rows, c_cols, c_vals)
+    top_rows, top_cols, top_vals = column_top.compact()
+    edge_rows.append(top_rows)
+    edge_cols.append(top_cols)
+    edge_vals.append(top_vals)
+    rows = np.concatenate(edge_rows).astype(np.int64)
+    cols = np.concatenate(edge_cols).astype(np.int64)
+    vals = np.concatenate(edge_vals)
+    codes, first = np.unique(rows * max(n_cols, 1) + cols, return_index=True)
+    return codes // max(n_cols, 1), codes % max(n_cols, 1), _quantise(vals[first])
+
+
+def feasible_pairs(
+    mentors: Sequence[Mentor],
+    mentees: Sequence[Mentee],
+    config: MatchConfig | None = None,
+    org: OrgChart | None = None,
+    *,
+    progress: Progress | None = None,
+) -> Iterator[ScoreBlock]:
+    """Every feasible pair with its score, block by block (mentee id, then mentor id order)."""
+    problem = prepare(mentors, mentees, config or MatchConfig(), org)
+    mentor_ids = [p.id for p in problem.mentors]
+    mentee_ids = [p.id for p in problem.mentees]
+
+    scorer = FastScorer(problem)
+
+    def run(rows: IntArray) -> ScoreBlock:
+        total = scorer.cross(rows)
+        r, c = np.nonzero(total > FEASIBLE_MIN)
+        return ScoreBlock(
+            [mentor_ids[i] for i in c], [mentee_ids[i] for i in rows[r]], _quantise(total[r, c])
+        )
+
+    yield from _map_blocks(problem, run, progress, "scores")
+
+
+def _tie_break(problem: Problem) -> FloatArray:
+    """Per-mentee bonus: longer waiting first, then by id (people are sorted by id)."""
+    n = problem.n_mentees
+    waiting = np.asarray([p.waiting_days for p in problem.mentees], dtype=np.float64)
+    order = np.lexsort((np.arange(n), -waiting))  # most waiting, then smallest id
+    rank = np.empty(n, dtype=np.float64)
+    rank[order] = np.arange(n, dtype=np.float64)
+    return TIE_BREAK * (n - rank) / max(n, 1)
+
+
+def _locked_indices(problem: Problem, locked: Iterable[LockedPair]) -> tuple[IntArray, IntArray]:
+    mentor_index = {p.id: n for n, p in enumerate(problem.mentors)}
+    mentee_index = {p.id: n for n, p in enumerate(problem.mentees)}
+    rows: list[int] = []
+    cols: list[int] = []
+    seen: set[tuple[int, int]] = set()
+    for pair in locked:
+        if pair.mentor_id not in mentor_index:
+            raise MatchInputError(f"locked pair: unknown mentor {pair.mentor_id!r}")
+        if pair.mentee_id not in mentee_index:
+            raise MatchInputError(f"locked pair: unknown mentee {pair.mentee_id!r}")
+        key = (mentee_index[pair.mentee_id], mentor_index[pair.mentor_id])
+        if key in seen:
+            raise MatchInputError(
+                f"locked pair {pair.mentor_id} - {pair.mentee_id} is listed twice"
+            )
+        seen.add(key)
+        rows.append(key[0])
+        cols.append(key[1])
+    return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+
+
+def _fair_threshold(
+    rows: IntArray, cols: IntArray, scores: FloatArray, need: IntArray, capacity: IntArray
+) -> float:
+    """Highest score t such that pairs scoring >= t still match as many as all pairs do."""
+    target = solver.max_matched(rows, cols, need, capacity)
+    if target == 0:
+        return 0.0
+    levels = np.unique(scores)
+    low, high = 0, len(levels) - 1  # levels[low] always achieves the target
+    while low < high:
+        middle = (low + high + 1) // 2
+        keep = scores >= levels[middle]
+        if solver.max_matched(rows[keep], cols[keep], need, capacity) == target:
+            low = middle
+        else:
+            high = middle - 1
+    return float(levels[low])
+
+
+def _solve_edges(
+    problem: Problem,
+    rows: IntArray,
+    cols: IntArray,
+    scores: FloatArray,
+    need: IntArray,
+    capacity: IntArray,
+    tie: FloatArray,
+) -> tuple[IntArray, IntArray]:
+    config = problem.config
+    offset = solver.lexicographic_offset(int(need.sum()), int(capacity.sum()))
+    benefit = scores + tie[rows]
+    if need.max(initial=0) > 1:
+        if config.objective == "max_matched":
+            benefit = benefit + offset
+        return solver.solve_lp(rows, cols, benefit, need, capacity)
+    unmatched = -offset if config.objective == "max_matched" else 0.0
+    return solver.solve_sparse(
+        rows, cols, benefit, problem.n_mentees, capacity, unmatched_benefit=unmatched
+    )
+
+
+def _solve_dense(
+    problem: Problem,
+    scores: FloatArray,
+    allowed: BoolArray,
+    need: IntArray,
+    capacity: IntArray,
+    tie: FloatArray,
+) -> tuple[IntArray, IntArray]:
+    if need.max(initial=0) > 1:
+        rows, cols = np.nonzero(allowed)
+        return _solve_edges(problem, rows, cols, scores[rows, cols], need, capacity, tie)
+    active_rows = np.flatnonzero(allowed.any(axis=1))
+    active_cols = np.flatnonzero(allowed.any(axis=0))
+    if len(active_rows) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    sub_allowed = allowed[np.ix_(active_rows, active_cols)]
+    base = 0.0
+    if problem.config.objective == "max_matched":
+        base = solver.lexicographic_offset(len(active_rows), int(capacity[active_cols].sum()))
+    benefit = np.where(
+        sub_allowed,
+        scores[np.ix_(active_rows, active_cols)] + tie[active_rows, None] + base,
+        0.0,
+    )
+    r, c = solver.solve_dense(benefit, capacity[active_cols])
+    return active_rows[r], active_cols[c]
+
+
+def match(
+    mentors: Sequence[Mentor],
+    mentees: Sequence[Mentee],
+    config: MatchConfig | None = None,
+    org: OrgChart | None = None,
+    locked: Iterable[LockedPair] = (),
+    *,
+    progress: Progress | None = None,
+) -> MatchResult:
+    """Propose pairs: most people matched, then the best total score (see docs/matching.md).
+
+    Deterministic: the same people (in any order) and config give the same result.
+    Raises ``MatchInputError`` for invalid people or locked pairs.
+    """
+    started = time.perf_counter()
+    config = config or MatchConfig()
+    problem = prepare(mentors, mentees, config, org)
+    n_rows, n_cols = problem.n_mentees, problem.n_mentors
+    per_mentee = config.constraints.mentors_per_mentee
+    locked_rows, locked_cols = _locked_indices(problem, locked)
+    capacity_full = np.asarray([p.capacity for p in problem.mentors], dtype=np.int64)
+    need = per_mentee - np.bincount(locked_rows, minlength=n_rows).astype(np.int64)
+    capacity = capacity_full - np.bincount(locked_cols, minlength=n_cols).astype(np.int64)
+    for row in np.flatnonzero(need < 0):
+        raise MatchInputError(
+            f"mentee {problem.mentees[row].id} has more locked mentors than "
+            f"mentors_per_mentee ({per_mentee})"
+        )
+    for col in np.flatnonzero(capacity < 0):
+        raise MatchInputError(
+            f"mentor {problem.mentors[col].id} has more locked mentees than capacity "
+            f"({capacity_full[col]})"
+        )
+    tie = _tie_break(problem)
+    dense = config.mode == "dense" or (
+        config.mode == "auto" and max(n_rows, int(capacity.sum())) <= config.dense_limit
+    )
+    threshold: float | None = None
+    dense_total: float | None = None
+    gap: float | None = None
+
+    if dense:
+        scores, feasible = dense_scores(problem, progress)
+        allowed = feasible & (need[:, None] > 0) & (capacity[None, :] > 0)
+        if len(locked_rows):
+            allowed[locked_rows, locked_cols] = False
+        if config.fairness:
+            er, ec = np.nonzero(allowed)
+            threshold = _fair_threshold(er, ec, scores[er, ec], need, capacity)
+            allowed &= scores >= threshold
+        if progress is not None:
+            progress("solving", 0.0)
+        rows, cols = _solve_dense(problem, scores, allowed, need, capacity, tie)
+        solver.validate(rows, cols, allowed[rows, cols], need, capacity)
+        solved_scores = scores[rows, cols]
+        cand_rows, cand_cols = np.nonzero(feasible)
+        cand_scores = scores[cand_rows, cand_cols]
+    else:
+        cand_rows, cand_cols, cand_scores = sparse_candidates(problem, config.top_k, progress)
+        usable = (need[cand_rows] > 0) & (capacity[cand_cols] > 0)
+        if len(locked_rows):
+            locked_codes = locked_rows * n_cols + locked_cols
+            usable &= ~np.isin(cand_rows * n_cols + cand_cols, locked_codes)
+        er, ec, es = cand_rows[usable], cand_cols[usable], cand_scores[usable]
+        if config.fairness:
+            threshold = _fair_threshold(er, ec, es, need, capacity)
+            keep = es >= threshold
+            er, ec, es = er[keep], ec[keep], es[keep]
+        if progress is not None:
+            progress("solving", 0.0)
+        rows, cols = _solve_edges(problem, er, ec, es, need, capacity, tie)
+        edge_codes = er * n_cols + ec
+        solver.validate(rows, cols, np.isin(rows * n_cols + cols, edge_codes), need, capacity)
+        solved_scores = _lookup(cand_rows, cand_cols, cand_scores, rows, cols, n_cols)
+        small = n_rows * max(int(capacity.sum()), 1) <= config.dense_limit**2
+        if small and not config.fairness and per_mentee == 1 and not len(locked_rows):
+            full, feasible = dense_scores(problem)
+            allowed = feasible & (capacity[None, :] > 0)
+            d_rows, d_cols = _solve_dense(problem, full, allowed, need, capacity, tie)
+            dense_total = float(full[d_rows, d_cols].sum())
+            sparse_total = float(solved_scores.sum())
+            gap = (dense_total - sparse_total) / dense_total if dense_total > 0 else 0.0
+    if progress is not None:
+        progress("solving", 1.0)
+
+    all_rows = np.concatenate([locked_rows, rows])
+    all_cols = np.concatenate([locked_cols, cols])
+    is_locked = np.zeros(len(all_rows), dtype=bool)
+    is_locked[: len(locked_rows)] = True
+    pair_scores, _, detail = problem.paired(all_rows, all_cols, detail=True)
+    final_scores = np.concatenate([_quantise(pair_scores[: len(locked_rows)]), solved_scores])
+
+    assigned_rows = np.bincount(all_rows, minlength=n_rows)
+    assigned_cols = np.bincount(all_cols, minlength=n_cols)
+    blocking = explain.blocking_pairs(
+        cand_rows,
+        cand_cols,
+        cand_scores,
+        all_rows,
+        all_cols,
+        final_scores,
+        per_mentee,
+        capacity_full,
+        n_rows,
+    )
+    pairs = explain.describe_pairs(problem, all_rows, all_cols, final_scores, detail, is_locked)
+    unmatched = explain.describe_unmatched(
+        problem,
+        assigned_rows,
+        assigned_cols,
+        all_rows,
+        all_cols,
+        capacity_full,
+        threshold=threshold,
+        sparse=not dense,
+    )
+    count = len(all_rows)
+    quality = Quality(
+        matched=count,
+        mentees=n_rows,
+        mentors=n_cols,
+        total_score=round(float(final_scores.sum()), 6),
+        mean_score=round(float(final_scores.mean()), 6) if count else 0.0,
+        min_score=round(float(final_scores.min()), 6) if count else 0.0,
+        blocking_pairs=blocking,
+        mode="dense" if dense else "sparse",
+        candidate_pairs=len(cand_rows),
+        fairness_threshold=threshold,
+        dense_total=None if dense_total is None else round(dense_total, 6),
+        gap_to_dense=gap,
+        seconds=time.perf_counter() - started,
+    )
+    return MatchResult(pairs=pairs, unmatched=unmatched, quality=quality)
+
+
+def _lookup(
+    rows: IntArray,
+    cols: IntArray,
+    values: FloatArray,
+    want_rows: IntArray,
+    want_cols: IntArray,
+    n_cols: int,
+) -> FloatArray:
+    """Values of the (want_rows, want_cols) edges from a list of edges (sorted codes)."""
+    codes = rows * n_cols + cols
+    order = np.argsort(codes, kind="stable")
+    wanted = want_rows * n_cols + want_cols
+    position = np.searchsorted(codes[order], wanted)
+    return values[order[position]]

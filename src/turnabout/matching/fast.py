@@ -1,0 +1,189 @@
+"""The fast scorer: total scores of a block of mentees against every mentor.
+
+Same formulas as ``scoring.Problem.criterion`` (a test checks they agree), arranged for
+speed: criteria that depend only on a few categorical attributes (level, time zone,
+department, location, generation) are precomputed as one small table over the distinct
+combinations and gathered in one pass; set criteria use BLAS with the weight folded into
+the mentee side; every other step works in place. Infeasible pairs get ``INFEASIBLE``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from numpy.typing import NDArray
+
+from .scoring import Problem
+
+FloatArray = NDArray[np.float32]
+IntArray = NDArray[np.int64]
+BoolArray = NDArray[np.bool_]
+
+INFEASIBLE = np.float32(-64.0)
+"""Marks a ruled-out pair; any total below ``FEASIBLE_MIN`` is infeasible."""
+FEASIBLE_MIN = np.float32(-1.0)
+TABLE_LIMIT = 1 << 24
+_NAN_KEY = 1e9
+
+
+def _unique_rows(matrix: NDArray[np.float64]) -> tuple[NDArray[np.float64], IntArray]:
+    if matrix.shape[0] == 0:
+        return matrix, np.zeros(0, dtype=np.int64)
+    keys = np.where(np.isnan(matrix), _NAN_KEY, matrix)
+    unique, inverse = np.unique(keys, axis=0, return_inverse=True)
+    unique = np.where(unique == _NAN_KEY, np.nan, unique)
+    return unique, inverse.reshape(-1).astype(np.int64)
+
+
+SPARSE_VOCABULARY = 256
+"""A set feature with a larger vocabulary is multiplied as sparse, not folded into BLAS."""
+
+
+def _cosine_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
+    counts = np.asarray(matrix.getnnz(axis=1), dtype=np.float32)
+    scale = np.float32(1.0) / np.sqrt(np.maximum(counts, np.float32(1.0)))
+    return sp.csr_matrix(sp.diags(scale) @ matrix)
+
+
+class FastScorer:
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        config = problem.config
+        weights = problem.weights
+        w_sum = problem.weight_sum
+        self.scale = {name: np.float32(value / w_sum) for name, value in weights.items()}
+        self.rules = config.constraints
+
+        # categorical part: level, two UTC offsets, diversity codes, language set
+        attributes = list(problem.diversity_rules) if "diversity" in weights else []
+        self.attributes = attributes
+        e_cols = [problem.mentee_level.astype(np.float64), *problem.mentee_tz.T]
+        m_cols = [problem.mentor_level.astype(np.float64), *problem.mentor_tz.T]
+        for attribute in attributes:
+            mentee_codes, mentor_codes = problem.attribute_codes[attribute]
+            e_cols.append(np.where(mentee_codes >= 0, mentee_codes, np.nan))
+            m_cols.append(np.where(mentor_codes >= 0, mentor_codes, np.nan))
+        self.use_language = "language" in weights or self.rules.require_language
+        if self.use_language:
+            e_cols.append(problem.language_sets.mentee.astype(np.float64))
+            m_cols.append(problem.language_sets.mentor.astype(np.float64))
+        e_matrix = np.stack(e_cols, axis=1)
+        m_matrix = np.stack(m_cols, axis=1)
+        e_unique, self.e_code = _unique_rows(e_matrix)
+        m_unique, self.m_code = _unique_rows(m_matrix)
+        self.table: FloatArray | None = None
+        if len(e_unique) * len(m_unique) <= TABLE_LIMIT:
+            self.table = self._categorical(e_unique[:, None, :], m_unique[None, :, :])
+        self.e_matrix, self.m_matrix = e_matrix, m_matrix
+
+        # linear set criteria: one BLAS product of weighted, normalised features
+        dense_e: list[sp.csr_matrix] = []
+        dense_m: list[sp.csr_matrix] = []
+        self.sparse_parts: list[tuple[sp.csr_matrix, sp.csr_matrix]] = []
+        parts = [
+            ("skills", problem.skills, False),
+            ("goals", problem.goals, False),
+            ("interests", problem.interests, True),
+            ("availability", problem.slots, True),
+            ("format", problem.formats, True),
+            ("affinity", problem.ergs, True),
+        ]
+        for name, feature, cosine in parts:
+            if name not in self.scale:
+                continue
+            mentee, mentor = feature.mentee_sparse, feature.mentor_sparse
+            if cosine:
+                mentee, mentor = _cosine_rows(mentee), _cosine_rows(mentor)
+            mentee = sp.csr_matrix(mentee * self.scale[name], dtype=np.float32)
+            if mentee.shape[1] <= SPARSE_VOCABULARY:
+                dense_e.append(mentee)
+                dense_m.append(sp.csr_matrix(mentor, dtype=np.float32))
+            else:
+                self.sparse_parts.append((mentee, sp.csr_matrix(mentor.T, dtype=np.float32)))
+        self.linear_e: FloatArray | None = None
+        self.linear_m_t: FloatArray | None = None
+        if dense_e:
+            self.linear_e = np.ascontiguousarray(sp.hstack(dense_e).toarray(), dtype=np.float32)
+            self.linear_m_t = np.ascontiguousarray(sp.hstack(dense_m).toarray().T, dtype=np.float32)
+        self.format_open_e = problem.formats.mentee_count == 0
+        self.format_open_m = problem.formats.mentor_count == 0
+
+    def _categorical(self, e: NDArray[np.float64], m: NDArray[np.float64]) -> FloatArray:
+        """Weighted sum of the categorical criteria, INFEASIBLE where a constraint fails."""
+        problem = self.problem
+        total = np.zeros(np.broadcast_shapes(e.shape[:-1], m.shape[:-1]), dtype=np.float32)
+        gap = (e[..., 0] - m[..., 0]).astype(np.float32)
+        distance: FloatArray | None = None
+        for season in (1, 2):
+            diff = np.abs(e[..., season].astype(np.float32) - m[..., season].astype(np.float32))
+            diff = np.minimum(diff, 24.0 - diff)
+            distance = diff if distance is None else np.maximum(distance, diff)
+        assert distance is not None
+        if "seniority" in self.scale:
+            far = np.abs(gap - np.float32(problem.config.target_level_gap))
+            total += self.scale["seniority"] * (np.float32(1.0) / (np.float32(1.0) + far))
+        if "timezone" in self.scale:
+            score = np.where(np.isnan(distance), np.float32(0.5), 1.0 - distance / 12.0)
+            total += self.scale["timezone"] * score.astype(np.float32)
+        if self.attributes:
+            part = np.zeros_like(total)
+            for k, attribute in enumerate(self.attributes):
+                a, b = e[..., 3 + k], m[..., 3 + k]
+                same = a == b
+                wanted = same if problem.diversity_rules[attribute] == "prefer_same" else ~same
+                known = ~np.isnan(a) & ~np.isnan(b)
+                part += np.where(known, wanted.astype(np.float32), np.float32(0.5))
+            total += self.scale["diversity"] * (part / np.float32(len(self.attributes)))
+        rules = problem.config.constraints
+        bad = gap < rules.min_level_gap
+        if rules.max_tz_hours is not None:
+            bad |= distance > rules.max_tz_hours + 1e-6
+        if self.use_language:
+            a_set = e[..., -1].astype(np.int64)
+            b_set = m[..., -1].astype(np.int64)
+            known = (a_set >= 0) & (b_set >= 0)
+            shared_table = problem.language_sets.shared
+            if shared_table.size:
+                shared = known & shared_table[np.maximum(a_set, 0), np.maximum(b_set, 0)]
+            else:
+                shared = np.zeros(known.shape, dtype=bool)
+            if "language" in self.scale:
+                score = np.where(known, shared.astype(np.float32), np.float32(0.5))
+                total += self.scale["language"] * score
+            if rules.require_language:
+                bad |= ~shared
+        total[bad] = INFEASIBLE
+        return total
+
+    def cross(self, rows: IntArray) -> FloatArray:
+        """(len(rows), mentors) total scores; INFEASIBLE marks ruled-out pairs."""
+        problem = self.problem
+        if self.table is not None:
+            total = np.take(self.table[self.e_code[rows]], self.m_code, axis=1)
+        else:
+            total = self._categorical(self.e_matrix[rows][:, None, :], self.m_matrix[None, :, :])
+        if self.linear_e is not None and self.linear_m_t is not None:
+            total += self.linear_e[rows] @ self.linear_m_t
+        for mentee, mentor_t in self.sparse_parts:
+            total += (mentee[rows] @ mentor_t).toarray()
+        if "format" in self.scale:
+            weight = self.scale["format"]
+            open_rows = self.format_open_e[rows]
+            if open_rows.any():
+                total[open_rows] += weight
+            if self.format_open_m.any():
+                total[np.ix_(~open_rows, self.format_open_m)] += weight
+        for matrix, active in (
+            (problem.same_person, True),
+            (problem.chains.conflicts, self.rules.reporting_line),
+            (problem.excluded, True),
+        ):
+            if not active or matrix.nnz == 0:
+                continue
+            coo = matrix[rows].tocoo()
+            total[coo.row, coo.col] = INFEASIBLE
+        if self.rules.same_manager:
+            a_code = problem.mentee_manager[rows][:, None]
+            same = (a_code == problem.mentor_manager[None, :]) & (a_code >= 0)
+            np.copyto(total, INFEASIBLE, where=same)
+        return total

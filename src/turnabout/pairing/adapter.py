@@ -1,0 +1,374 @@
+"""Database rows -> matching-engine input, and engine results -> rows.
+
+The only module that imports `turnabout.matching`. People are identified in the engine by
+their HR `employee_id`, so that the org chart (employee id -> manager's employee id, for the
+whole organisation) lines up with them and the reporting-line constraint sees every
+manager above a participant, whether or not that manager takes part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from turnabout.common.errors import ValidationFailed
+from turnabout.enrollment.models import Application, ParticipantRole
+from turnabout.matching import (
+    CRITERIA,
+    LockedPair,
+    MatchConfig,
+    MatchConfigError,
+    MatchInputError,
+    MatchResult,
+    Mentee,
+    Mentor,
+    OrgChart,
+    match,
+)
+from turnabout.pairing.models import Mentorship, PairExclusion
+from turnabout.people.models import Employee, SensitiveAttributes
+from turnabout.programs.models import Cohort
+
+Progress = Callable[[str, float], None]
+
+BREAKS_PREFIX = "breaks: "  # the engine's reason listing a locked pair's broken constraints
+LOCKED_REASON = "locked by the program manager"
+CRITERIA_NAMES: tuple[str, ...] = CRITERIA
+
+__all__ = [
+    "CRITERIA_NAMES",
+    "EngineInput",
+    "MatchConfigError",
+    "MatchInputError",
+    "build_input",
+    "config_mapping",
+    "describe_violations",
+    "pair_violations",
+    "run_engine",
+]
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def config_mapping(
+    program_settings: Mapping[str, Any], overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The program's settings with this run's changes, validated by the engine.
+
+    Turnabout pairs each mentee with one mentor (the database enforces it), so
+    `constraints.mentors_per_mentee` is always 1. Raises ValidationFailed naming the key.
+    """
+    merged = _merge(program_settings or {}, overrides or {})
+    try:
+        config = MatchConfig.from_mapping(merged)
+    except MatchConfigError as exc:
+        raise ValidationFailed(
+            _("Matching settings: %(error)s") % {"error": exc}, details={"key": exc.key}
+        ) from exc
+    mapping = config.to_mapping()
+    mapping["constraints"]["mentors_per_mentee"] = 1
+    return mapping
+
+
+def describe_violations(codes: Iterable[str], config: Mapping[str, Any]) -> list[str]:
+    """Plain-language descriptions of broken hard constraints (for managers)."""
+    rules = config.get("constraints", {}) if isinstance(config, Mapping) else {}
+    gap = rules.get("min_level_gap", 1)
+    hours = rules.get("max_tz_hours")
+    texts = {
+        "same_person": _("the mentor and the mentee are the same person"),
+        "level": _("the mentor is not at least %(gap)s level(s) junior to the mentee")
+        % {"gap": gap},
+        "reporting_line": _("one of them is in the other's reporting line"),
+        "same_manager": _("they have the same manager"),
+        "excluded": _(
+            "the pair is excluded (a decline, a manager's exclusion or an applicant's "
+            "list of people to avoid)"
+        ),
+        "timezone": _("their time zones are more than %(hours)s hours apart") % {"hours": hours},
+        "language": _("they have no language in common"),
+    }
+    return [texts.get(code, code) for code in codes]
+
+
+def _clean_reasons(reasons: Sequence[str]) -> list[str]:
+    return [r for r in reasons if r != LOCKED_REASON and not r.startswith(BREAKS_PREFIX)]
+
+
+@dataclass
+class EngineInput:
+    """Everything the engine needs for one cohort, plus the way back to the rows."""
+
+    config: dict[str, Any]
+    mentors: list[Mentor]
+    mentees: list[Mentee]
+    org: OrgChart
+    locked: list[LockedPair]
+    mentor_apps: dict[str, Application]
+    mentee_apps: dict[str, Application]
+    lock_overrides: dict[tuple[int, int], str] = field(default_factory=dict)
+    kept: set[tuple[int, int]] = field(default_factory=set)
+
+    @property
+    def match_config(self) -> MatchConfig:
+        return MatchConfig.from_mapping(self.config)
+
+
+def org_chart() -> OrgChart:
+    """The whole organisation's reporting line: employee id -> manager's employee id."""
+    rows = Employee.objects.values_list("employee_id", "manager__employee_id")
+    return OrgChart({emp: mgr or "" for emp, mgr in rows})
+
+
+def waiting_days(cohort: Cohort, applications: Sequence[Application]) -> dict[int, int]:
+    """Days each applicant has waited: since accepted, or since last freed (decline/end)."""
+    freed: dict[int, datetime] = {}
+    ended = Mentorship.objects.filter(
+        cohort=cohort, status__in=[Mentorship.Status.DECLINED, Mentorship.Status.ENDED]
+    )
+    for field_name in ("mentor_application", "mentee_application"):
+        for app_id, when in ended.values_list(field_name).annotate(last=Max("ended_at")).order_by():
+            if when is not None and (app_id not in freed or when > freed[app_id]):
+                freed[app_id] = when
+    now = timezone.now()
+    out: dict[int, int] = {}
+    for app in applications:
+        since = app.decided_at or app.created_at
+        if app.pk in freed and freed[app.pk] > since:
+            since = freed[app.pk]
+        out[app.pk] = max(0, (now - since).days)
+    return out
+
+
+def _person_fields(app: Application, *, exclude: list[str], generation: str) -> dict[str, Any]:
+    person = app.person
+    return {
+        "id": person.employee_id,
+        "name": person.full_name,
+        "email": person.email,
+        "level": int(person.level),
+        "department": person.department,
+        "location": person.location,
+        "timezone": person.timezone,
+        "languages": tuple(app.languages or person.languages or ()),
+        "interests": tuple(app.interests),
+        "goals": app.goals,
+        "formats": tuple(app.formats),
+        "availability": tuple(app.availability),
+        "ergs": tuple(app.ergs),
+        "exclude": tuple(sorted(set(exclude))),
+        "generation": generation,
+    }
+
+
+def build_input(
+    cohort: Cohort,
+    *,
+    config: Mapping[str, Any],
+    locks: Iterable[Mapping[str, Any]] = (),
+    keep_live: bool = False,
+) -> EngineInput:
+    """Turn the cohort's accepted applications into engine input.
+
+    `locks` are {mentor, mentee, override_reason} application ids to keep as they are;
+    `keep_live` also keeps every live (proposed or active) mentorship fixed (a re-match).
+    """
+    applications = list(
+        Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
+        .select_related("person")
+        .prefetch_related("avoid")
+        .order_by("role", "person__employee_id")
+    )
+    use_generation = dict(config.get("diversity", {})).get("generation", "ignore") != "ignore"
+    generations: dict[int, str] = {}
+    if use_generation:
+        generations = dict(
+            SensitiveAttributes.objects.filter(
+                employee_id__in=[a.person_id for a in applications]
+            ).values_list("employee_id", "generation")
+        )
+    excluded: dict[int, set[int]] = {}
+    for mentor_id, mentee_id in PairExclusion.objects.filter(cohort=cohort).values_list(
+        "mentor_id", "mentee_id"
+    ):
+        excluded.setdefault(mentee_id, set()).add(mentor_id)
+    employee_ids = dict(
+        Employee.objects.filter(
+            Q(pk__in=[pk for pks in excluded.values() for pk in pks])
+        ).values_list("pk", "employee_id")
+    )
+    waiting = waiting_days(cohort, applications)
+    mentors: list[Mentor] = []
+    mentees: list[Mentee] = []
+    mentor_apps: dict[str, Application] = {}
+    mentee_apps: dict[str, Application] = {}
+    for app in applications:
+        avoid = [p.employee_id for p in app.avoid.all()]
+        fields = _person_fields(app, exclude=avoid, generation=generations.get(app.person_id, ""))
+        fields["waiting_days"] = waiting.get(app.pk, 0)
+        if app.role == ParticipantRole.MENTOR:
+            mentors.append(Mentor(**fields, skills=dict(app.skills), capacity=app.capacity))
+            mentor_apps[app.person.employee_id] = app
+        else:
+            fields["exclude"] = tuple(
+                sorted(
+                    {*fields["exclude"]}
+                    | {employee_ids[pk] for pk in excluded.get(app.person_id, set())}
+                )
+            )
+            mentees.append(Mentee(**fields, wants=dict(app.wants)))
+            mentee_apps[app.person.employee_id] = app
+
+    by_app_id = {a.pk: a for a in applications}
+    lock_list: list[LockedPair] = []
+    lock_overrides: dict[tuple[int, int], str] = {}
+    kept: set[tuple[int, int]] = set()
+    seen: set[int] = set()
+
+    def add_lock(mentor_app_id: int, mentee_app_id: int, override: str) -> None:
+        mentor_app, mentee_app = by_app_id.get(mentor_app_id), by_app_id.get(mentee_app_id)
+        if mentor_app is None or mentee_app is None or mentee_app_id in seen:
+            return
+        seen.add(mentee_app_id)
+        lock_list.append(LockedPair(mentor_app.person.employee_id, mentee_app.person.employee_id))
+        lock_overrides[(mentor_app_id, mentee_app_id)] = override
+
+    if keep_live:
+        for mentor_app_id, mentee_app_id, override in Mentorship.objects.filter(
+            cohort=cohort, status__in=[Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE]
+        ).values_list("mentor_application_id", "mentee_application_id", "override_reason"):
+            add_lock(mentor_app_id, mentee_app_id, override)
+            kept.add((mentor_app_id, mentee_app_id))
+    for lock in locks:
+        add_lock(int(lock["mentor"]), int(lock["mentee"]), str(lock.get("override_reason", "")))
+    return EngineInput(
+        config=dict(config),
+        mentors=mentors,
+        mentees=mentees,
+        org=org_chart(),
+        locked=lock_list,
+        mentor_apps=mentor_apps,
+        mentee_apps=mentee_apps,
+        lock_overrides=lock_overrides,
+        kept=kept,
+    )
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    mentor: Application
+    mentee: Application
+    score: float
+    breakdown: dict[str, float]
+    reasons: list[str]
+    locked: bool
+    kept: bool
+    violations: list[str]
+    override_reason: str
+
+
+@dataclass(frozen=True)
+class UnmatchedRow:
+    application: Application
+    reason: str
+
+
+@dataclass(frozen=True)
+class EngineOutput:
+    proposals: list[ProposalRow]
+    unmatched: list[UnmatchedRow]
+    result: MatchResult
+
+
+def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOutput:
+    """Call the engine and map its pairs and unmatched people back to applications."""
+    result = match(
+        data.mentors,
+        data.mentees,
+        data.match_config,
+        data.org,
+        data.locked,
+        progress=progress,
+    )
+    proposals: list[ProposalRow] = []
+    for pair in result.pairs:
+        mentor = data.mentor_apps[pair.mentor_id]
+        mentee = data.mentee_apps[pair.mentee_id]
+        key = (mentor.pk, mentee.pk)
+        proposals.append(
+            ProposalRow(
+                mentor=mentor,
+                mentee=mentee,
+                score=float(pair.score),
+                breakdown={k: float(v) for k, v in pair.breakdown.items()},
+                reasons=_clean_reasons(pair.reasons),
+                locked=pair.locked,
+                kept=key in data.kept,
+                violations=list(pair.violations),
+                override_reason=data.lock_overrides.get(key, "") if pair.locked else "",
+            )
+        )
+    unmatched: list[UnmatchedRow] = []
+    for entry in result.unmatched:
+        apps = data.mentor_apps if entry.role == "mentor" else data.mentee_apps
+        unmatched.append(UnmatchedRow(application=apps[entry.id], reason=entry.reason))
+    return EngineOutput(proposals=proposals, unmatched=unmatched, result=result)
+
+
+@dataclass(frozen=True)
+class PairCheck:
+    """The engine's view of one hand-made pair."""
+
+    score: float
+    breakdown: dict[str, float]
+    reasons: list[str]
+    violations: list[str]
+
+
+def pair_violations(
+    cohort: Cohort,
+    *,
+    config: Mapping[str, Any],
+    mentor: Application,
+    mentee: Application,
+    data: EngineInput | None = None,
+) -> PairCheck:
+    """Score one pair and list the hard constraints it breaks (the engine's codes).
+
+    Uses the engine on just these two people with the pair locked, with the whole org chart
+    and the cohort's exclusions, so that the check is the one a run would make. Pass `data`
+    (from `build_input`) to check many pairs of one cohort without rebuilding it.
+    """
+    data = data or build_input(cohort, config=config)
+    mentor_person = next((p for p in data.mentors if p.id == mentor.person.employee_id), None)
+    mentee_person = next((p for p in data.mentees if p.id == mentee.person.employee_id), None)
+    if mentor_person is None or mentee_person is None:
+        raise ValidationFailed(_("Both people must be accepted participants of this cohort."))
+    result = match(
+        [mentor_person],
+        [mentee_person],
+        data.match_config,
+        data.org,
+        [LockedPair(mentor_person.id, mentee_person.id)],
+    )
+    pair = result.pairs[0]
+    return PairCheck(
+        score=float(pair.score),
+        breakdown={k: float(v) for k, v in pair.breakdown.items()},
+        reasons=_clean_reasons(pair.reasons),
+        violations=list(pair.violations),
+    )

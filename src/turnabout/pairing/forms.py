@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from turnabout.enrollment.models import Application
+from turnabout.pairing.adapter import CRITERIA_NAMES
+from turnabout.pairing.models import MatchRun
+
+CRITERION_LABELS: dict[str, Any] = {
+    "skills": _("Skills offered for topics wanted"),
+    "interests": _("Shared interests"),
+    "goals": _("Similar goals"),
+    "availability": _("Shared free time"),
+    "timezone": _("Time zones"),
+    "format": _("Meeting format"),
+    "seniority": _("Level gap"),
+    "diversity": _("Diversity (e.g. other department)"),
+    "affinity": _("Shared resource groups"),
+    "language": _("Shared language"),
+}
+
+
+class RunSettingsForm(forms.Form):
+    """This run's settings, starting from the program's (the program itself is unchanged)."""
+
+    objective = forms.ChoiceField(label=_("Objective"), choices=MatchRun.Objective.choices)
+    fairness = forms.BooleanField(
+        label=_("Raise the weakest pair's score (fairness)"), required=False
+    )
+    min_level_gap = forms.IntegerField(
+        label=_("Mentor at least this many levels junior"), min_value=-20, max_value=20
+    )
+    max_tz_hours = forms.FloatField(
+        label=_("At most this many hours apart (empty: any)"),
+        required=False,
+        min_value=0,
+        max_value=24,
+    )
+    reporting_line = forms.BooleanField(
+        label=_("Never in each other's reporting line"), required=False
+    )
+    same_manager = forms.BooleanField(label=_("Never with the same manager"), required=False)
+    require_language = forms.BooleanField(label=_("Must share a language"), required=False)
+
+    def __init__(self, data: Mapping[str, Any] | None, *, config: Mapping[str, Any]) -> None:
+        rules = config.get("constraints", {})
+        weights = config.get("weights", {})
+        initial: dict[str, Any] = {
+            "objective": config.get("objective", "max_matched"),
+            "fairness": config.get("fairness", False),
+            "min_level_gap": rules.get("min_level_gap", 1),
+            "max_tz_hours": rules.get("max_tz_hours"),
+            "reporting_line": rules.get("reporting_line", True),
+            "same_manager": rules.get("same_manager", False),
+            "require_language": rules.get("require_language", False),
+        }
+        super().__init__(data, initial=initial)
+        for name in CRITERIA_NAMES:
+            self.fields[f"w_{name}"] = forms.FloatField(
+                label=CRITERION_LABELS.get(name, name),
+                min_value=0,
+                max_value=100,
+                initial=weights.get(name, 0.0),
+                widget=forms.NumberInput(attrs={"step": "0.5"}),
+            )
+            self.initial[f"w_{name}"] = weights.get(name, 0.0)
+
+    @property
+    def weight_fields(self) -> list[forms.BoundField]:
+        return [self[f"w_{name}"] for name in CRITERIA_NAMES]
+
+    @property
+    def check_fields(self) -> list[forms.BoundField]:
+        names = ("reporting_line", "same_manager", "require_language", "fairness")
+        return [self[n] for n in names]
+
+    def overrides(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        constraints: dict[str, Any] = {
+            "min_level_gap": data["min_level_gap"],
+            "reporting_line": data["reporting_line"],
+            "same_manager": data["same_manager"],
+            "require_language": data["require_language"],
+            "max_tz_hours": data["max_tz_hours"],
+        }
+        return {
+            "objective": data["objective"],
+            "fairness": data["fairness"],
+            "weights": {name: data[f"w_{name}"] for name in CRITERIA_NAMES},
+            "constraints": constraints,
+        }
+
+
+SORT_CHOICES = (
+    ("-score", _("Best score first")),
+    ("score", _("Weakest score first")),
+    ("mentee", _("Mentee name")),
+    ("mentor", _("Mentor name")),
+    ("criterion", _("Chosen criterion")),
+)
+
+
+class ProposalFilterForm(forms.Form):
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    level = forms.TypedChoiceField(label=_("Level"), required=False, coerce=int, empty_value=None)
+    criterion = forms.ChoiceField(label=_("Criterion"), required=False)
+    min_value = forms.FloatField(
+        label=_("Criterion at least"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        widget=forms.NumberInput(attrs={"step": "0.1", "placeholder": "0.5"}),
+    )
+    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None,
+        *,
+        departments: Sequence[str],
+        levels: Sequence[int],
+    ) -> None:
+        super().__init__(data)
+        department = self.fields["department"]
+        assert isinstance(department, forms.ChoiceField)
+        department.choices = [("", _("Any")), *[(d, d) for d in departments]]
+        level = self.fields["level"]
+        assert isinstance(level, forms.ChoiceField)
+        level.choices = [("", _("Any")), *[(str(n), str(n)) for n in levels]]
+        criterion = self.fields["criterion"]
+        assert isinstance(criterion, forms.ChoiceField)
+        criterion.choices = [
+            ("", _("Any")),
+            *[(n, CRITERION_LABELS.get(n, n)) for n in CRITERIA_NAMES],
+        ]
+
+
+def _person_label(application: Application) -> str:
+    person = application.person
+    return f"{person.full_name} · {person.department} · L{person.level}"
+
+
+class ManualPairForm(forms.Form):
+    mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
+    mentee = forms.TypedChoiceField(label=_("Mentee"), coerce=int)
+    override_reason = forms.CharField(
+        label=_("Reason to override a hard constraint"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed only when the pair breaks a hard constraint; kept in the audit log."),
+    )
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None,
+        *,
+        mentors: Sequence[Application],
+        mentees: Sequence[Application],
+        paired: set[int] | None = None,
+    ) -> None:
+        super().__init__(data)
+        paired = paired or set()
+        mentor = self.fields["mentor"]
+        assert isinstance(mentor, forms.ChoiceField)
+        mentor.choices = [("", "—"), *[(a.pk, _person_label(a)) for a in mentors]]
+        mentee = self.fields["mentee"]
+        assert isinstance(mentee, forms.ChoiceField)
+        mentee.choices = [
+            ("", "—"),
+            *[
+                (a.pk, _person_label(a) + ("" if a.pk in paired else f" · {_('unmatched')}"))
+                for a in mentees
+            ],
+        ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (only the program managers see it)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class EndForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does it end? (only the program managers see it)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class CompareForm(forms.Form):
+    a = forms.TypedChoiceField(label=_("Run"), coerce=int)
+    b = forms.TypedChoiceField(label=_("with run"), coerce=int)
+
+    def __init__(self, data: Mapping[str, Any] | None, *, runs: Sequence[MatchRun]) -> None:
+        super().__init__(data)
+        choices = [(r.pk, _("Run %(n)d") % {"n": r.number}) for r in runs]
+        for name in ("a", "b"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = choices
+        if len(runs) >= 2 and data is None:
+            self.initial = {"a": runs[1].pk, "b": runs[0].pk}

@@ -1,0 +1,755 @@
+"""Writes on match runs, proposals, exclusions and mentorships.
+
+Every function checks permission through `pairing.permissions`, writes in one transaction,
+records an audit event and sends side effects (the run itself, emails) after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from collections.abc import Mapping
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from turnabout.common.audit import audit_record
+from turnabout.common.errors import Conflict, NotFound, ValidationFailed, require
+from turnabout.enrollment.models import Application, ParticipantRole
+from turnabout.pairing import adapter, permissions
+from turnabout.pairing.audit import PairingEvent
+from turnabout.pairing.models import (
+    LIVE_STATUSES,
+    MatchRun,
+    Mentorship,
+    PairExclusion,
+    Proposal,
+    UnmatchedEntry,
+)
+from turnabout.programs.models import Cohort, Phase
+from turnabout.programs.services import cohort_change_phase
+
+logger = logging.getLogger(__name__)
+
+Actor = AbstractBaseUser | AnonymousUser
+
+REMATCH_PHASES = (Phase.MATCHED, Phase.ACTIVE)
+ABANDONED_AFTER = timedelta(hours=1)
+MAX_REASON = 2000
+REMOVED_REASON = "removed from the proposals by the program manager"
+
+
+class OverrideRequired(ValidationFailed):
+    """A hand-made pair breaks a hard constraint: a manager must give a reason to override."""
+
+    code = "override_required"
+
+
+def _clean_reason(value: Any, *, field: str = "reason") -> str:
+    if not isinstance(value, str):
+        raise ValidationFailed(_("The reason must be text."), details={"field": field})
+    if "\x00" in value:
+        raise ValidationFailed(
+            _("The reason must not contain NUL characters."), details={"field": field}
+        )
+    text: str = value.strip()
+    if len(text) > MAX_REASON:
+        raise ValidationFailed(
+            _("The reason is too long (at most %(n)d characters).") % {"n": MAX_REASON},
+            details={"field": field},
+        )
+    return text
+
+
+# --- Runs -------------------------------------------------------------------------------
+
+
+def _run_kind(cohort: Cohort) -> str:
+    if cohort.phase == Phase.MATCHING:
+        return MatchRun.Kind.INITIAL
+    if cohort.phase in REMATCH_PHASES:
+        return MatchRun.Kind.REMATCH
+    raise ValidationFailed(
+        _(
+            "Match runs start when the cohort is in the Matching phase (or, to re-match, "
+            "Matched or Active); %(cohort)s is in the %(phase)s phase."
+        )
+        % {"cohort": cohort, "phase": cohort.get_phase_display()}
+    )
+
+
+def run_is_current(run: MatchRun) -> bool:
+    """Whether the run still fits the cohort's phase (an initial run before publishing, a
+    re-match after): only then can it be adjusted, re-run or published."""
+    phase = run.cohort.phase
+    if run.kind == MatchRun.Kind.INITIAL:
+        return phase == Phase.MATCHING
+    return phase in REMATCH_PHASES
+
+
+@transaction.atomic
+def match_run_start(
+    cohort: Cohort,
+    *,
+    settings: Mapping[str, Any] | None = None,
+    based_on: MatchRun | None = None,
+    acting_user: Actor,
+    enqueue: bool = True,
+) -> MatchRun:
+    """Queue a run for the cohort; the task worker executes it (see `match_run_execute`).
+
+    `settings` changes the program's matching settings for this run only (weights,
+    constraints, objective, fairness...). `based_on` re-runs an earlier run of the cohort
+    with its settings, keeping its locked pairs ("re-run around locks"). After publishing,
+    a run is a re-match: every live pair stays fixed and only the others are matched.
+    """
+    require(
+        permissions.can_manage_pairing(acting_user, cohort),
+        _("Only this program's managers can run the matching."),
+    )
+    locked_cohort = Cohort.objects.select_for_update().select_related("program").get(pk=cohort.pk)
+    kind = _run_kind(locked_cohort)
+    if based_on is not None and based_on.cohort_id != cohort.pk:
+        raise ValidationFailed(_("The run to re-run belongs to another cohort."))
+    _fail_abandoned_runs(cohort)
+    if MatchRun.objects.filter(
+        cohort=cohort, status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]
+    ).exists():
+        raise Conflict(
+            _(
+                "A run of this cohort is in progress; wait for it to finish (is the task "
+                "worker running?)."
+            )
+        )
+    base = based_on.config if based_on is not None else locked_cohort.program.matching_settings
+    config = adapter.config_mapping(base, settings)
+    accepted = Counter(
+        Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED).values_list(
+            "role", flat=True
+        )
+    )
+    if not accepted[ParticipantRole.MENTOR] or not accepted[ParticipantRole.MENTEE]:
+        raise ValidationFailed(
+            _("Accept at least one mentor and one mentee before running the matching.")
+        )
+    locks: list[dict[str, Any]] = []
+    if based_on is not None:
+        locks = [
+            {"mentor": m, "mentee": e, "override_reason": reason}
+            for m, e, reason in based_on.proposals.filter(locked=True, kept=False)
+            .order_by("pk")
+            .values_list("mentor_id", "mentee_id", "override_reason")
+        ]
+    number = (MatchRun.objects.filter(cohort=cohort).aggregate(n=Max("number"))["n"] or 0) + 1
+    run = MatchRun.objects.create(
+        cohort=cohort,
+        number=number,
+        kind=kind,
+        config=config,
+        objective=config["objective"],
+        locks=locks,
+        based_on=based_on,
+        created_by_id=acting_user.pk if acting_user.is_authenticated else None,
+    )
+    audit_record(
+        actor=acting_user,
+        event=PairingEvent.RUN_STARTED,
+        target=run,
+        changes={"settings": (None, config)} if settings else {},
+        message=_("Re-run of run %(n)d around %(locks)d locked pairs.")
+        % {"n": based_on.number, "locks": len(locks)}
+        if based_on is not None
+        else "",
+    )
+    if enqueue:
+        from turnabout.pairing.tasks import run_match
+
+        transaction.on_commit(partial(run_match.enqueue, run.pk))
+    return run
+
+
+def _fail_abandoned_runs(cohort: Cohort) -> None:
+    """Runs stuck for longer than ABANDONED_AFTER (a worker died) stop blocking new ones."""
+    cutoff = timezone.now() - ABANDONED_AFTER
+    stuck = MatchRun.objects.filter(cohort=cohort).filter(
+        Q(status=MatchRun.Status.QUEUED, created_at__lt=cutoff)
+        | Q(status=MatchRun.Status.RUNNING, started_at__lt=cutoff)
+    )
+    for run in stuck:
+        _run_failed(run, _("Abandoned: the run did not finish within an hour."))
+
+
+class _ProgressWriter:
+    """Writes the engine's progress to the run row, at most a few times a second."""
+
+    STAGES = {"scoring": (5, 80), "solving": (80, 95)}
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.last = 0.0
+        self.percent = 0
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        low, high = self.STAGES.get(stage, (5, 95))
+        percent = int(low + (high - low) * max(0.0, min(1.0, fraction)))
+        now = time.monotonic()
+        if percent <= self.percent or (now - self.last < 0.25 and fraction < 1.0):
+            return
+        self.percent, self.last = percent, now
+        MatchRun.objects.filter(pk=self.run_id).update(progress=percent, stage=stage)
+
+
+def match_run_execute(run_id: int) -> MatchRun | None:
+    """Run the engine for a queued run and store its proposals (called by the task worker).
+
+    A run that is no longer queued (already run, or picked up twice) is left alone.
+    """
+    with transaction.atomic():
+        run = (
+            MatchRun.objects.select_for_update()
+            .select_related("cohort__program")
+            .filter(pk=run_id)
+            .first()
+        )
+        if run is None or run.status != MatchRun.Status.QUEUED:
+            return run
+        run.status = MatchRun.Status.RUNNING
+        run.started_at = timezone.now()
+        run.progress = 1
+        run.stage = "preparing"
+        run.save(update_fields=["status", "started_at", "progress", "stage", "updated_at"])
+    try:
+        data = adapter.build_input(
+            run.cohort,
+            config=run.config,
+            locks=run.locks,
+            keep_live=run.kind == MatchRun.Kind.REMATCH,
+        )
+        output = adapter.run_engine(data, progress=_ProgressWriter(run.pk))
+    except (adapter.MatchInputError, adapter.MatchConfigError, ValidationFailed) as exc:
+        return _run_failed(run, str(getattr(exc, "message", exc)))
+    except Exception as exc:
+        logger.exception("Match run %s failed", run.pk)
+        return _run_failed(run, _("Internal error: %(error)s") % {"error": exc})
+    with transaction.atomic():
+        Proposal.objects.bulk_create(
+            Proposal(
+                run=run,
+                mentor=row.mentor,
+                mentee=row.mentee,
+                score=row.score,
+                breakdown=row.breakdown,
+                reasons=row.reasons,
+                locked=row.locked,
+                manual=False,
+                kept=row.kept,
+                violations=row.violations,
+                override_reason=row.override_reason,
+            )
+            for row in output.proposals
+        )
+        UnmatchedEntry.objects.bulk_create(
+            UnmatchedEntry(run=run, application=row.application, reason=row.reason)
+            for row in output.unmatched
+        )
+        quality = output.result.quality
+        run.status = MatchRun.Status.DONE
+        run.progress = 100
+        run.stage = "done"
+        run.finished_at = timezone.now()
+        run.seconds = round(quality.seconds, 3)
+        run.mentors = quality.mentors
+        run.mentees = quality.mentees
+        run.blocking_pairs = quality.blocking_pairs
+        run.total_score = quality.total_score
+        run.save()
+        _refresh_quality(run)
+        audit_record(
+            actor=None,
+            event=PairingEvent.RUN_FINISHED,
+            target=run,
+            message=_("%(pairs)d pairs, %(unmatched)d people unmatched.")
+            % {"pairs": len(output.proposals), "unmatched": len(output.unmatched)},
+        )
+    return run
+
+
+def _run_failed(run: MatchRun, message: str) -> MatchRun:
+    with transaction.atomic():
+        run.status = MatchRun.Status.FAILED
+        run.error = message[:5000]
+        run.finished_at = timezone.now()
+        run.stage = "failed"
+        run.save(update_fields=["status", "error", "finished_at", "stage", "updated_at"])
+        audit_record(actor=None, event=PairingEvent.RUN_FAILED, target=run, message=run.error)
+    return run
+
+
+def _refresh_quality(run: MatchRun) -> None:
+    """Pairs, mean and weakest score after the manager's edits (blocking pairs stay)."""
+    scores = list(run.proposals.values_list("score", flat=True))
+    run.matched = len(scores)
+    run.mean_score = round(sum(scores) / len(scores), 4) if scores else None
+    run.min_score = round(min(scores), 4) if scores else None
+    run.total_score = round(sum(scores), 4)
+    run.save(update_fields=["matched", "mean_score", "min_score", "total_score", "updated_at"])
+
+
+# --- Review -----------------------------------------------------------------------------
+
+
+def _editable_run(run: MatchRun, acting_user: Actor) -> MatchRun:
+    require(
+        permissions.can_manage_pairing(acting_user, run.cohort),
+        _("Only this program's managers can change proposals."),
+    )
+    locked = MatchRun.objects.select_for_update().select_related("cohort").get(pk=run.pk)
+    if locked.status != MatchRun.Status.DONE:
+        raise ValidationFailed(_("This run has not finished: its proposals cannot change yet."))
+    if locked.is_published:
+        raise Conflict(_("This run is published: its proposals cannot change any more."))
+    if not run_is_current(locked):
+        raise Conflict(
+            _("Pairs were published since this run: start a re-match run to change pairs.")
+        )
+    return locked
+
+
+def _editable_proposal(proposal: Proposal, acting_user: Actor) -> Proposal:
+    _editable_run(proposal.run, acting_user)
+    if proposal.kept:
+        raise ValidationFailed(
+            _("This pair is a published mentorship that a re-match keeps; end it instead.")
+        )
+    return proposal
+
+
+def _label(proposal: Proposal) -> str:
+    return f"{proposal.mentor.person.full_name} → {proposal.mentee.person.full_name}"
+
+
+@transaction.atomic
+def proposal_set_locked(proposal: Proposal, *, locked: bool, acting_user: Actor) -> Proposal:
+    """Lock a pair (a re-run keeps it) or unlock it."""
+    _editable_proposal(proposal, acting_user)
+    if proposal.locked == locked:
+        return proposal
+    if not locked and proposal.manual:
+        raise ValidationFailed(_("A pair made by hand stays locked; remove it instead."))
+    proposal.locked = locked
+    proposal.save(update_fields=["locked"])
+    audit_record(
+        actor=acting_user,
+        event=PairingEvent.PROPOSAL_LOCKED if locked else PairingEvent.PROPOSAL_UNLOCKED,
+        target=proposal.run,
+        changes={"locked": (not locked, locked)},
+        message=_label(proposal),
+    )
+    return proposal
+
+
+def _remove(proposal: Proposal, *, reason: str) -> None:
+    run = proposal.run
+    mentor_id, mentee_id = proposal.mentor_id, proposal.mentee_id
+    proposal.delete()
+    UnmatchedEntry.objects.update_or_create(
+        run=run, application_id=mentee_id, defaults={"reason": reason}
+    )
+    if not run.proposals.filter(mentor_id=mentor_id).exists():
+        UnmatchedEntry.objects.update_or_create(
+            run=run, application_id=mentor_id, defaults={"reason": reason}
+        )
+    _refresh_quality(run)
+
+
+@transaction.atomic
+def proposal_remove(proposal: Proposal, *, acting_user: Actor) -> None:
+    """Take a pair out of the proposals: both people become unmatched in this run."""
+    _editable_proposal(proposal, acting_user)
+    label = _label(proposal)
+    run = proposal.run
+    _remove(proposal, reason=REMOVED_REASON)
+    audit_record(actor=acting_user, event=PairingEvent.PROPOSAL_REMOVED, target=run, message=label)
+
+
+@transaction.atomic
+def pair_exclude(proposal: Proposal, *, reason: str = "", acting_user: Actor) -> PairExclusion:
+    """Never pair these two again in this cohort, and take the pair out of the proposals."""
+    _editable_proposal(proposal, acting_user)
+    reason = _clean_reason(reason)
+    run = proposal.run
+    exclusion, _created = PairExclusion.objects.get_or_create(
+        cohort_id=run.cohort_id,
+        mentor_id=proposal.mentor.person_id,
+        mentee_id=proposal.mentee.person_id,
+        defaults={
+            "reason": reason or _("Excluded by the program manager."),
+            "created_by_id": acting_user.pk,
+        },
+    )
+    label = _label(proposal)
+    _remove(proposal, reason=_("excluded by the program manager"))
+    audit_record(
+        actor=acting_user,
+        event=PairingEvent.PAIR_EXCLUDED,
+        target=run.cohort,
+        message=f"{label}: {reason}" if reason else label,
+    )
+    return exclusion
+
+
+@transaction.atomic
+def proposal_create_manual(
+    run: MatchRun,
+    *,
+    mentor_application_id: int,
+    mentee_application_id: int,
+    override_reason: str = "",
+    acting_user: Actor,
+) -> Proposal:
+    """Pair two people by hand. A pair that breaks a hard constraint needs an override
+    reason, which is recorded in the audit log."""
+    run = _editable_run(run, acting_user)
+    override_reason = _clean_reason(override_reason, field="override_reason")
+    apps = {
+        a.pk: a
+        for a in Application.objects.select_related("person").filter(
+            cohort_id=run.cohort_id,
+            status=Application.Status.ACCEPTED,
+            pk__in=[mentor_application_id, mentee_application_id],
+        )
+    }
+    mentor, mentee = apps.get(mentor_application_id), apps.get(mentee_application_id)
+    if mentor is None or mentor.role != ParticipantRole.MENTOR:
+        raise ValidationFailed(
+            _("Choose an accepted mentor of this cohort."), details={"field": "mentor"}
+        )
+    if mentee is None or mentee.role != ParticipantRole.MENTEE:
+        raise ValidationFailed(
+            _("Choose an accepted mentee of this cohort."), details={"field": "mentee"}
+        )
+    existing = run.proposals.select_related("mentor__person").filter(mentee=mentee).first()
+    if existing is not None:
+        raise Conflict(
+            _("%(mentee)s is already paired with %(mentor)s in this run; remove that pair first.")
+            % {"mentee": mentee.person.full_name, "mentor": existing.mentor.person.full_name}
+        )
+    if run.proposals.filter(mentor=mentor).count() >= mentor.capacity:
+        raise Conflict(
+            _("%(mentor)s already has %(n)d mentee(s), their capacity; remove a pair first.")
+            % {"mentor": mentor.person.full_name, "n": mentor.capacity}
+        )
+    check = adapter.pair_violations(run.cohort, config=run.config, mentor=mentor, mentee=mentee)
+    explanations = adapter.describe_violations(check.violations, run.config)
+    if check.violations and not override_reason:
+        raise OverrideRequired(
+            _("This pair breaks a hard constraint: %(list)s. Give a reason to override it.")
+            % {"list": "; ".join(explanations)},
+            details={"violations": check.violations, "explanations": explanations},
+        )
+    proposal = Proposal.objects.create(
+        run=run,
+        mentor=mentor,
+        mentee=mentee,
+        score=check.score,
+        breakdown=check.breakdown,
+        reasons=[_("paired by hand by the program manager"), *check.reasons],
+        locked=True,
+        manual=True,
+        violations=check.violations,
+        override_reason=override_reason if check.violations else "",
+    )
+    UnmatchedEntry.objects.filter(run=run, application__in=[mentor, mentee]).delete()
+    _refresh_quality(run)
+    label = _label(proposal)
+    audit_record(actor=acting_user, event=PairingEvent.PROPOSAL_MANUAL, target=run, message=label)
+    if check.violations:
+        audit_record(
+            actor=acting_user,
+            event=PairingEvent.CONSTRAINT_OVERRIDDEN,
+            target=run,
+            changes={"violations": (None, check.violations)},
+            message=f"{label}: {override_reason}",
+        )
+    return proposal
+
+
+# --- Publish ----------------------------------------------------------------------------
+
+
+def _lock_mentor_capacity(proposals: list[Proposal]) -> None:
+    """Lock each mentor's application row, then check live + new pairs <= capacity."""
+    wanted = Counter(p.mentor_id for p in proposals)
+    mentors = {
+        a.pk: a
+        for a in Application.objects.select_for_update()
+        .filter(pk__in=sorted(wanted))
+        .order_by("pk")
+    }
+    live = Counter(
+        Mentorship.objects.filter(
+            mentor_application_id__in=list(wanted), status__in=LIVE_STATUSES
+        ).values_list("mentor_application_id", flat=True)
+    )
+    for mentor_id, count in sorted(wanted.items()):
+        mentor = mentors[mentor_id]
+        if live[mentor_id] + count > mentor.capacity:
+            raise Conflict(
+                _(
+                    "A mentor would have more mentees than their capacity (%(n)d): somebody "
+                    "published other pairs meanwhile. Start a new run."
+                )
+                % {"n": mentor.capacity},
+                details={"mentor_application": mentor_id},
+            )
+
+
+@transaction.atomic
+def match_run_publish(
+    run: MatchRun, *, acting_user: Actor, notify: bool = True
+) -> list[Mentorship]:
+    """Turn a run's proposals into mentorships, move the cohort to Matched and tell people.
+
+    Refuses a pair that breaks a hard constraint without a recorded override, and anything
+    that would give a mentee two live mentorships or a mentor more than their capacity
+    (the database and a row lock enforce both, even for two publishes at once).
+    """
+    require(
+        permissions.can_manage_pairing(acting_user, run.cohort),
+        _("Only this program's managers can publish pairs."),
+    )
+    run = MatchRun.objects.select_for_update().select_related("cohort__program").get(pk=run.pk)
+    cohort = run.cohort
+    if run.status != MatchRun.Status.DONE:
+        raise ValidationFailed(_("Only a finished run can be published."))
+    if run.is_published:
+        raise Conflict(_("This run is published already."))
+    if run.kind == MatchRun.Kind.INITIAL and cohort.phase != Phase.MATCHING:
+        raise Conflict(
+            _(
+                "The cohort is in the %(phase)s phase: pairs were published already. Start a "
+                "re-match run to pair the people still waiting."
+            )
+            % {"phase": cohort.get_phase_display()}
+        )
+    if run.kind == MatchRun.Kind.REMATCH and cohort.phase not in REMATCH_PHASES:
+        raise ValidationFailed(
+            _("Re-match runs are published while the cohort is Matched or Active.")
+        )
+    proposals = list(
+        run.proposals.filter(kept=False)
+        .select_related("mentor__person", "mentee__person")
+        .order_by("pk")
+    )
+    if not proposals:
+        raise ValidationFailed(_("This run has no new pairs to publish."))
+    unresolved = [p for p in proposals if p.violations and not p.override_reason]
+    if unresolved:
+        raise ValidationFailed(
+            _("These pairs break a hard constraint without a recorded override: %(pairs)s.")
+            % {"pairs": ", ".join(_label(p) for p in unresolved)},
+            details={"proposals": [p.pk for p in unresolved]},
+        )
+    excluded = set(
+        PairExclusion.objects.filter(cohort=cohort).values_list("mentor_id", "mentee_id")
+    )
+    newly_excluded = [
+        p
+        for p in proposals
+        if (p.mentor.person_id, p.mentee.person_id) in excluded and not p.override_reason
+    ]
+    if newly_excluded:
+        raise Conflict(
+            _("These pairs were excluded after the run: %(pairs)s. Start a new run.")
+            % {"pairs": ", ".join(_label(p) for p in newly_excluded)}
+        )
+    _lock_mentor_capacity(proposals)
+    try:
+        with transaction.atomic():
+            mentorships = Mentorship.objects.bulk_create(
+                Mentorship(
+                    cohort=cohort,
+                    mentor_id=p.mentor.person_id,
+                    mentee_id=p.mentee.person_id,
+                    mentor_application=p.mentor,
+                    mentee_application=p.mentee,
+                    run=run,
+                    score=p.score,
+                    reasons=p.reasons,
+                    violations=p.violations,
+                    override_reason=p.override_reason if p.violations else "",
+                )
+                for p in proposals
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            _(
+                "Somebody in this run has a partner already (another publish got there "
+                "first). Start a re-match run: it keeps the existing pairs."
+            )
+        ) from exc
+    run.published_at = timezone.now()
+    run.published_by_id = acting_user.pk
+    run.save(update_fields=["published_at", "published_by", "updated_at"])
+    if cohort.phase == Phase.MATCHING:
+        cohort_change_phase(
+            cohort,
+            to_phase=Phase.MATCHED,
+            note=_("Run %(n)d published: %(pairs)d pairs.")
+            % {"n": run.number, "pairs": len(mentorships)},
+            acting_user=acting_user,
+        )
+    audit_record(
+        actor=acting_user,
+        event=PairingEvent.RUN_PUBLISHED,
+        target=run,
+        message=_("%(pairs)d pairs published.") % {"pairs": len(mentorships)},
+    )
+    if notify:
+        from turnabout.pairing.tasks import send_match_email
+
+        people = sorted({m.mentor_id for m in mentorships} | {m.mentee_id for m in mentorships})
+        for person_id in people:
+            transaction.on_commit(partial(send_match_email.enqueue, person_id, run.pk))
+    return mentorships
+
+
+# --- Mentorships ------------------------------------------------------------------------
+
+
+def _locked_mentorship(mentorship: Mentorship) -> Mentorship:
+    found = (
+        Mentorship.objects.select_for_update()
+        .select_related("cohort__program")
+        .filter(pk=mentorship.pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound(_("No such mentorship."))
+    return found
+
+
+@transaction.atomic
+def mentorship_accept(mentorship: Mentorship, *, acting_user: Actor) -> Mentorship:
+    """One partner says yes; the pair is active once both have."""
+    side = permissions.side_of(acting_user, mentorship)
+    require(side is not None, _("Only the two partners can accept a match."))
+    mentorship = _locked_mentorship(mentorship)
+    if mentorship.status != Mentorship.Status.PROPOSED:
+        raise Conflict(
+            _("This match is %(status)s: it can no longer be accepted.")
+            % {"status": mentorship.get_status_display().lower()}
+        )
+    now = timezone.now()
+    field = "mentor_accepted_at" if side == "mentor" else "mentee_accepted_at"
+    if getattr(mentorship, field) is not None:
+        return mentorship
+    setattr(mentorship, field, now)
+    fields = [field, "updated_at"]
+    if mentorship.mentor_accepted_at and mentorship.mentee_accepted_at:
+        mentorship.status = Mentorship.Status.ACTIVE
+        mentorship.activated_at = now
+        fields += ["status", "activated_at"]
+    mentorship.save(update_fields=fields)
+    audit_record(
+        actor=acting_user,
+        event=PairingEvent.MENTORSHIP_ACCEPTED,
+        target=mentorship,
+        changes={field: (None, now)},
+    )
+    if mentorship.status == Mentorship.Status.ACTIVE:
+        audit_record(
+            actor=acting_user,
+            event=PairingEvent.MENTORSHIP_ACTIVATED,
+            target=mentorship,
+            changes={"status": (Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE)},
+        )
+    return mentorship
+
+
+def _close(mentorship: Mentorship, *, status: str, side: str, reason: str, user: Actor) -> None:
+    old = mentorship.status
+    mentorship.status = status
+    mentorship.ended_at = timezone.now()
+    mentorship.ended_by_role = side
+    mentorship.reason = reason
+    mentorship.save(update_fields=["status", "ended_at", "ended_by_role", "reason", "updated_at"])
+    PairExclusion.objects.get_or_create(
+        cohort_id=mentorship.cohort_id,
+        mentor_id=mentorship.mentor_id,
+        mentee_id=mentorship.mentee_id,
+        defaults={
+            "reason": _("Declined by the %(side)s.") % {"side": side}
+            if status == Mentorship.Status.DECLINED
+            else _("Ended early by the %(side)s.") % {"side": side},
+            "created_by_id": user.pk,
+        },
+    )
+    audit_record(
+        actor=user,
+        event=PairingEvent.MENTORSHIP_DECLINED
+        if status == Mentorship.Status.DECLINED
+        else PairingEvent.MENTORSHIP_ENDED,
+        target=mentorship,
+        changes={"status": (old, status)},
+        message=_("by the %(side)s (reason kept for the program managers)") % {"side": side},
+    )
+
+
+@transaction.atomic
+def mentorship_decline(
+    mentorship: Mentorship, *, reason: str = "", acting_user: Actor
+) -> Mentorship:
+    """One partner says no (the reason is for the managers only). Both are freed and wait
+    for a re-match; the two are never proposed to each other again in this cohort."""
+    side = permissions.side_of(acting_user, mentorship)
+    require(side is not None, _("Only the two partners can decline a match."))
+    reason = _clean_reason(reason)
+    mentorship = _locked_mentorship(mentorship)
+    if mentorship.status != Mentorship.Status.PROPOSED:
+        raise Conflict(
+            _("This match is %(status)s: it can no longer be declined.")
+            % {"status": mentorship.get_status_display().lower()}
+        )
+    assert side is not None
+    _close(
+        mentorship, status=Mentorship.Status.DECLINED, side=side, reason=reason, user=acting_user
+    )
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_end(mentorship: Mentorship, *, reason: str, acting_user: Actor) -> Mentorship:
+    """End a pair early (a partner or a manager); the reason is for the managers only.
+    Both people are offered re-matching."""
+    side = permissions.side_of(acting_user, mentorship)
+    is_manager = permissions.can_manage_pairing(acting_user, mentorship.cohort)
+    require(
+        side is not None or is_manager,
+        _("Only the two partners and the program's managers can end a mentorship."),
+    )
+    reason = _clean_reason(reason)
+    if not reason:
+        raise ValidationFailed(
+            _("Say briefly why the mentorship ends (only the program managers see it)."),
+            details={"field": "reason"},
+        )
+    mentorship = _locked_mentorship(mentorship)
+    if mentorship.status not in LIVE_STATUSES:
+        raise Conflict(_("This mentorship has ended already."))
+    _close(
+        mentorship,
+        status=Mentorship.Status.ENDED,
+        side=side or "program manager",
+        reason=reason,
+        user=acting_user,
+    )
+    return mentorship

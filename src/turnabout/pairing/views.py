@@ -1,0 +1,447 @@
+"""Pages: match runs (progress, review, adjust, compare, publish) and mentorships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from turnabout.common import errors
+from turnabout.common.htmx import is_htmx
+from turnabout.common.pagination import paginate, query_without_page
+from turnabout.pairing import adapter, permissions, selectors, services
+from turnabout.pairing.forms import (
+    CRITERION_LABELS,
+    CompareForm,
+    EndForm,
+    ManualPairForm,
+    ProposalFilterForm,
+    ReasonForm,
+    RunSettingsForm,
+)
+from turnabout.pairing.models import MatchRun, Mentorship
+from turnabout.programs.models import Phase
+
+REVIEW_PAGE_SIZE = 50
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """Managers: the cohorts whose matching they run."""
+    cohorts = list(selectors.managed_cohorts(user=request.user))
+    if not cohorts:
+        return redirect("pairing:mine")
+    return render(request, "pairing/index.html", {"cohorts": cohorts})
+
+
+def cohort_page(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = selectors.cohort_for_pairing(user=request.user, cohort_id=cohort_pk)
+    runs = list(selectors.runs_of_cohort(user=request.user, cohort=cohort))
+    config = adapter.config_mapping(cohort.program.matching_settings)
+    return render(
+        request,
+        "pairing/cohort.html",
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "runs": runs,
+            "form": RunSettingsForm(None, config=config),
+            "compare_form": CompareForm(None, runs=runs),
+            "counts": selectors.pairing_counts(user=request.user, cohort=cohort),
+            "waiting": _split_waiting(
+                selectors.waiting_for_partner(user=request.user, cohort=cohort)
+                if cohort.phase != Phase.MATCHING
+                else []
+            ),
+            "exclusions": selectors.exclusions_of_cohort(user=request.user, cohort=cohort),
+            "can_run": cohort.phase in (Phase.MATCHING, Phase.MATCHED, Phase.ACTIVE),
+        },
+    )
+
+
+def _split_waiting(apps: list[Any]) -> dict[str, list[Any]]:
+    return {
+        "mentees": [a for a in apps if a.role == "mentee"],
+        "mentors": [a for a in apps if a.role == "mentor"],
+    }
+
+
+@require_POST
+def run_start(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = selectors.cohort_for_pairing(user=request.user, cohort_id=cohort_pk)
+    config = adapter.config_mapping(cohort.program.matching_settings)
+    form = RunSettingsForm(request.POST, config=config)
+    if not form.is_valid():
+        messages.error(request, _("Check the run's settings: %(errors)s") % {"errors": form.errors})
+        return redirect("pairing:cohort", cohort.pk)
+    try:
+        run = services.match_run_start(cohort, settings=form.overrides(), acting_user=request.user)
+    except errors.DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("pairing:cohort", cohort.pk)
+    messages.success(request, _("Run %(n)d started.") % {"n": run.number})
+    return redirect(run)
+
+
+def _review_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
+    choices = selectors.review_filter_choices(run=run)
+    form = ProposalFilterForm(
+        request.GET or None, departments=choices["departments"], levels=choices["levels"]
+    )
+    filters = selectors.ProposalFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.ProposalFilters(
+            department=data.get("department") or "",
+            level=data.get("level"),
+            criterion=data.get("criterion") or "",
+            min_value=data.get("min_value"),
+            sort=data.get("sort") or "-score",
+        )
+    proposals = selectors.proposals_for_review(user=request.user, run=run, filters=filters)
+    page = paginate(request, proposals, per_page=REVIEW_PAGE_SIZE)
+    return {
+        "filter_form": form,
+        "page": page,
+        "query": query_without_page(request),
+        "criterion": filters.criterion,
+        "criterion_label": CRITERION_LABELS.get(filters.criterion, ""),
+    }
+
+
+def run_page(request: HttpRequest, run_pk: int) -> HttpResponse:
+    run = selectors.run_get(user=request.user, run_id=run_pk)
+    context: dict[str, Any] = {
+        "run": run,
+        "cohort": run.cohort,
+        "program": run.cohort.program,
+        "can_change": run.status == MatchRun.Status.DONE
+        and not run.is_published
+        and services.run_is_current(run),
+    }
+    if run.status == MatchRun.Status.DONE:
+        context.update(_review_context(request, run))
+        if is_htmx(request) and request.headers.get("HX-Target") == "proposals":
+            return render(request, "pairing/run.html#proposals", context)
+        people = selectors.pairable_applications(user=request.user, run=run)
+        context["manual_form"] = ManualPairForm(
+            None,
+            mentors=people["mentors"],
+            mentees=people["mentees"],
+            paired=set(run.proposals.values_list("mentee_id", flat=True)),
+        )
+        context["unmatched"] = list(selectors.unmatched_of_run(user=request.user, run=run))
+        context["exclude_form"] = ReasonForm()
+        context["settings_rows"] = _settings_rows(run.config)
+    return render(request, "pairing/run.html", context)
+
+
+def _settings_rows(config: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = [
+        (str(CRITERION_LABELS.get(k, k)), f"{v:g}")
+        for k, v in config.get("weights", {}).items()
+        if v
+    ]
+    rules = config.get("constraints", {})
+    rows.append((_("Minimum level gap"), str(rules.get("min_level_gap"))))
+    if rules.get("max_tz_hours") is not None:
+        rows.append((_("Maximum time difference"), f"{rules['max_tz_hours']:g} h"))
+    for key, label in (
+        ("reporting_line", _("Never in each other's reporting line")),
+        ("same_manager", _("Never with the same manager")),
+        ("require_language", _("Must share a language")),
+    ):
+        if rules.get(key):
+            rows.append((label, _("yes")))
+    rows.append((_("Fairness"), _("yes") if config.get("fairness") else _("no")))
+    return rows
+
+
+def run_status(request: HttpRequest, run_pk: int) -> HttpResponse:
+    """The polled progress box; tells htmx to reload the page once the run has finished."""
+    run = selectors.run_get(user=request.user, run_id=run_pk)
+    response = render(request, "pairing/run.html#status", {"run": run})
+    if run.is_finished and is_htmx(request):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _back_to_run(request: HttpRequest, run: MatchRun) -> HttpResponse:
+    query = request.POST.get("query", "")
+    url = reverse("pairing:run", args=[run.pk])
+    return redirect(f"{url}?{query}" if query and "\n" not in query else url)
+
+
+def _act(request: HttpRequest, run: MatchRun, action: Any, success: str) -> HttpResponse:
+    try:
+        action()
+    except errors.DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return _back_to_run(request, run)
+
+
+@require_POST
+def proposal_lock(request: HttpRequest, proposal_pk: int) -> HttpResponse:
+    proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_pk)
+    locked = request.POST.get("locked") == "1"
+    return _act(
+        request,
+        proposal.run,
+        lambda: services.proposal_set_locked(proposal, locked=locked, acting_user=request.user),
+        _("Pair locked: a re-run keeps it.") if locked else _("Pair unlocked."),
+    )
+
+
+@require_POST
+def proposal_remove(request: HttpRequest, proposal_pk: int) -> HttpResponse:
+    proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_pk)
+    return _act(
+        request,
+        proposal.run,
+        lambda: services.proposal_remove(proposal, acting_user=request.user),
+        _("Pair removed; both people are now unmatched in this run."),
+    )
+
+
+@require_POST
+def proposal_exclude(request: HttpRequest, proposal_pk: int) -> HttpResponse:
+    proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(
+        request,
+        proposal.run,
+        lambda: services.pair_exclude(proposal, reason=reason, acting_user=request.user),
+        _("Pair excluded: no future run of this cohort proposes it."),
+    )
+
+
+def pair_check(request: HttpRequest, run_pk: int) -> HttpResponse:
+    """htmx: warn, before submitting, when a hand-made pair breaks a hard constraint."""
+    run = selectors.run_get(user=request.user, run_id=run_pk)
+    context: dict[str, Any] = {"run": run, "explanations": [], "checked": False}
+    try:
+        mentor_id, mentee_id = int(request.GET["mentor"]), int(request.GET["mentee"])
+    except (KeyError, ValueError):
+        return render(request, "pairing/run.html#pair_check", context)
+    people = selectors.pairable_applications(user=request.user, run=run)
+    mentor = next((a for a in people["mentors"] if a.pk == mentor_id), None)
+    mentee = next((a for a in people["mentees"] if a.pk == mentee_id), None)
+    if mentor is not None and mentee is not None:
+        taken = run.proposals.filter(mentee=mentee).select_related("mentor__person").first()
+        context["taken"] = taken.mentor.person.full_name if taken else ""
+        check = adapter.pair_violations(run.cohort, config=run.config, mentor=mentor, mentee=mentee)
+        context.update(
+            checked=True,
+            score=check.score,
+            reasons=check.reasons,
+            explanations=adapter.describe_violations(check.violations, run.config),
+        )
+    return render(request, "pairing/run.html#pair_check", context)
+
+
+@require_POST
+def pair_manual(request: HttpRequest, run_pk: int) -> HttpResponse:
+    run = selectors.run_get(user=request.user, run_id=run_pk)
+    people = selectors.pairable_applications(user=request.user, run=run)
+    form = ManualPairForm(request.POST, mentors=people["mentors"], mentees=people["mentees"])
+    if not form.is_valid():
+        messages.error(request, _("Choose a mentor and a mentee."))
+        return _back_to_run(request, run)
+    data = form.cleaned_data
+    return _act(
+        request,
+        run,
+        lambda: services.proposal_create_manual(
+            run,
+            mentor_application_id=data["mentor"],
+            mentee_application_id=data["mentee"],
+            override_reason=data["override_reason"],
+            acting_user=request.user,
+        ),
+        _("Pair made by hand and locked."),
+    )
+
+
+@require_POST
+def run_rerun(request: HttpRequest, run_pk: int) -> HttpResponse:
+    run = selectors.run_get(user=request.user, run_id=run_pk)
+    try:
+        new = services.match_run_start(run.cohort, based_on=run, acting_user=request.user)
+    except errors.DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(run)
+    messages.success(request, _("Run %(n)d started around the locked pairs.") % {"n": new.number})
+    return redirect(new)
+
+
+@require_POST
+def run_publish(request: HttpRequest, run_pk: int) -> HttpResponse:
+    run = selectors.run_get(user=request.user, run_id=run_pk)
+    try:
+        created = services.match_run_publish(run, acting_user=request.user)
+    except errors.DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(run)
+    messages.success(
+        request,
+        _("%(n)d pairs published; everybody gets an email to accept or decline.")
+        % {"n": len(created)},
+    )
+    return redirect("pairing:mentorships", run.cohort_id)
+
+
+def compare(request: HttpRequest) -> HttpResponse:
+    try:
+        a_id, b_id = int(request.GET["a"]), int(request.GET["b"])
+    except (KeyError, ValueError) as exc:
+        raise errors.NotFound(_("Choose two runs to compare.")) from exc
+    a = selectors.run_get(user=request.user, run_id=a_id)
+    b = selectors.run_get(user=request.user, run_id=b_id)
+    comparison = selectors.run_compare(user=request.user, a=a, b=b)
+    return render(
+        request,
+        "pairing/compare.html",
+        {"comparison": comparison, "a": a, "b": b, "cohort": a.cohort, "program": a.cohort.program},
+    )
+
+
+def mentorships(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = selectors.cohort_for_pairing(user=request.user, cohort_id=cohort_pk)
+    status = request.GET.get("status", "")
+    if status not in Mentorship.Status.values:
+        status = ""
+    pairs = selectors.mentorships_of_cohort(user=request.user, cohort=cohort, status=status)
+    page = paginate(request, pairs)
+    return render(
+        request,
+        "pairing/mentorships.html",
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "page": page,
+            "status": status,
+            "statuses": Mentorship.Status.choices,
+            "query": query_without_page(request),
+            "counts": selectors.pairing_counts(user=request.user, cohort=cohort),
+            "end_form": EndForm(),
+        },
+    )
+
+
+def _cards(request: HttpRequest, items: Any) -> list[dict[str, Any]]:
+    cards = []
+    for mentorship in items:
+        side = permissions.side_of(request.user, mentorship)
+        if side is None:
+            continue
+        cards.append(
+            {
+                "m": mentorship,
+                "side": side,
+                "partner": selectors.partner_summary(mentorship, side=side),
+                "i_accepted": (
+                    mentorship.mentor_accepted_at
+                    if side == "mentor"
+                    else mentorship.mentee_accepted_at
+                )
+                is not None,
+            }
+        )
+    return cards
+
+
+def mine(request: HttpRequest) -> HttpResponse:
+    items = list(selectors.mentorships_of_user(user=request.user)[:50])
+    return render(
+        request,
+        "pairing/mine.html",
+        {
+            "cards": _cards(request, items),
+            "decline_form": ReasonForm(),
+            "end_form": EndForm(),
+        },
+    )
+
+
+def mentorship_page(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    mentorship = selectors.mentorship_get(user=request.user, mentorship_id=mentorship_pk)
+    side = permissions.side_of(request.user, mentorship)
+    return render(
+        request,
+        "pairing/mentorship.html",
+        {
+            "m": mentorship,
+            "cards": _cards(request, [mentorship]),
+            "is_manager": permissions.can_manage_pairing(request.user, mentorship.cohort),
+            "side": side,
+            "decline_form": ReasonForm(),
+            "end_form": EndForm(),
+        },
+    )
+
+
+def _next(request: HttpRequest, mentorship: Mentorship) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(mentorship)
+
+
+def _answer(
+    request: HttpRequest, mentorship: Mentorship, action: Any, success: str
+) -> HttpResponse:
+    try:
+        action()
+    except errors.DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return _next(request, mentorship)
+
+
+@require_POST
+def mentorship_accept(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    mentorship = selectors.mentorship_get(user=request.user, mentorship_id=mentorship_pk)
+    return _answer(
+        request,
+        mentorship,
+        lambda: services.mentorship_accept(mentorship, acting_user=request.user),
+        _("You accepted. The pair starts once both of you have."),
+    )
+
+
+@require_POST
+def mentorship_decline(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    mentorship = selectors.mentorship_get(user=request.user, mentorship_id=mentorship_pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _answer(
+        request,
+        mentorship,
+        lambda: services.mentorship_decline(mentorship, reason=reason, acting_user=request.user),
+        _("You declined. The program team will find you a new partner."),
+    )
+
+
+@require_POST
+def mentorship_end(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
+    mentorship = selectors.mentorship_get(user=request.user, mentorship_id=mentorship_pk)
+    form = EndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say briefly why the mentorship ends."))
+        return _next(request, mentorship)
+    return _answer(
+        request,
+        mentorship,
+        lambda: services.mentorship_end(
+            mentorship, reason=form.cleaned_data["reason"], acting_user=request.user
+        ),
+        _("The mentorship has ended; both people can be re-matched."),
+    )

@@ -1,0 +1,129 @@
+"""Reads of people data, each scoped by the permission module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from turnabout.accounts import permissions
+from turnabout.accounts.permissions import AnyUser
+from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.people.models import Employee
+
+
+@dataclass(frozen=True)
+class PeopleFilters:
+    q: str = ""
+    department: str = ""
+    location: str = ""
+    status: str = ""
+    level_min: int | None = None
+    level_max: int | None = None
+    manager_employee_id: str = ""
+
+
+def _require_people_access(user: AnyUser) -> None:
+    if not permissions.can_view_people(user):
+        raise PermissionDenied("Only org admins and program managers can see people records.")
+
+
+def people_list(*, user: AnyUser, filters: PeopleFilters | None = None) -> QuerySet[Employee]:
+    _require_people_access(user)
+    filters = filters or PeopleFilters()
+    qs = Employee.objects.select_related("manager").order_by("last_name", "first_name", "pk")
+    if filters.q:
+        for word in filters.q.split()[:5]:
+            qs = qs.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(employee_id__iexact=word)
+                | Q(title__icontains=word)
+            )
+    if filters.department:
+        qs = qs.filter(department=filters.department)
+    if filters.location:
+        qs = qs.filter(location=filters.location)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.level_min is not None:
+        qs = qs.filter(level__gte=filters.level_min)
+    if filters.level_max is not None:
+        qs = qs.filter(level__lte=filters.level_max)
+    if filters.manager_employee_id:
+        qs = qs.filter(manager__employee_id=filters.manager_employee_id)
+    return qs
+
+
+def person_get(*, user: AnyUser, employee_pk: int) -> Employee:
+    """One employee: people viewers see anyone, a participant only themselves."""
+    employee = (
+        Employee.objects.select_related("manager", "user")
+        .prefetch_related("resource_groups", "reports")
+        .filter(pk=employee_pk)
+        .first()
+    )
+    if employee is None:
+        raise NotFound("No such person.")
+    if permissions.can_view_people(user) or (user.is_authenticated and employee.user_id == user.pk):
+        return employee
+    raise NotFound("No such person.")  # do not reveal that the record exists
+
+
+def person_for_user(*, user: AnyUser) -> Employee | None:
+    if not user.is_authenticated:
+        return None
+    return Employee.objects.select_related("manager").filter(user_id=user.pk).first()
+
+
+def management_chain(employee: Employee, *, limit: int = 20) -> list[Employee]:
+    """The employee's managers, nearest first (cycle-safe)."""
+    chain: list[Employee] = []
+    seen = {employee.pk}
+    current_id = employee.manager_id
+    while current_id is not None and current_id not in seen and len(chain) < limit:
+        manager = Employee.objects.filter(pk=current_id).first()
+        if manager is None:
+            break
+        chain.append(manager)
+        seen.add(manager.pk)
+        current_id = manager.manager_id
+    return chain
+
+
+def filter_choices(*, user: AnyUser) -> dict[str, list[str]]:
+    _require_people_access(user)
+    values = Employee.objects.values_list
+    return {
+        "departments": sorted(set(values("department", flat=True)) - {""}),
+        "locations": sorted(set(values("location", flat=True)) - {""}),
+    }
+
+
+@dataclass(frozen=True)
+class OrgOverview:
+    headcount: int
+    active: int
+    departments: list[tuple[str, int]]
+    locations: list[tuple[str, int]]
+    levels: list[tuple[int, int]]
+
+
+def org_overview(*, user: AnyUser) -> OrgOverview:
+    """Aggregates only: safe for executive sponsors."""
+    if not permissions.can_view_aggregates(user):
+        raise PermissionDenied("Only sponsors, program managers and admins see the overview.")
+    active = Employee.objects.exclude(status=Employee.Status.TERMINATED)
+
+    def count_by(field: str) -> list[tuple[Any, int]]:
+        return list(active.values_list(field).annotate(n=Count("pk")).order_by("-n", field))
+
+    return OrgOverview(
+        headcount=Employee.objects.count(),
+        active=active.count(),
+        departments=count_by("department"),
+        locations=count_by("location"),
+        levels=sorted(count_by("level")),
+    )

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from turnabout.accounts import permissions
+from turnabout.accounts.services import user_invite
+from turnabout.common import errors
+from turnabout.common.htmx import is_htmx
+from turnabout.common.pagination import paginate, query_without_page
+from turnabout.people import selectors
+from turnabout.people.filters import PeopleFilterForm
+
+
+def people_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_people(request.user):
+        raise PermissionDenied
+    form = PeopleFilterForm(request.GET or None, **selectors.filter_choices(user=request.user))
+    filters = selectors.PeopleFilters()
+    if form.is_bound and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
+        filters = selectors.PeopleFilters(**data)
+    page = paginate(request, selectors.people_list(user=request.user, filters=filters))
+    template = "people/people_list.html#results" if is_htmx(request) else "people/people_list.html"
+    return render(
+        request, template, {"form": form, "page": page, "query": query_without_page(request)}
+    )
+
+
+def person_detail(request: HttpRequest, employee_pk: int) -> HttpResponse:
+    try:
+        person = selectors.person_get(user=request.user, employee_pk=employee_pk)
+    except errors.NotFound as exc:
+        raise Http404(exc.message) from exc
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "chain": selectors.management_chain(person),
+            "reports": sorted(person.reports.all(), key=lambda e: (e.last_name, e.first_name)),
+            "can_invite": permissions.can_invite_people(request.user) and person.user_id is None,
+        },
+    )
+
+
+@require_POST
+def person_invite(request: HttpRequest, employee_pk: int) -> HttpResponse:
+    try:
+        person = selectors.person_get(user=request.user, employee_pk=employee_pk)
+        user_invite(person, acting_user=request.user)
+    except errors.NotFound as exc:
+        raise Http404(exc.message) from exc
+    except errors.DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
+    return redirect("people:detail", employee_pk=employee_pk)

@@ -1,0 +1,226 @@
+"""Page forms: they parse and render; the services validate the rules and write."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from turnabout.programs.models import Format, Objective, Willingness
+
+TEXTAREA = forms.Textarea(attrs={"rows": 4})
+
+
+def _textarea(label: Any, *, rows: int = 4, required: bool = False, help_text: Any = "") -> Any:
+    return forms.CharField(
+        label=label,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
+class ProgramForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    purpose = _textarea(
+        _("Purpose"),
+        required=True,
+        rows=3,
+        help_text=_("Why the organisation runs this program, in two or three sentences."),
+    )
+    welcome_mentor = _textarea(
+        _("Welcome text for mentors"), help_text=_("What a junior mentor gains from taking part.")
+    )
+    welcome_mentee = _textarea(
+        _("Welcome text for mentees"), help_text=_("What a senior mentee gains from taking part.")
+    )
+    guidelines = _textarea(_("Guidelines"), rows=5)
+    mentor_responsibilities = _textarea(_("Mentor's responsibilities"))
+    mentee_responsibilities = _textarea(_("Mentee's responsibilities"))
+    confidentiality = _textarea(_("Confidentiality rules"))
+    meeting_every_days = forms.IntegerField(
+        label=_("Meet every … days"), min_value=1, max_value=365, initial=14
+    )
+    session_minutes = forms.IntegerField(
+        label=_("Session length (minutes)"), min_value=5, max_value=600, initial=60
+    )
+    format = forms.ChoiceField(label=_("Format"), choices=Format.choices, initial=Format.HYBRID)
+    duration_months = forms.IntegerField(
+        label=_("Duration (months)"), min_value=1, max_value=60, initial=6
+    )
+    time_commitment = forms.CharField(
+        label=_("Expected time commitment"),
+        max_length=200,
+        required=False,
+        help_text=_('e.g. "About 2 hours a month, including preparation".'),
+    )
+    mentor_max_level = forms.IntegerField(
+        label=_("Mentors: maximum level"), min_value=1, max_value=99, required=False
+    )
+    mentee_min_level = forms.IntegerField(
+        label=_("Mentees: minimum level"), min_value=1, max_value=99, required=False
+    )
+    departments = forms.MultipleChoiceField(
+        label=_("Departments included"),
+        required=False,
+        help_text=_("None selected: every department."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    locations = forms.MultipleChoiceField(
+        label=_("Locations included"),
+        required=False,
+        help_text=_("None selected: every location."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    matching_settings = forms.CharField(
+        label=_("Matching settings (JSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
+        help_text=_(
+            'Weights and constraints of the matching engine, e.g. {"weights": {"skills": 3}, '
+            '"constraints": {"min_level_gap": 2}}. Empty: the engine\'s defaults.'
+        ),
+    )
+
+    SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+        (str(_("The program")), ("name", "purpose", "welcome_mentor", "welcome_mentee")),
+        (
+            str(_("Guidelines and roles")),
+            ("guidelines", "mentor_responsibilities", "mentee_responsibilities", "confidentiality"),
+        ),
+        (
+            str(_("Rhythm")),
+            (
+                "meeting_every_days",
+                "session_minutes",
+                "format",
+                "duration_months",
+                "time_commitment",
+            ),
+        ),
+        (
+            str(_("Eligibility")),
+            ("mentor_max_level", "mentee_min_level", "departments", "locations"),
+        ),
+        (str(_("Matching")), ("matching_settings",)),
+    )
+
+    def __init__(
+        self, *args: Any, departments: list[str], locations: list[str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, values in (("departments", departments), ("locations", locations)):
+            field = self.fields[name]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = [(v, v) for v in values]
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def clean_matching_settings(self) -> dict[str, Any]:
+        raw = self.cleaned_data.get("matching_settings", "").strip()
+        if not raw:
+            return {}
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(
+                _("This is not valid JSON: %(error)s") % {"error": exc.msg}
+            ) from exc
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_('Write an object, e.g. {"weights": {…}}.'))
+        return value
+
+    @staticmethod
+    def initial_from(program: Any) -> dict[str, Any]:
+        initial = {
+            name: getattr(program, name)
+            for names in dict(ProgramForm.SECTIONS).values()
+            for name in names
+        }
+        initial["matching_settings"] = (
+            json.dumps(program.matching_settings, indent=2) if program.matching_settings else ""
+        )
+        return initial
+
+
+class ObjectiveForm(forms.Form):
+    title = forms.CharField(label=_("Objective"), max_length=200)
+    metric = forms.ChoiceField(label=_("Metric"), choices=Objective.Metric.choices)
+    parameter = forms.CharField(
+        label=_("N or topic"), max_length=120, required=False, help_text=_("e.g. 6")
+    )
+    comparison = forms.ChoiceField(
+        label=_("Comparison"), choices=Objective.Comparison.choices, initial="at_least"
+    )
+    target = forms.DecimalField(
+        label=_("Target"),
+        max_digits=10,
+        decimal_places=2,
+        error_messages={"required": _("Every KPI needs a target.")},
+    )
+    unit = forms.ChoiceField(label=_("Unit"), choices=Objective.Unit.choices)
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("e.g. Autumn 2026"))
+    applications_open_on = forms.DateField(
+        label=_("Applications open on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    applications_close_on = forms.DateField(
+        label=_("Applications close on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("Ends on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class PhaseForm(forms.Form):
+    to_phase = forms.CharField(widget=forms.HiddenInput, max_length=24)
+    note = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False)
+
+
+class SurveySetupForm(forms.Form):
+    intro = _textarea(_("Introduction"), rows=3)
+    topics = _textarea(_("Topics to ask about"), rows=6, help_text=_("One per line."))
+
+    def clean_topics(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["topics"].splitlines() if line.strip()]
+
+
+class SurveyAnswerForm(forms.Form):
+    would_mentor = forms.ChoiceField(
+        label=_("Would you mentor a senior leader?"),
+        choices=Willingness.choices,
+        widget=forms.RadioSelect,
+    )
+    would_be_mentored = forms.ChoiceField(
+        label=_("Would you be mentored by a junior colleague?"),
+        choices=Willingness.choices,
+        widget=forms.RadioSelect,
+    )
+    comfort = forms.TypedChoiceField(
+        label=_("How comfortable are you with the idea of reverse mentoring?"),
+        choices=[(n, str(n)) for n in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("1: not at all, 5: very comfortable."),
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Which topics interest you?"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, topics: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["topics"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(t, t) for t in topics]

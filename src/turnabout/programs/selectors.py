@@ -1,0 +1,203 @@
+"""Reads of programs, cohorts and survey results, each scoped by `programs.permissions`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from turnabout.accounts import permissions as roles
+from turnabout.accounts.permissions import AnyUser
+from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.programs import permissions
+from turnabout.programs.models import (
+    PUBLIC_PHASES,
+    Cohort,
+    CohortPhaseChange,
+    InterestSurvey,
+    Phase,
+    Program,
+    SurveyParticipation,
+    SurveyResponse,
+    Willingness,
+)
+
+JOINABLE_PHASES = (Phase.INTEREST_SURVEY, Phase.APPLICATIONS_OPEN)
+
+
+def _with_counts(qs: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """Annotate cohorts with application counts per role (aggregates only)."""
+    active = ~Q(applications__status="withdrawn")
+    return qs.annotate(
+        mentor_count=Count("applications", filter=active & Q(applications__role="mentor")),
+        mentee_count=Count("applications", filter=active & Q(applications__role="mentee")),
+        accepted_count=Count("applications", filter=Q(applications__status="accepted")),
+    )
+
+
+def program_list(*, user: AnyUser) -> QuerySet[Program]:
+    """Programs in the "Programs" area: managed ones (all for admins and sponsors)."""
+    if not permissions.can_see_programs_overview(user):
+        raise PermissionDenied(_("Only program managers, org admins and sponsors see programs."))
+    qs = Program.objects.all()
+    if not roles.is_sponsor(user):
+        qs = qs.filter(permissions.managed_programs_filter(user))
+    return (
+        qs.distinct()
+        .annotate(cohort_count=Count("cohorts", distinct=True))
+        .prefetch_related(
+            Prefetch("cohorts", queryset=_with_counts(Cohort.objects.order_by("-starts_on"))),
+            "managers",
+        )
+        .order_by("name")
+    )
+
+
+def program_list_readable(*, user: AnyUser) -> QuerySet[Program]:
+    """Every program `user` may read (the API list): managed, or published for employees."""
+    return (
+        permissions.programs_readable(user, Program.objects.all())
+        .prefetch_related("objectives", "managers")
+        .order_by("name", "pk")
+    )
+
+
+def program_get(*, user: AnyUser, program_id: int) -> Program:
+    program = (
+        Program.objects.prefetch_related("objectives", "managers").filter(pk=program_id).first()
+    )
+    if program is None or not permissions.can_view_program(user, program):
+        raise NotFound(_("No such program."))
+    return program
+
+
+def program_get_for_manager(*, user: AnyUser, program_id: int) -> Program:
+    """A program `user` manages: 404 when they cannot see it, 403 when they only see it."""
+    program = program_get(user=user, program_id=program_id)
+    if not permissions.can_manage_program(user, program):
+        raise PermissionDenied(_("Only this program's managers can do that."))
+    return program
+
+
+def cohorts_of_program(*, user: AnyUser, program: Program) -> QuerySet[Cohort]:
+    qs = Cohort.objects.filter(program=program).select_related("program")
+    if permissions.can_view_program_aggregates(user, program):
+        return _with_counts(qs).order_by("-starts_on", "pk")
+    return qs.filter(phase__in=PUBLIC_PHASES).order_by("-starts_on", "pk")
+
+
+def cohort_get(*, user: AnyUser, cohort_id: int) -> Cohort:
+    """A cohort's public view: published cohorts for employees; managers see drafts too."""
+    cohort = Cohort.objects.select_related("program").filter(pk=cohort_id).first()
+    if cohort is None or not permissions.can_view_cohort(user, cohort):
+        raise NotFound(_("No such cohort."))
+    return cohort
+
+
+def cohort_get_for_manager(*, user: AnyUser, cohort_id: int) -> Cohort:
+    cohort = cohort_get(user=user, cohort_id=cohort_id)
+    if not permissions.can_manage_cohort(user, cohort):
+        raise PermissionDenied(_("Only this program's managers can do that."))
+    return cohort
+
+
+def cohort_get_aggregates(*, user: AnyUser, cohort_id: int) -> Cohort:
+    """A cohort with its counts, for managers, admins and sponsors."""
+    cohort = cohort_get(user=user, cohort_id=cohort_id)
+    if not permissions.can_view_program_aggregates(user, cohort.program):
+        raise PermissionDenied(_("Only this program's managers and sponsors see this."))
+    annotated = _with_counts(Cohort.objects.select_related("program")).get(pk=cohort.pk)
+    return annotated
+
+
+def cohorts_joinable(*, user: AnyUser) -> QuerySet[Cohort]:
+    """Cohorts an employee can act on now: survey running or applications open."""
+    if not user.is_authenticated:
+        return Cohort.objects.none()
+    return (
+        Cohort.objects.filter(phase__in=JOINABLE_PHASES)
+        .select_related("program")
+        .order_by("applications_close_on", "starts_on", "pk")
+    )
+
+
+def phase_history(*, cohort: Cohort) -> QuerySet[CohortPhaseChange]:
+    return cohort.phase_changes.select_related("actor").order_by("at", "pk")
+
+
+def survey_of(*, cohort: Cohort) -> InterestSurvey:
+    survey = InterestSurvey.objects.filter(cohort=cohort).first()
+    if survey is None:
+        raise NotFound(_("This cohort has no interest survey."))
+    survey.cohort = cohort
+    return survey
+
+
+def survey_answered(*, survey: InterestSurvey, user: AnyUser) -> bool:
+    return (
+        user.is_authenticated
+        and SurveyParticipation.objects.filter(survey=survey, user_id=user.pk).exists()
+    )
+
+
+def percent(part: int, whole: int) -> float:
+    return 0.0 if whole == 0 else round(100.0 * part / whole, 1)
+
+
+@dataclass(frozen=True)
+class Tally:
+    label: str
+    count: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    """Counts and percentages, or `shown=False` below the minimum group size."""
+
+    responses: int
+    minimum: int
+    shown: bool
+    would_mentor: list[Tally]
+    would_be_mentored: list[Tally]
+    comfort: list[Tally]
+    topics: list[Tally]
+    comfort_average: float | None
+
+
+def survey_results(*, user: AnyUser, survey: InterestSurvey) -> SurveyResults:
+    """Aggregates of an interest survey, shown only for at least TURNABOUT_MIN_GROUP_SIZE."""
+    if not permissions.can_view_program_aggregates(user, survey.cohort.program):
+        raise PermissionDenied(_("Only this program's managers and sponsors see the results."))
+    minimum = int(settings.TURNABOUT_MIN_GROUP_SIZE)
+    rows = list(
+        SurveyResponse.objects.filter(survey=survey).values_list(
+            "would_mentor", "would_be_mentored", "comfort", "topics"
+        )
+    )
+    total = len(rows)
+    if total < minimum:
+        return SurveyResults(total, minimum, False, [], [], [], [], None)
+
+    def tally(counter: Counter[str], labels: list[tuple[str, str]]) -> list[Tally]:
+        return [Tally(label, counter[key], percent(counter[key], total)) for key, label in labels]
+
+    willingness = [(str(key), str(label)) for key, label in Willingness.choices]
+    topic_counts: Counter[str] = Counter(topic for row in rows for topic in row[3])
+    return SurveyResults(
+        responses=total,
+        minimum=minimum,
+        shown=True,
+        would_mentor=tally(Counter(row[0] for row in rows), willingness),
+        would_be_mentored=tally(Counter(row[1] for row in rows), willingness),
+        comfort=tally(
+            Counter(str(row[2]) for row in rows), [(str(n), str(n)) for n in range(1, 6)]
+        ),
+        topics=sorted(
+            tally(topic_counts, [(t, t) for t in survey.topics]), key=lambda t: (-t.count, t.label)
+        ),
+        comfort_average=round(sum(row[2] for row in rows) / total, 2),
+    )

@@ -1,0 +1,637 @@
+"""Writes on programs, objectives, cohorts and interest surveys.
+
+Every function checks permission through `programs.permissions`, validates, writes in one
+transaction and records an audit event. Bad input raises a domain error and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from turnabout.accounts import permissions as roles
+from turnabout.common.audit import Change, audit_record
+from turnabout.common.errors import Conflict, PermissionDenied, ValidationFailed, require
+from turnabout.programs import permissions
+from turnabout.programs.audit import ProgramEvent
+from turnabout.programs.models import (
+    TRANSITIONS,
+    Cohort,
+    CohortPhaseChange,
+    Format,
+    InterestSurvey,
+    Objective,
+    Phase,
+    Program,
+    SurveyParticipation,
+    SurveyResponse,
+    Willingness,
+)
+
+Actor = AbstractBaseUser | AnonymousUser
+
+DEFAULT_SURVEY_TOPICS = (
+    "Generative AI tools",
+    "Social media",
+    "Hybrid work norms",
+    "Gen Z workplace expectations",
+    "Data privacy",
+    "Inclusive language",
+)
+MAX_LIST_ITEMS = 50
+
+# Fields of the program design that `program_create` and `program_update` accept.
+TEXT_FIELDS: dict[str, int] = {
+    "name": 200,
+    "purpose": 5000,
+    "guidelines": 10000,
+    "mentor_responsibilities": 5000,
+    "mentee_responsibilities": 5000,
+    "confidentiality": 5000,
+    "time_commitment": 200,
+    "welcome_mentor": 5000,
+    "welcome_mentee": 5000,
+}
+INT_FIELDS: dict[str, tuple[int, int]] = {
+    "meeting_every_days": (1, 365),
+    "session_minutes": (5, 600),
+    "duration_months": (1, 60),
+}
+LEVEL_FIELDS = ("mentor_max_level", "mentee_min_level")
+LIST_FIELDS = ("departments", "locations")
+PROGRAM_FIELDS: tuple[str, ...] = (
+    *TEXT_FIELDS,
+    *INT_FIELDS,
+    *LEVEL_FIELDS,
+    *LIST_FIELDS,
+    "format",
+    "matching_settings",
+)
+
+
+def _user_id(user: Actor) -> int:
+    if not user.is_authenticated or user.pk is None:
+        raise PermissionDenied(_("Log in first."))
+    return int(user.pk)
+
+
+def _clean_text(value: Any, *, field: str, max_length: int) -> str:
+    if not isinstance(value, str):
+        raise ValidationFailed(_("%(field)s must be text.") % {"field": field})
+    if "\x00" in value:
+        raise ValidationFailed(_("%(field)s must not contain NUL characters.") % {"field": field})
+    text: str = value.strip()
+    if len(text) > max_length:
+        raise ValidationFailed(
+            _("%(field)s is too long (at most %(n)d characters).")
+            % {"field": field, "n": max_length}
+        )
+    return text
+
+
+def _clean_list(value: Any, *, field: str) -> list[str]:
+    if not isinstance(value, list | tuple):
+        raise ValidationFailed(_("%(field)s must be a list.") % {"field": field})
+    items: list[str] = []
+    for item in value:
+        text = _clean_text(item, field=field, max_length=120)
+        if text and text not in items:
+            items.append(text)
+    if len(items) > MAX_LIST_ITEMS:
+        raise ValidationFailed(_("%(field)s has too many entries.") % {"field": field})
+    return items
+
+
+def validate_matching_settings(value: Any) -> dict[str, Any]:
+    """Check the settings with the matching engine's own validator; returns them unchanged."""
+    from turnabout.matching import MatchConfig, MatchConfigError
+
+    if not isinstance(value, Mapping):
+        raise ValidationFailed(_("Matching settings must be an object of keys."))
+    try:
+        MatchConfig.from_mapping(value)
+    except MatchConfigError as exc:
+        raise ValidationFailed(
+            _("Matching settings: %(error)s") % {"error": exc}, details={"key": exc.key}
+        ) from exc
+    return dict(value)
+
+
+def _clean_program_data(data: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+    unknown = sorted(set(data) - set(PROGRAM_FIELDS))
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown program fields: %(keys)s.") % {"keys": ", ".join(unknown)}
+        )
+    cleaned: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in TEXT_FIELDS:
+            cleaned[key] = _clean_text(value, field=key, max_length=TEXT_FIELDS[key])
+        elif key in INT_FIELDS:
+            low, high = INT_FIELDS[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ValidationFailed(
+                    _("%(field)s must be a whole number from %(low)d to %(high)d.")
+                    % {"field": key, "low": low, "high": high}
+                )
+            cleaned[key] = value
+        elif key in LEVEL_FIELDS:
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99
+            ):
+                raise ValidationFailed(
+                    _("%(field)s must be a level from 1 to 99, or empty.") % {"field": key}
+                )
+            cleaned[key] = value
+        elif key in LIST_FIELDS:
+            cleaned[key] = _clean_list(value, field=key)
+        elif key == "format":
+            if value not in Format.values:
+                raise ValidationFailed(
+                    _("format must be one of %(options)s.") % {"options": ", ".join(Format.values)}
+                )
+            cleaned[key] = value
+        elif key == "matching_settings":
+            cleaned[key] = validate_matching_settings(value)
+    for required in ("name", "purpose"):
+        if (creating or required in cleaned) and not cleaned.get(required):
+            raise ValidationFailed(_("Give the program a %(field)s.") % {"field": required})
+    return cleaned
+
+
+def _check_eligibility_levels(program: Program) -> None:
+    low, high = program.mentee_min_level, program.mentor_max_level
+    if low is not None and high is not None and high >= low:
+        raise ValidationFailed(
+            _(
+                "Mentors must be junior to mentees: the mentors' maximum level (%(high)d) must "
+                "be below the mentees' minimum level (%(low)d)."
+            )
+            % {"high": high, "low": low}
+        )
+
+
+@dataclass(frozen=True)
+class ObjectiveData:
+    """A KPI to set on a program: what to measure, against which target, in which unit."""
+
+    title: str
+    metric: str
+    target: Decimal | float | int | str | None
+    unit: str
+    comparison: str = Objective.Comparison.AT_LEAST
+    parameter: str = ""
+
+
+def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
+    title = _clean_text(data.title, field="title", max_length=200)
+    if not title:
+        raise ValidationFailed(_("Give the objective a title."))
+    if data.metric not in Objective.Metric.values:
+        raise ValidationFailed(
+            _("Objective %(title)s: choose a metric from the list.") % {"title": title}
+        )
+    if data.target is None or (isinstance(data.target, str) and not data.target.strip()):
+        raise ValidationFailed(
+            _("Objective %(title)s has no target: every KPI needs a target.") % {"title": title}
+        )
+    try:
+        target = Decimal(str(data.target).strip())
+    except InvalidOperation:
+        raise ValidationFailed(
+            _("Objective %(title)s: the target must be a number.") % {"title": title}
+        ) from None
+    if not target.is_finite() or abs(target) >= Decimal("100000000"):
+        raise ValidationFailed(
+            _("Objective %(title)s: the target is out of range.") % {"title": title}
+        )
+    target = target.quantize(Decimal("0.01"))
+    if data.unit not in Objective.Unit.values:
+        raise ValidationFailed(
+            _("Objective %(title)s: the unit must be one of %(units)s.")
+            % {"title": title, "units": ", ".join(Objective.Unit.values)}
+        )
+    if data.unit == Objective.Unit.PERCENT and not Decimal(0) <= target <= Decimal(100):
+        raise ValidationFailed(
+            _("Objective %(title)s: a percentage target must be from 0 to 100.") % {"title": title}
+        )
+    if data.comparison not in Objective.Comparison.values:
+        raise ValidationFailed(_("The comparison must be at_least or at_most."))
+    return {
+        "title": title,
+        "metric": data.metric,
+        "target": target,
+        "unit": data.unit,
+        "comparison": data.comparison,
+        "parameter": _clean_text(data.parameter, field="parameter", max_length=120),
+    }
+
+
+def _objective_labels(program: Program) -> list[str]:
+    return [f"{o.title} {o.target_label}" for o in program.objectives.all()]
+
+
+@transaction.atomic
+def program_create(
+    *, data: Mapping[str, Any], objectives: Sequence[ObjectiveData] = (), acting_user: Actor
+) -> Program:
+    """Create a program; a program manager who creates it becomes its manager."""
+    require(
+        permissions.can_create_program(acting_user),
+        _("Only program managers and org admins can create programs."),
+    )
+    cleaned = _clean_program_data(data, creating=True)
+    if Program.objects.filter(name__iexact=cleaned["name"]).exists():
+        raise Conflict(_("A program named %(name)s exists already.") % {"name": cleaned["name"]})
+    cleaned_objectives = [_clean_objective(objective) for objective in objectives]
+    program = Program(**cleaned)
+    _check_eligibility_levels(program)
+    program.save()
+    program.managers.add(_user_id(acting_user))
+    Objective.objects.bulk_create(Objective(program=program, **o) for o in cleaned_objectives)
+    audit_record(
+        actor=acting_user,
+        event=ProgramEvent.PROGRAM_CREATED,
+        target=program,
+        changes={"objectives": (None, _objective_labels(program))},
+    )
+    return program
+
+
+@transaction.atomic
+def program_update(program: Program, *, data: Mapping[str, Any], acting_user: Actor) -> Program:
+    """Change some fields of a program's design; only the given keys change."""
+    require(
+        permissions.can_manage_program(acting_user, program),
+        _("Only this program's managers can change it."),
+    )
+    cleaned = _clean_program_data(data, creating=False)
+    if (
+        "name" in cleaned
+        and Program.objects.filter(name__iexact=cleaned["name"]).exclude(pk=program.pk).exists()
+    ):
+        raise Conflict(_("A program named %(name)s exists already.") % {"name": cleaned["name"]})
+    changes: dict[str, Change] = {}
+    for key, value in cleaned.items():
+        old = getattr(program, key)
+        if old != value:
+            changes[key] = (old, value)
+            setattr(program, key, value)
+    _check_eligibility_levels(program)
+    if changes:
+        program.save(update_fields=[*changes, "updated_at"])
+        audit_record(
+            actor=acting_user, event=ProgramEvent.PROGRAM_UPDATED, target=program, changes=changes
+        )
+    return program
+
+
+@transaction.atomic
+def program_set_objectives(
+    program: Program, *, objectives: Sequence[ObjectiveData], acting_user: Actor
+) -> list[Objective]:
+    """Replace the program's objectives (KPIs) with the given ones."""
+    require(
+        permissions.can_manage_program(acting_user, program),
+        _("Only this program's managers can change its objectives."),
+    )
+    cleaned = [_clean_objective(objective) for objective in objectives]
+    before = _objective_labels(program)
+    program.objectives.all().delete()
+    created = Objective.objects.bulk_create(Objective(program=program, **o) for o in cleaned)
+    after = _objective_labels(program)
+    if before != after:
+        audit_record(
+            actor=acting_user,
+            event=ProgramEvent.OBJECTIVES_CHANGED,
+            target=program,
+            changes={"objectives": (before, after)},
+        )
+    return created
+
+
+@transaction.atomic
+def objective_add(program: Program, *, objective: ObjectiveData, acting_user: Actor) -> Objective:
+    require(
+        permissions.can_manage_program(acting_user, program),
+        _("Only this program's managers can change its objectives."),
+    )
+    before = _objective_labels(program)
+    created = Objective.objects.create(program=program, **_clean_objective(objective))
+    audit_record(
+        actor=acting_user,
+        event=ProgramEvent.OBJECTIVES_CHANGED,
+        target=program,
+        changes={"objectives": (before, _objective_labels(program))},
+    )
+    return created
+
+
+@transaction.atomic
+def objective_remove(objective: Objective, *, acting_user: Actor) -> None:
+    program = objective.program
+    require(
+        permissions.can_manage_program(acting_user, program),
+        _("Only this program's managers can change its objectives."),
+    )
+    before = _objective_labels(program)
+    objective.delete()
+    audit_record(
+        actor=acting_user,
+        event=ProgramEvent.OBJECTIVES_CHANGED,
+        target=program,
+        changes={"objectives": (before, _objective_labels(program))},
+    )
+
+
+@transaction.atomic
+def program_manager_add(program: Program, *, user: AbstractBaseUser, acting_user: Actor) -> None:
+    """Make another program manager (the role) a manager of this program too."""
+    require(
+        permissions.can_manage_program(acting_user, program),
+        _("Only this program's managers can add managers."),
+    )
+    if not roles.is_program_manager(user):
+        raise ValidationFailed(_("%(user)s is not a program manager.") % {"user": user})
+    program.managers.add(_user_id(user))
+    audit_record(
+        actor=acting_user,
+        event=ProgramEvent.PROGRAM_MANAGER_ADDED,
+        target=program,
+        changes={"manager": (None, user.get_username())},
+    )
+
+
+# --- Cohorts ----------------------------------------------------------------------------
+
+
+def _check_cohort_dates(
+    *,
+    starts_on: date,
+    ends_on: date,
+    applications_open_on: date | None,
+    applications_close_on: date | None,
+) -> None:
+    if ends_on <= starts_on:
+        raise ValidationFailed(_("The cohort must end after it starts."))
+    if (
+        applications_open_on
+        and applications_close_on
+        and applications_close_on < applications_open_on
+    ):
+        raise ValidationFailed(_("Applications must close on or after the day they open."))
+    if applications_close_on and applications_close_on > starts_on:
+        raise ValidationFailed(_("Applications must close before the cohort starts."))
+
+
+@transaction.atomic
+def cohort_create(
+    program: Program,
+    *,
+    name: str,
+    starts_on: date,
+    ends_on: date,
+    applications_open_on: date | None = None,
+    applications_close_on: date | None = None,
+    acting_user: Actor,
+) -> Cohort:
+    """Start a new run of the program, in the draft phase, with an interest survey."""
+    require(
+        permissions.can_manage_program(acting_user, program),
+        _("Only this program's managers can add cohorts."),
+    )
+    name = _clean_text(name, field="name", max_length=120)
+    if not name:
+        raise ValidationFailed(_("Give the cohort a name, e.g. Autumn 2026."))
+    _check_cohort_dates(
+        starts_on=starts_on,
+        ends_on=ends_on,
+        applications_open_on=applications_open_on,
+        applications_close_on=applications_close_on,
+    )
+    if program.cohorts.filter(name__iexact=name).exists():
+        raise Conflict(_("This program has a cohort named %(name)s already.") % {"name": name})
+    cohort = Cohort.objects.create(
+        program=program,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        applications_open_on=applications_open_on,
+        applications_close_on=applications_close_on,
+    )
+    CohortPhaseChange.objects.create(
+        cohort=cohort,
+        from_phase="",
+        to_phase=Phase.DRAFT,
+        actor_id=_user_id(acting_user) if acting_user.is_authenticated else None,
+        actor_label=acting_user.get_username() if acting_user.is_authenticated else "system",
+        note=_("Cohort created."),
+    )
+    InterestSurvey.objects.create(
+        cohort=cohort,
+        intro=_(
+            "We are thinking of running %(program)s, where junior colleagues mentor senior "
+            "leaders. Tell us, anonymously, whether you would take part."
+        )
+        % {"program": program.name},
+        topics=list(DEFAULT_SURVEY_TOPICS),
+    )
+    audit_record(actor=acting_user, event=ProgramEvent.COHORT_CREATED, target=cohort)
+    return cohort
+
+
+COHORT_FIELDS = ("name", "starts_on", "ends_on", "applications_open_on", "applications_close_on")
+
+
+@transaction.atomic
+def cohort_update(cohort: Cohort, *, data: Mapping[str, Any], acting_user: Actor) -> Cohort:
+    """Rename a cohort or move its dates (not its phase: see `cohort_change_phase`)."""
+    require(
+        permissions.can_manage_cohort(acting_user, cohort),
+        _("Only this program's managers can change its cohorts."),
+    )
+    unknown = sorted(set(data) - set(COHORT_FIELDS))
+    if unknown:
+        raise ValidationFailed(_("Unknown cohort fields: %(keys)s.") % {"keys": ", ".join(unknown)})
+    values = {key: getattr(cohort, key) for key in COHORT_FIELDS}
+    values.update(data)
+    name = _clean_text(values["name"], field="name", max_length=120)
+    if not name:
+        raise ValidationFailed(_("Give the cohort a name, e.g. Autumn 2026."))
+    values["name"] = name
+    if values["starts_on"] is None or values["ends_on"] is None:
+        raise ValidationFailed(_("A cohort needs a start and an end date."))
+    _check_cohort_dates(
+        starts_on=values["starts_on"],
+        ends_on=values["ends_on"],
+        applications_open_on=values["applications_open_on"],
+        applications_close_on=values["applications_close_on"],
+    )
+    if (
+        name != cohort.name
+        and Cohort.objects.filter(program_id=cohort.program_id, name__iexact=name)
+        .exclude(pk=cohort.pk)
+        .exists()
+    ):
+        raise Conflict(_("This program has a cohort named %(name)s already.") % {"name": name})
+    changes: dict[str, Change] = {}
+    for key in COHORT_FIELDS:
+        if getattr(cohort, key) != values[key]:
+            changes[key] = (getattr(cohort, key), values[key])
+            setattr(cohort, key, values[key])
+    if changes:
+        cohort.save(update_fields=[*changes, "updated_at"])
+        audit_record(
+            actor=acting_user, event=ProgramEvent.COHORT_UPDATED, target=cohort, changes=changes
+        )
+    return cohort
+
+
+def phase_label(phase: str) -> str:
+    return str(Phase(phase).label) if phase in Phase.values else phase
+
+
+def transition_error(from_phase: str, to_phase: str) -> str:
+    """The message for a refused phase change: both phases and what is allowed instead."""
+    allowed = TRANSITIONS.get(from_phase, ())
+    allowed_text = (
+        ", ".join(phase_label(p) for p in allowed) if allowed else _("none: the cohort is closed")
+    )
+    return _(
+        "A cohort cannot move from %(from)s to %(to)s. From %(from)s it can move to: %(allowed)s."
+    ) % {"from": phase_label(from_phase), "to": phase_label(to_phase), "allowed": allowed_text}
+
+
+@transaction.atomic
+def cohort_change_phase(
+    cohort: Cohort, *, to_phase: str, note: str = "", acting_user: Actor
+) -> Cohort:
+    """Move the cohort along the phase machine (see `TRANSITIONS`), keeping the history."""
+    require(
+        permissions.can_manage_cohort(acting_user, cohort),
+        _("Only this program's managers can change a cohort's phase."),
+    )
+    if to_phase not in Phase.values:
+        raise ValidationFailed(
+            _("Unknown phase %(phase)s. Phases: %(all)s.")
+            % {"phase": to_phase, "all": ", ".join(Phase.values)}
+        )
+    note = _clean_text(note, field="note", max_length=2000)
+    locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    from_phase = locked.phase
+    if to_phase not in TRANSITIONS[from_phase]:
+        raise ValidationFailed(
+            transition_error(from_phase, to_phase),
+            details={"from": from_phase, "to": to_phase, "allowed": list(TRANSITIONS[from_phase])},
+        )
+    cohort.phase = to_phase
+    cohort.save(update_fields=["phase", "updated_at"])
+    CohortPhaseChange.objects.create(
+        cohort=cohort,
+        from_phase=from_phase,
+        to_phase=to_phase,
+        actor_id=_user_id(acting_user) if acting_user.is_authenticated else None,
+        actor_label=acting_user.get_username() if acting_user.is_authenticated else "system",
+        note=note,
+    )
+    audit_record(
+        actor=acting_user,
+        event=ProgramEvent.COHORT_PHASE_CHANGED,
+        target=cohort,
+        changes={"phase": (from_phase, to_phase)},
+        message=note,
+    )
+    return cohort
+
+
+# --- Interest survey --------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_update(
+    survey: InterestSurvey, *, intro: str, topics: Iterable[str], acting_user: Actor
+) -> InterestSurvey:
+    require(
+        permissions.can_manage_cohort(acting_user, survey.cohort),
+        _("Only this program's managers can change its survey."),
+    )
+    if survey.responses.exists():
+        raise Conflict(_("People have answered this survey already: its questions are fixed."))
+    new_intro = _clean_text(intro, field="intro", max_length=2000)
+    new_topics = _clean_list(list(topics), field="topics")
+    if len(new_topics) > 20:
+        raise ValidationFailed(_("Ask about at most 20 topics."))
+    changes: dict[str, Change] = {}
+    if new_intro != survey.intro:
+        changes["intro"] = (survey.intro, new_intro)
+    if new_topics != survey.topics:
+        changes["topics"] = (survey.topics, new_topics)
+    if changes:
+        survey.intro, survey.topics = new_intro, new_topics
+        survey.save(update_fields=["intro", "topics", "updated_at"])
+        audit_record(
+            actor=acting_user, event=ProgramEvent.SURVEY_UPDATED, target=survey, changes=changes
+        )
+    return survey
+
+
+@transaction.atomic
+def survey_respond(
+    survey: InterestSurvey,
+    *,
+    would_mentor: str,
+    would_be_mentored: str,
+    comfort: int,
+    topics: Iterable[str],
+    acting_user: Actor,
+) -> None:
+    """Record an anonymous answer and, separately, that `acting_user` answered.
+
+    The two rows share no key, no time (the answer keeps the date only) and no order: the
+    answer's key is random. The audit record names the survey, never the person.
+    """
+    require(
+        permissions.can_answer_survey(acting_user),
+        _("Only employees with an account can answer the survey."),
+    )
+    if not survey.is_open:
+        raise ValidationFailed(_("This survey is not open for answers."))
+    for field, value in (("would_mentor", would_mentor), ("would_be_mentored", would_be_mentored)):
+        if value not in Willingness.values:
+            raise ValidationFailed(_("%(field)s must be yes, maybe or no.") % {"field": field})
+    if isinstance(comfort, bool) or not isinstance(comfort, int) or not 1 <= comfort <= 5:
+        raise ValidationFailed(_("Comfort must be a number from 1 to 5."))
+    chosen = _clean_list(list(topics), field="topics")
+    unknown = [topic for topic in chosen if topic not in survey.topics]
+    if unknown:
+        raise ValidationFailed(_("Unknown topics: %(topics)s.") % {"topics": ", ".join(unknown)})
+    if SurveyParticipation.objects.filter(survey=survey, user_id=_user_id(acting_user)).exists():
+        raise Conflict(_("You have answered this survey already. Thank you!"))
+    try:
+        with transaction.atomic():
+            SurveyParticipation.objects.create(survey=survey, user_id=_user_id(acting_user))
+    except IntegrityError:
+        raise Conflict(_("You have answered this survey already. Thank you!")) from None
+    SurveyResponse.objects.create(
+        survey=survey,
+        answered_on=timezone.localdate(),
+        would_mentor=would_mentor,
+        would_be_mentored=would_be_mentored,
+        comfort=comfort,
+        topics=sorted(chosen),
+    )
+    audit_record(
+        actor=None,
+        event=ProgramEvent.SURVEY_ANSWERED,
+        target=survey,
+        message="An anonymous answer was recorded.",
+    )

@@ -1,0 +1,177 @@
+"""The interest survey is anonymous by construction: no way from an answer to a person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import models
+
+from turnabout.common.errors import Conflict, PermissionDenied, ValidationFailed
+from turnabout.common.models import AuditRecord
+from turnabout.programs import selectors
+from turnabout.programs.models import InterestSurvey, SurveyParticipation, SurveyResponse
+from turnabout.programs.services import survey_respond, survey_update
+from turnabout.programs.tests.factories import make_cohort, make_program, move_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def survey(program_manager):
+    cohort = make_cohort(make_program(program_manager), program_manager, phase="interest_survey")
+    return InterestSurvey.objects.select_related("cohort__program").get(cohort=cohort)
+
+
+def answer(survey, user, **overrides):
+    data: dict[str, Any] = {
+        "would_mentor": "yes",
+        "would_be_mentored": "no",
+        "comfort": 4,
+        "topics": [survey.topics[0]],
+    }
+    data.update(overrides)
+    survey_respond(survey, acting_user=user, **data)
+
+
+def test_a_response_has_no_field_that_leads_to_a_person():
+    fields = {f.name: f for f in SurveyResponse._meta.get_fields()}
+    assert set(fields) == {
+        "id",
+        "survey",
+        "answered_on",
+        "would_mentor",
+        "would_be_mentored",
+        "comfort",
+        "topics",
+    }
+    relations = [f for f in fields.values() if f.is_relation]
+    assert [(f.name, f.related_model) for f in relations] == [("survey", InterestSurvey)]
+    # No time finer than the day, and a random key that says nothing about the order.
+    assert not any(isinstance(f, models.DateTimeField) for f in fields.values())
+    assert isinstance(fields["id"], models.UUIDField)
+    # Nothing points at a response either.
+    assert not [
+        f
+        for model in (SurveyParticipation, InterestSurvey, AuditRecord)
+        for f in model._meta.get_fields()
+        if f.is_relation and f.related_model is SurveyResponse and f.concrete
+    ]
+
+
+def test_participation_records_only_that_a_person_answered():
+    fields = {f.name for f in SurveyParticipation._meta.get_fields()}
+    assert fields == {"id", "survey", "user"}
+
+
+def test_answering_writes_an_unlinked_response_and_a_participation(survey, make_user):
+    user = make_user()
+    answer(survey, user, comfort=5)
+    response = SurveyResponse.objects.get()
+    participation = SurveyParticipation.objects.get()
+    assert participation.user == user and participation.survey == survey
+    assert (response.would_mentor, response.comfort) == ("yes", 5)
+    assert str(response.pk) != str(participation.pk)
+    record = AuditRecord.objects.get(event="survey.answered")
+    assert record.actor is None and record.actor_label == "system"
+    assert user.username not in str(record.changes) + record.message
+    assert str(response.pk) not in record.target_id + record.message
+
+
+def test_one_answer_per_person(survey, make_user):
+    user = make_user()
+    answer(survey, user)
+    with pytest.raises(Conflict, match="answered this survey already"):
+        answer(survey, user)
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_answers_are_validated(survey, make_user):
+    user = make_user()
+    with pytest.raises(ValidationFailed, match="Comfort must be a number from 1 to 5"):
+        answer(survey, user, comfort=6)
+    with pytest.raises(ValidationFailed, match="Unknown topics: Knitting"):
+        answer(survey, user, topics=["Knitting"])
+    with pytest.raises(ValidationFailed, match="would_mentor must be yes, maybe or no"):
+        answer(survey, user, would_mentor="sure")
+    assert not SurveyResponse.objects.exists() and not SurveyParticipation.objects.exists()
+
+
+def test_only_employees_with_accounts_answer_and_only_while_open(
+    survey, make_user, program_manager
+):
+    with pytest.raises(PermissionDenied):
+        answer(survey, make_user(employee=False))
+    move_to(survey.cohort, "applications_open", program_manager)
+    survey.cohort.refresh_from_db()
+    with pytest.raises(ValidationFailed, match="not open"):
+        answer(survey, make_user())
+
+
+def test_results_are_hidden_below_the_minimum_group_size(
+    survey, make_user, program_manager, settings
+):
+    settings.TURNABOUT_MIN_GROUP_SIZE = 5
+    for _ in range(4):
+        answer(survey, make_user())
+    hidden = selectors.survey_results(user=program_manager, survey=survey)
+    assert (hidden.shown, hidden.responses, hidden.would_mentor) == (False, 4, [])
+    answer(survey, make_user(), would_mentor="maybe", comfort=2, topics=[])
+    shown = selectors.survey_results(user=program_manager, survey=survey)
+    assert shown.shown and shown.responses == 5
+    assert [(t.label, t.count, t.percent) for t in shown.would_mentor] == [
+        ("Yes", 4, 80.0),
+        ("Maybe", 1, 20.0),
+        ("No", 0, 0.0),
+    ]
+    assert shown.comfort_average == 3.6
+    assert shown.topics[0].label == survey.topics[0] and shown.topics[0].count == 4
+
+
+def test_results_are_for_managers_and_sponsors(survey, participant, sponsor):
+    with pytest.raises(PermissionDenied):
+        selectors.survey_results(user=participant, survey=survey)
+    assert selectors.survey_results(user=sponsor, survey=survey).responses == 0
+
+
+def test_questions_are_fixed_once_answered(survey, make_user, program_manager):
+    survey_update(survey, intro="Hi", topics=["AI", "TikTok"], acting_user=program_manager)
+    assert survey.topics == ["AI", "TikTok"]
+    answer(survey, make_user(), topics=["AI"])
+    with pytest.raises(Conflict):
+        survey_update(survey, intro="Hi", topics=["AI"], acting_user=program_manager)
+
+
+def test_survey_page_and_api(survey, make_user, client, program_manager):
+    user = make_user()
+    client.force_login(user)
+    page = client.get(f"/programs/cohorts/{survey.cohort_id}/survey/")
+    assert page.status_code == 200 and "Anonymous" in page.content.decode()
+    posted = client.post(
+        f"/programs/cohorts/{survey.cohort_id}/survey/",
+        {
+            "would_mentor": "yes",
+            "would_be_mentored": "maybe",
+            "comfort": "3",
+            "topics": [survey.topics[1]],
+        },
+    )
+    assert posted.status_code == 302
+    assert SurveyResponse.objects.get().topics == [survey.topics[1]]
+    again = client.post(
+        f"/api/v1/cohorts/{survey.cohort_id}/survey/responses",
+        {"would_mentor": "yes", "would_be_mentored": "no", "comfort": 3},
+        content_type="application/json",
+    )
+    assert again.status_code == 409
+    other = make_user()
+    client.force_login(other)
+    ok = client.post(
+        f"/api/v1/cohorts/{survey.cohort_id}/survey/responses",
+        {"would_mentor": "no", "would_be_mentored": "no", "comfort": 1},
+        content_type="application/json",
+    )
+    assert ok.status_code == 201
+    client.force_login(program_manager)
+    results = client.get(f"/api/v1/cohorts/{survey.cohort_id}/survey").json()
+    assert results["responses"] == 2 and results["shown"] is False and results["would_mentor"] == []

@@ -1,0 +1,342 @@
+"""Pages for programs, cohorts and interest surveys. Thin: parse, look up, call, redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from turnabout.common import errors
+from turnabout.common.errors import PermissionDenied
+from turnabout.programs import permissions, selectors, services
+from turnabout.programs.forms import (
+    CohortForm,
+    ObjectiveForm,
+    PhaseForm,
+    ProgramForm,
+    SurveyAnswerForm,
+    SurveySetupForm,
+)
+from turnabout.programs.models import Phase
+from turnabout.programs.services import ObjectiveData
+
+
+def _org_choices() -> dict[str, list[str]]:
+    from turnabout.people.models import Employee
+
+    values = Employee.objects.values_list
+    return {
+        "departments": sorted(set(values("department", flat=True)) - {""}),
+        "locations": sorted(set(values("location", flat=True)) - {""}),
+    }
+
+
+def program_list(request: HttpRequest) -> HttpResponse:
+    programs = selectors.program_list(user=request.user)
+    return render(
+        request,
+        "programs/program_list.html",
+        {
+            "programs": programs,
+            "can_create": permissions.can_create_program(request.user),
+        },
+    )
+
+
+def program_create(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_create_program(request.user):
+        raise PermissionDenied(_("Only program managers and org admins can create programs."))
+    form = ProgramForm(request.POST or None, **_org_choices())
+    if request.method == "POST" and form.is_valid():
+        try:
+            program = services.program_create(data=form.cleaned_data, acting_user=request.user)
+        except errors.DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Program created. Add its objectives and a first cohort."))
+            return redirect(program)
+    return render(request, "programs/program_form.html", {"form": form, "program": None})
+
+
+def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, program_id=program_pk)
+    if not permissions.can_view_program_aggregates(request.user, program):
+        public = selectors.cohorts_of_program(user=request.user, program=program).first()
+        if public is not None:
+            return redirect("programs:public", cohort_pk=public.pk)
+        raise PermissionDenied(_("Only this program's managers see its design."))
+    can_manage = permissions.can_manage_program(request.user, program)
+    return render(
+        request,
+        "programs/program_detail.html",
+        {
+            "program": program,
+            "objectives": list(program.objectives.all()),
+            "cohorts": selectors.cohorts_of_program(user=request.user, program=program),
+            "can_manage": can_manage,
+            "objective_form": ObjectiveForm() if can_manage else None,
+        },
+    )
+
+
+def program_edit(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
+    form = ProgramForm(
+        request.POST or None, initial=ProgramForm.initial_from(program), **_org_choices()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(program, data=form.cleaned_data, acting_user=request.user)
+        except errors.DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Program saved."))
+            return redirect(program)
+    return render(request, "programs/program_form.html", {"form": form, "program": program})
+
+
+@require_POST
+def objective_add(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
+    form = ObjectiveForm(request.POST)
+    if form.is_valid():
+        try:
+            services.objective_add(
+                program, objective=ObjectiveData(**form.cleaned_data), acting_user=request.user
+            )
+        except errors.DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Objective added."))
+    else:
+        problems = [
+            f"{form[name].label}: {' '.join(str(e) for e in errs)}"
+            for name, errs in form.errors.items()
+        ]
+        messages.error(request, _("The objective was not added. %(p)s") % {"p": " ".join(problems)})
+    return redirect(program)
+
+
+@require_POST
+def objective_remove(request: HttpRequest, program_pk: int, objective_pk: int) -> HttpResponse:
+    program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
+    objective = program.objectives.filter(pk=objective_pk).first()
+    if objective is None:
+        raise errors.NotFound(_("No such objective."))
+    services.objective_remove(objective, acting_user=request.user)
+    messages.success(request, _("Objective removed."))
+    return redirect(program)
+
+
+def cohort_create(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
+    form = CohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = services.cohort_create(program, acting_user=request.user, **form.cleaned_data)
+        except errors.DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Cohort created in the draft phase."))
+            return redirect(cohort)
+    return render(
+        request, "programs/cohort_form.html", {"form": form, "program": program, "cohort": None}
+    )
+
+
+def cohort_edit(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
+    initial = {
+        name: getattr(cohort, name)
+        for name in (
+            "name",
+            "applications_open_on",
+            "applications_close_on",
+            "starts_on",
+            "ends_on",
+        )
+    }
+    form = CohortForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cohort_update(cohort, data=form.cleaned_data, acting_user=request.user)
+        except errors.DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Cohort saved."))
+            return redirect(cohort)
+    return render(
+        request,
+        "programs/cohort_form.html",
+        {"form": form, "program": cohort.program, "cohort": cohort},
+    )
+
+
+def _stepper(current: str, visited: set[str]) -> list[dict[str, str]]:
+    """Every phase in order, marked done, skipped, current or upcoming (for the phase bar)."""
+    order = list(Phase.values)
+    here = order.index(current)
+
+    def state(i: int, phase: str) -> str:
+        if i == here:
+            return "current"
+        if i > here:
+            return "upcoming"
+        return "done" if phase in visited else "skipped"
+
+    return [
+        {"phase": phase, "label": str(Phase(phase).label), "state": state(i, phase)}
+        for i, phase in enumerate(order)
+    ]
+
+
+def cohort_detail(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    """The manager's (and sponsor's) view of a cohort: phase, counts, survey, form, history."""
+    from turnabout.enrollment import selectors as enrollment_selectors
+    from turnabout.enrollment.forms import QuestionForm
+
+    cohort = selectors.cohort_get(user=request.user, cohort_id=cohort_pk)
+    if not permissions.can_view_program_aggregates(request.user, cohort.program):
+        return redirect("programs:public", cohort_pk=cohort.pk)
+    can_manage = permissions.can_manage_cohort(request.user, cohort)
+    survey = selectors.survey_of(cohort=cohort)
+    history = list(selectors.phase_history(cohort=cohort))
+    context: dict[str, Any] = {
+        "cohort": cohort,
+        "program": cohort.program,
+        "can_manage": can_manage,
+        "counts": enrollment_selectors.cohort_counts(user=request.user, cohort=cohort),
+        "history": history,
+        "survey": survey,
+        "results": selectors.survey_results(user=request.user, survey=survey),
+        "next_phases": [(phase, Phase(phase).label) for phase in cohort.next_phases],
+        "stepper": _stepper(cohort.phase, {change.to_phase for change in history}),
+        "survey_editable": can_manage and cohort.phase in (Phase.DRAFT, Phase.INTEREST_SURVEY),
+        "survey_skipped": Phase.INTEREST_SURVEY not in {change.to_phase for change in history}
+        and cohort.phase not in (Phase.DRAFT,),
+        "questions": enrollment_selectors.questions_for(cohort=cohort),
+        "questions_editable": can_manage
+        and cohort.phase in (Phase.DRAFT, Phase.INTEREST_SURVEY, Phase.APPLICATIONS_OPEN),
+    }
+    if can_manage:
+        context["survey_form"] = SurveySetupForm(
+            initial={"intro": survey.intro, "topics": "\n".join(survey.topics)}
+        )
+    if context["questions_editable"]:
+        context["question_form"] = QuestionForm()
+    return render(request, "programs/cohort_detail.html", context)
+
+
+@require_POST
+def cohort_phase(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
+    form = PhaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the phase to move to."))
+        return redirect(cohort)
+    try:
+        services.cohort_change_phase(
+            cohort,
+            to_phase=form.cleaned_data["to_phase"],
+            note=form.cleaned_data["note"],
+            acting_user=request.user,
+        )
+    except errors.ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(cohort)s is now in the %(phase)s phase.")
+            % {"cohort": cohort.name, "phase": cohort.get_phase_display()},
+        )
+    return redirect(cohort)
+
+
+@require_POST
+def survey_setup(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
+    survey = selectors.survey_of(cohort=cohort)
+    form = SurveySetupForm(request.POST)
+    if form.is_valid():
+        try:
+            services.survey_update(
+                survey,
+                intro=form.cleaned_data["intro"],
+                topics=form.cleaned_data["topics"],
+                acting_user=request.user,
+            )
+        except errors.DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Survey saved."))
+    else:
+        messages.error(request, _("The survey was not saved: check the fields."))
+    return redirect(cohort)
+
+
+def survey_answer(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = selectors.cohort_get(user=request.user, cohort_id=cohort_pk)
+    survey = selectors.survey_of(cohort=cohort)
+    answered = selectors.survey_answered(survey=survey, user=request.user)
+    form = SurveyAnswerForm(request.POST or None, topics=list(survey.topics))
+    if request.method == "POST" and not answered and form.is_valid():
+        try:
+            services.survey_respond(survey, acting_user=request.user, **form.cleaned_data)
+        except errors.DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you! Your answer was recorded anonymously."))
+            return redirect("enrollment:join")
+    return render(
+        request,
+        "programs/survey_form.html",
+        {"cohort": cohort, "survey": survey, "form": form, "answered": answered},
+    )
+
+
+def cohort_public(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    """The public program page of a cohort: purpose, benefits, commitment, Apply buttons."""
+    from turnabout.enrollment import selectors as enrollment_selectors
+    from turnabout.enrollment.permissions import can_apply
+    from turnabout.enrollment.profile import eligibility_problem
+    from turnabout.people.selectors import person_for_user
+
+    cohort = selectors.cohort_get(user=request.user, cohort_id=cohort_pk)
+    program = cohort.program
+    me = person_for_user(user=request.user)
+    mine = enrollment_selectors.own_applications_in(user=request.user, cohort=cohort)
+    roles = []
+    for role, label, welcome in (
+        ("mentor", _("Mentor"), program.welcome_mentor),
+        ("mentee", _("Mentee"), program.welcome_mentee),
+    ):
+        problem = eligibility_problem(program, me, role) if me is not None else None
+        roles.append(
+            {
+                "role": role,
+                "label": label,
+                "welcome": welcome,
+                "application": mine.get(role),
+                "problem": problem,
+                "responsibilities": getattr(program, f"{role}_responsibilities"),
+            }
+        )
+    survey = selectors.survey_of(cohort=cohort)
+    return render(
+        request,
+        "programs/cohort_public.html",
+        {
+            "cohort": cohort,
+            "program": program,
+            "objectives": list(program.objectives.all()),
+            "roles": roles,
+            "can_apply": can_apply(request.user) and cohort.applications_are_open,
+            "survey_open": survey.is_open,
+            "survey_answered": selectors.survey_answered(survey=survey, user=request.user),
+            "can_manage": permissions.can_manage_cohort(request.user, cohort),
+        },
+    )
