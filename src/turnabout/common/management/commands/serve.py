@@ -15,6 +15,17 @@ def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _stop(worker: subprocess.Popen[bytes]) -> None:
+    """Ask the worker to finish its current task, kill it after 10 s, and always reap it."""
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGINT)
+    try:
+        worker.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()  # reaped, so no zombie outlives `serve`
+
+
 class Command(BaseCommand):
     help = "Serve the web app and run the task worker beside it; Ctrl-C stops both."
 
@@ -30,8 +41,8 @@ class Command(BaseCommand):
             worker = subprocess.Popen([sys.executable, "-m", "turnabout.cli", "worker"])
             self.stdout.write(f"Task worker started (pid {worker.pid}).")
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # `kill` stops both as well
-        self._print_banner(options["host"], options["port"])
         try:
+            self._print_banner(options["host"], options["port"])
             call_command(
                 "runserver",
                 f"{options['host']}:{options['port']}",
@@ -41,12 +52,8 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            if worker is not None and worker.poll() is None:
-                worker.send_signal(signal.SIGINT)
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+            if worker is not None:
+                _stop(worker)
             self.stdout.write("Stopped the web server and the task worker.")
 
     def _print_banner(self, host: str, port: int) -> None:
