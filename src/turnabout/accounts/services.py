@@ -1,9 +1,10 @@
-"""Writes on accounts: invitations, roles and API tokens."""
+"""Writes on accounts: invitations, deactivation, roles and API tokens."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -15,24 +16,34 @@ from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions
 from turnabout.accounts.models import ApiToken, Role, RoleAssignment
-from turnabout.common.audit import AuditEvent, audit_record
+from turnabout.common.audit import AuditEntry, AuditEvent, audit_record, audit_record_many
 from turnabout.common.errors import Conflict, ValidationFailed, require
 from turnabout.people.models import Employee
 
 Actor = AbstractBaseUser | AnonymousUser | None
 
 TOKEN_PREFIX = "tbt"
+_BATCH = 500
 
 
 @transaction.atomic
 def user_invite(employee: Employee, *, acting_user: Actor, send_email: bool = True) -> User:
-    """Give an employee a login account and email them a link to set their password."""
+    """Give an employee a login account and email them a link to set their password.
+
+    An employee whose account was deactivated (they were terminated, then came back) is
+    re-invited: the same account is reactivated with no usable password, so the old one
+    no longer works, and the email asks them to choose a new one. Revoked API tokens stay
+    revoked.
+    """
     if acting_user is not None:
         require(permissions.can_invite_people(acting_user), _("Only org admins can invite."))
-    if employee.user_id is not None:
-        raise Conflict(_("%(name)s already has an account.") % {"name": employee.full_name})
     if employee.status == Employee.Status.TERMINATED:
         raise ValidationFailed(_("A terminated employee cannot be invited."))
+    if employee.user_id is not None:
+        existing = User.objects.select_for_update().get(pk=employee.user_id)
+        if existing.is_active:
+            raise Conflict(_("%(name)s already has an account.") % {"name": employee.full_name})
+        return _user_reinvite(employee, existing, acting_user=acting_user, send_email=send_email)
     if User.objects.filter(username__iexact=employee.email).exists():
         raise Conflict(_("An account with the email %(email)s exists.") % {"email": employee.email})
     user = User.objects.create_user(
@@ -51,6 +62,93 @@ def user_invite(employee: Employee, *, acting_user: Actor, send_email: bool = Tr
 
         transaction.on_commit(partial(send_invitation.enqueue, user.pk))
     return user
+
+
+def _user_reinvite(employee: Employee, user: User, *, acting_user: Actor, send_email: bool) -> User:
+    user.is_active = True
+    user.set_unusable_password()
+    user.save(update_fields=["is_active", "password"])
+    audit_record(
+        actor=acting_user,
+        event=AuditEvent.USER_REINVITED,
+        target=employee,
+        changes={"is_active": (False, True)},
+        message=_("The deactivated account was reactivated; a new password must be chosen."),
+    )
+    if send_email:
+        from turnabout.accounts.tasks import send_invitation
+
+        transaction.on_commit(partial(send_invitation.enqueue, user.pk))
+    return user
+
+
+@dataclass(frozen=True)
+class Deactivation:
+    """What `users_deactivate` did: accounts deactivated and API tokens revoked."""
+
+    accounts: int
+    tokens: int
+
+
+def users_deactivate_count(user_ids: Iterable[int]) -> Deactivation:
+    """What `users_deactivate` would do for these accounts now (for a preview)."""
+    ids = sorted(set(user_ids))
+    accounts = tokens = 0
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        accounts += User.objects.filter(pk__in=chunk, is_active=True).count()
+        tokens += ApiToken.objects.filter(user_id__in=chunk, revoked_at__isnull=True).count()
+    return Deactivation(accounts=accounts, tokens=tokens)
+
+
+@transaction.atomic
+def users_deactivate(user_ids: Iterable[int], *, reason: str, acting_user: Actor) -> Deactivation:
+    """Take away the access of these accounts: `is_active` off (sessions stop working at the
+    next request) and every API token revoked. Accounts already inactive with no live token
+    are left alone, so calling it twice writes nothing the second time.
+
+    One audit record per deactivated account and per revoked token, `reason` as message.
+    Used when the HR import terminates somebody; `acting_user` None is the system.
+    """
+    if acting_user is not None:
+        require(
+            permissions.is_org_admin(acting_user), _("Only org admins can deactivate accounts.")
+        )
+    ids = sorted(set(user_ids))
+    now = timezone.now()
+    users: list[User] = []
+    tokens: list[ApiToken] = []
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        users.extend(
+            User.objects.select_for_update().filter(pk__in=chunk, is_active=True).order_by("pk")
+        )
+        tokens.extend(
+            ApiToken.objects.select_for_update()
+            .filter(user_id__in=chunk, revoked_at__isnull=True)
+            .order_by("pk")
+        )
+    for user in users:
+        user.is_active = False
+    User.objects.bulk_update(users, ["is_active"], batch_size=_BATCH)
+    for token in tokens:
+        token.revoked_at = now
+        token.updated_at = now
+    ApiToken.objects.bulk_update(tokens, ["revoked_at", "updated_at"], batch_size=_BATCH)
+    audit_record_many(
+        actor=acting_user,
+        entries=[
+            *(
+                AuditEntry(AuditEvent.USER_DEACTIVATED, user, {"is_active": (True, False)}, reason)
+                for user in users
+            ),
+            *(
+                AuditEntry(AuditEvent.TOKEN_REVOKED, token, {"revoked_at": (None, now)}, reason)
+                for token in tokens
+            ),
+        ],
+    )
+    return Deactivation(accounts=len(users), tokens=len(tokens))
 
 
 @transaction.atomic

@@ -22,6 +22,8 @@ class AuditEvent(models.TextChoices):
     PERSON_UPDATED = "person.updated", "Person updated"
     PEOPLE_IMPORTED = "people.imported", "People imported"
     USER_INVITED = "user.invited", "User invited"
+    USER_REINVITED = "user.reinvited", "User re-invited"
+    USER_DEACTIVATED = "user.deactivated", "User deactivated"
     ROLE_GRANTED = "role.granted", "Role granted"
     ROLE_REVOKED = "role.revoked", "Role revoked"
     TOKEN_CREATED = "token.created", "API token created"

@@ -182,13 +182,15 @@ def build_input(
     locks: Iterable[Mapping[str, Any]] = (),
     keep_live: bool = False,
 ) -> EngineInput:
-    """Turn the cohort's accepted applications into engine input.
+    """Turn the cohort's accepted applications into engine input (people who left the
+    company are left out).
 
     `locks` are {mentor, mentee, override_reason} application ids to keep as they are;
     `keep_live` also keeps every live (proposed or active) mentorship fixed (a re-match).
     """
     applications = list(
         Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
+        .exclude(person__status=Employee.Status.TERMINATED)  # left the company
         .select_related("person")
         .prefetch_related("avoid")
         .order_by("role", "person__employee_id")

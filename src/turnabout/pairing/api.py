@@ -5,9 +5,10 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import Field
 
+from turnabout.common.api_pagination import BoundedPageNumberPagination
 from turnabout.common.errors import NotFound
 from turnabout.common.schemas import ERRORS, ErrorOut, text
 from turnabout.pairing import permissions, selectors, services
@@ -445,7 +446,7 @@ def exclude(request: HttpRequest, proposal_id: int, payload: ReasonIn) -> Status
     response={200: list[MentorshipOut], **ERRS},
     summary="Mentorships: your own, or a cohort's for its managers",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def list_mentorships(request: HttpRequest, filters: Query[MentorshipQuery]) -> list[dict[str, Any]]:
     if filters.cohort_id is not None:
         cohort = selectors.cohort_for_pairing(user=request.user, cohort_id=filters.cohort_id)

@@ -6,12 +6,13 @@
 - A mentor or mentee sees their own mentorships only: the partner's profile summary and
   why they were matched, never a score, another pair or a decline reason. They accept,
   decline or end their own pair.
+- Org admins (who run the HR import) end the pairs of people who left the company.
 - Sponsors see counts only. Anybody else sees nothing (404).
 """
 
 from __future__ import annotations
 
-from turnabout.accounts.permissions import AnyUser
+from turnabout.accounts.permissions import AnyUser, is_org_admin
 from turnabout.pairing.models import Mentorship
 from turnabout.programs import permissions as program_permissions
 from turnabout.programs.models import Cohort
@@ -50,3 +51,8 @@ def can_answer(user: AnyUser, mentorship: Mentorship) -> bool:
 
 def can_end(user: AnyUser, mentorship: Mentorship) -> bool:
     return side_of(user, mentorship) is not None or can_manage_pairing(user, mentorship.cohort)
+
+
+def can_end_for_leavers(user: AnyUser) -> bool:
+    """End every pair of people the HR import terminated: who may run that import."""
+    return is_org_admin(user)

@@ -318,11 +318,13 @@ def partner_summary(mentorship: Mentorship, *, side: str) -> PartnerSummary:
 
 
 def waiting_for_partner(*, user: AnyUser, cohort: Cohort) -> list[Application]:
-    """Accepted people without a live pair (mentors: below capacity), longest waiting first."""
+    """Accepted people without a live pair (mentors: below capacity), longest waiting first.
+    People who left the company are not waiting."""
     if not permissions.can_manage_pairing(user, cohort):
         raise NotFound(_("No such cohort."))
     apps = list(
         Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
+        .exclude(person__status=Employee.Status.TERMINATED)
         .select_related("person")
         .order_by("decided_at", "pk")
     )

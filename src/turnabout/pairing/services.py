@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -675,7 +675,17 @@ def mentorship_accept(mentorship: Mentorship, *, acting_user: Actor) -> Mentorsh
     return mentorship
 
 
-def _close(mentorship: Mentorship, *, status: str, side: str, reason: str, user: Actor) -> None:
+def _close(
+    mentorship: Mentorship,
+    *,
+    status: str,
+    side: str,
+    reason: str,
+    user: Actor | None,
+    notify: Iterable[int],
+) -> None:
+    """Decline or end a pair, never propose it again, and tell the people in `notify`
+    (employee ids) after commit: one email each, without the confidential reason."""
     old = mentorship.status
     mentorship.status = status
     mentorship.ended_at = timezone.now()
@@ -690,7 +700,7 @@ def _close(mentorship: Mentorship, *, status: str, side: str, reason: str, user:
             "reason": _("Declined by the %(side)s.") % {"side": side}
             if status == Mentorship.Status.DECLINED
             else _("Ended early by the %(side)s.") % {"side": side},
-            "created_by_id": user.pk,
+            "created_by_id": user.pk if user is not None and user.is_authenticated else None,
         },
     )
     audit_record(
@@ -702,6 +712,14 @@ def _close(mentorship: Mentorship, *, status: str, side: str, reason: str, user:
         changes={"status": (old, status)},
         message=_("by the %(side)s (reason kept for the program managers)") % {"side": side},
     )
+    from turnabout.pairing.tasks import send_pair_closed_email
+
+    for person_id in sorted(set(notify)):
+        transaction.on_commit(partial(send_pair_closed_email.enqueue, person_id, mentorship.pk))
+
+
+def _partner_of(mentorship: Mentorship, side: str) -> int:
+    return mentorship.mentee_id if side == "mentor" else mentorship.mentor_id
 
 
 @transaction.atomic
@@ -721,7 +739,12 @@ def mentorship_decline(
         )
     assert side is not None
     _close(
-        mentorship, status=Mentorship.Status.DECLINED, side=side, reason=reason, user=acting_user
+        mentorship,
+        status=Mentorship.Status.DECLINED,
+        side=side,
+        reason=reason,
+        user=acting_user,
+        notify=[_partner_of(mentorship, side)],
     )
     return mentorship
 
@@ -729,7 +752,8 @@ def mentorship_decline(
 @transaction.atomic
 def mentorship_end(mentorship: Mentorship, *, reason: str, acting_user: Actor) -> Mentorship:
     """End a pair early (a partner or a manager); the reason is for the managers only.
-    Both people are offered re-matching."""
+    Both people are offered re-matching. The other partner is emailed (both partners when
+    a manager ends it)."""
     side = permissions.side_of(acting_user, mentorship)
     is_manager = permissions.can_manage_pairing(acting_user, mentorship.cohort)
     require(
@@ -751,5 +775,70 @@ def mentorship_end(mentorship: Mentorship, *, reason: str, acting_user: Actor) -
         side=side or "program manager",
         reason=reason,
         user=acting_user,
+        notify=[_partner_of(mentorship, side)]
+        if side is not None
+        else [mentorship.mentor_id, mentorship.mentee_id],
     )
     return mentorship
+
+
+# --- Leavers ----------------------------------------------------------------------------
+
+LEAVER_REASON = "left the company"
+LEAVER_SIDE = "HR import"
+_BATCH = 500
+
+
+def _live_of_people(person_ids: Iterable[int]) -> Iterator[QuerySet[Mentorship]]:
+    ids = sorted(set(person_ids))
+    for start in range(0, len(ids), _BATCH):
+        chunk = ids[start : start + _BATCH]
+        yield Mentorship.objects.filter(
+            Q(mentor_id__in=chunk) | Q(mentee_id__in=chunk), status__in=LIVE_STATUSES
+        )
+
+
+def mentorships_of_leavers_count(person_ids: Iterable[int]) -> int:
+    """How many live mentorships `mentorships_end_for_leavers` would end now (a preview)."""
+    pks: set[int] = set()
+    for live in _live_of_people(person_ids):
+        pks.update(live.values_list("pk", flat=True))
+    return len(pks)
+
+
+@transaction.atomic
+def mentorships_end_for_leavers(person_ids: Iterable[int], *, acting_user: Actor | None) -> int:
+    """End every live mentorship of people who left the company (the HR import terminated
+    them) with the reason "left the company", kept for the managers only. Each partner who
+    is still here is free for a re-match and emailed after commit. Returns how many ended;
+    a second call ends nothing. `acting_user` None is the system."""
+    if acting_user is not None:
+        require(
+            permissions.can_end_for_leavers(acting_user),
+            _("Only org admins end the mentorships of people who left."),
+        )
+    leavers = set(person_ids)
+    pks: set[int] = set()
+    for live in _live_of_people(leavers):
+        pks.update(live.values_list("pk", flat=True))
+    ended = 0
+    for pk in sorted(pks):
+        mentorship = (
+            Mentorship.objects.select_for_update().filter(pk=pk, status__in=LIVE_STATUSES).first()
+        )
+        if mentorship is None:
+            continue
+        _close(
+            mentorship,
+            status=Mentorship.Status.ENDED,
+            side=LEAVER_SIDE,
+            reason=LEAVER_REASON,
+            user=acting_user,
+            notify=[
+                person
+                for person in (mentorship.mentor_id, mentorship.mentee_id)
+                if person not in leavers
+            ],
+        )
+        ended += 1
+    return ended

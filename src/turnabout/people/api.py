@@ -77,6 +77,10 @@ class ImportReportOut(Schema):
     created: int
     updated: int
     unchanged: int
+    accounts_deactivated: int
+    tokens_revoked: int
+    mentorships_ended: int
+    reinvite_needed: int
     dry_run: bool
     ok: bool
     summary: str
@@ -95,6 +99,10 @@ def _report_out(report: ImportReport) -> ImportReportOut:
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,
+        accounts_deactivated=report.accounts_deactivated,
+        tokens_revoked=report.tokens_revoked,
+        mentorships_ended=report.mentorships_ended,
+        reinvite_needed=report.reinvite_needed,
         dry_run=report.dry_run,
         ok=report.ok,
         summary=report.summary(),

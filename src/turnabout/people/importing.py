@@ -7,7 +7,11 @@ the file is applied in one transaction: upsert by employee id, managers in a sec
 resource group memberships, and one audit record per created or changed person.
 
 Employees in the database but absent from the file are left alone: a partial export must
-never terminate anybody. See docs/import.md for the columns and rules.
+never terminate anybody. A row that leaves somebody terminated takes away their access in
+the same transaction: their login account is deactivated, their API tokens are revoked and
+their live mentorships end (the partners are emailed after commit). Going back to active
+does not reactivate the account: an org admin re-invites them. See docs/import.md for the
+columns and rules.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
@@ -34,8 +39,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from turnabout.accounts import permissions
+from turnabout.accounts.services import users_deactivate, users_deactivate_count
 from turnabout.common.audit import AuditEntry, AuditEvent, audit_record, audit_record_many
 from turnabout.common.errors import Conflict, PermissionDenied, ValidationFailed
+from turnabout.pairing.services import mentorships_end_for_leavers, mentorships_of_leavers_count
 from turnabout.people.models import Employee, ResourceGroup
 
 Actor = AbstractBaseUser | AnonymousUser | None
@@ -132,6 +139,12 @@ class ImportReport:
     unchanged: int
     errors: list[RowError]
     dry_run: bool
+    # Terminated employees: access taken away (or, in a dry run, that would be).
+    accounts_deactivated: int = 0
+    tokens_revoked: int = 0
+    mentorships_ended: int = 0
+    # Employees back from terminated whose account stays deactivated until re-invited.
+    reinvite_needed: int = 0
 
     @property
     def ok(self) -> bool:
@@ -159,22 +172,61 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "accounts": self.accounts_deactivated,
+            "tokens": self.tokens_revoked,
+            "pairs": self.mentorships_ended,
+            "reinvite": self.reinvite_needed,
         }
         if self.dry_run:
-            return (
+            sentences = [
                 _(
                     "Dry run: checked %(rows)s without errors; importing would create "
                     "%(created)d, update %(updated)d and leave %(unchanged)d unchanged."
                 )
                 % counts
-            )
-        return (
+            ]
+            if self.accounts_deactivated or self.tokens_revoked or self.mentorships_ended:
+                sentences.append(
+                    _(
+                        "For terminated employees it would deactivate %(accounts)d login "
+                        "accounts, revoke %(tokens)d API tokens and end %(pairs)d mentorships."
+                    )
+                    % counts
+                )
+            if self.reinvite_needed:
+                sentences.append(
+                    _(
+                        "%(reinvite)d employees would be back from terminated: their accounts "
+                        "stay deactivated until an org admin re-invites them."
+                    )
+                    % counts
+                )
+            return " ".join(sentences)
+        sentences = [
             _(
                 "Imported %(rows)s: %(created)d created, %(updated)d updated, "
                 "%(unchanged)d unchanged."
             )
             % counts
-        )
+        ]
+        if self.accounts_deactivated or self.tokens_revoked or self.mentorships_ended:
+            sentences.append(
+                _(
+                    "Terminated employees: %(accounts)d login accounts deactivated, %(tokens)d "
+                    "API tokens revoked, %(pairs)d mentorships ended (their partners are "
+                    "emailed and wait for a re-match)."
+                )
+                % counts
+            )
+        if self.reinvite_needed:
+            sentences.append(
+                _(
+                    "%(reinvite)d employees are back from terminated: their accounts stay "
+                    "deactivated until an org admin re-invites them from their profile page."
+                )
+                % counts
+            )
+        return " ".join(sentences)
 
 
 class ImportFileError(ValidationFailed):
@@ -768,6 +820,8 @@ def _import_table(
     groups = _resource_groups_by_name() if "ergs" in table.columns else {}
     memberships = _memberships(current) if "ergs" in table.columns else {}
     plan = _plan(rows, current, existing, groups, memberships)
+    access = _access_plan(rows, current)
+    preview = users_deactivate_count(access.leaver_user_ids)
     report = ImportReport(
         total_rows=len(rows),
         created=len(plan.creates),
@@ -775,22 +829,79 @@ def _import_table(
         unchanged=plan.unchanged,
         errors=[],
         dry_run=dry_run,
+        accounts_deactivated=preview.accounts,
+        tokens_revoked=preview.tokens,
+        mentorships_ended=mentorships_of_leavers_count(access.leaver_pks),
+        reinvite_needed=access.reinvite_needed,
     )
-    if dry_run or not report.changed:
+    if dry_run or not (
+        report.changed
+        or report.accounts_deactivated
+        or report.tokens_revoked
+        or report.mentorships_ended
+    ):
         return report
     _apply(plan, rows, current, existing, groups, memberships, acting_user=acting_user)
+    done = users_deactivate(
+        access.leaver_user_ids,
+        reason=_("Terminated in the HR import (%(file)s).") % {"file": filename},
+        acting_user=acting_user,
+    )
+    report.accounts_deactivated, report.tokens_revoked = done.accounts, done.tokens
+    report.mentorships_ended = mentorships_end_for_leavers(
+        access.leaver_pks, acting_user=acting_user
+    )
+    changes: dict[str, tuple[Any, Any]] = {
+        "rows": (None, report.total_rows),
+        "created": (None, report.created),
+        "updated": (None, report.updated),
+        "unchanged": (None, report.unchanged),
+    }
+    for name in ("accounts_deactivated", "tokens_revoked", "mentorships_ended"):
+        if getattr(report, name):
+            changes[name] = (None, getattr(report, name))
     audit_record(
         actor=acting_user,
         event=AuditEvent.PEOPLE_IMPORTED,
-        changes={
-            "rows": (None, report.total_rows),
-            "created": (None, report.created),
-            "updated": (None, report.updated),
-            "unchanged": (None, report.unchanged),
-        },
+        changes=changes,
         message=_("%(file)s: %(summary)s") % {"file": filename, "summary": report.summary()},
     )
     return report
+
+
+@dataclass
+class _AccessPlan:
+    """Employees of the file who end up terminated, and those coming back from it."""
+
+    leaver_pks: list[int] = field(default_factory=list)
+    leaver_user_ids: list[int] = field(default_factory=list)
+    reinvite_needed: int = 0
+
+
+def _access_plan(rows: list[_Row], current: dict[str, Employee]) -> _AccessPlan:
+    """Who loses access: every existing employee whose status after the import is
+    terminated (whether this file terminates them or they were already), so an account
+    left active by mistake is caught too. New people have no account and no pairs yet.
+
+    Who comes back: terminated before, not after, with a deactivated account."""
+    plan = _AccessPlan()
+    returning_users: list[int] = []
+    for row in rows:
+        employee = current.get(row.employee_id)
+        if employee is None:
+            continue
+        status = row.values.get("status", employee.status)
+        if status == Employee.Status.TERMINATED:
+            plan.leaver_pks.append(employee.pk)
+            if employee.user_id is not None:
+                plan.leaver_user_ids.append(employee.user_id)
+        elif employee.status == Employee.Status.TERMINATED and employee.user_id is not None:
+            returning_users.append(employee.user_id)
+    for chunk in _chunks(returning_users):
+        plan.reinvite_needed += (
+            get_user_model().objects.filter(pk__in=chunk, is_active=False).count()
+        )
+    return plan
 
 
 def _chunks(items: Sequence[Any], size: int = _BATCH) -> Iterator[Sequence[Any]]:

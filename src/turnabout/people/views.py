@@ -43,7 +43,9 @@ def person_detail(request: HttpRequest, employee_pk: int) -> HttpResponse:
             "person": person,
             "chain": selectors.management_chain(person),
             "reports": sorted(person.reports.all(), key=lambda e: (e.last_name, e.first_name)),
-            "can_invite": permissions.can_invite_people(request.user) and person.user_id is None,
+            # A deactivated account (a leaver who came back) is re-invited, not reactivated.
+            "can_invite": permissions.can_invite_people(request.user)
+            and (person.user is None or not person.user.is_active),
         },
     )
 

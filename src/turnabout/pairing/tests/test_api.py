@@ -180,3 +180,13 @@ def test_manual_pair_over_the_api_asks_for_an_override(client: Any, build_cohort
     assert published.status_code == 200
     pair = Mentorship.objects.get()
     assert pair.violations == ["excluded"] and pair.override_reason == "Both asked"
+
+
+@pytest.mark.django_db
+def test_a_huge_page_number_of_the_mentorships_list_is_a_422_not_a_500(
+    client: Any, participant: Any
+) -> None:
+    headers = bearer(participant)
+    assert client.get("/api/v1/mentorships?page=2", **headers).status_code == 200
+    huge = client.get(f"/api/v1/mentorships?page={10**18}", **headers)
+    assert huge.status_code == 422
