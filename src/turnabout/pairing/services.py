@@ -34,6 +34,7 @@ from turnabout.pairing.models import (
     Proposal,
     UnmatchedEntry,
 )
+from turnabout.people.models import Employee
 from turnabout.programs.models import Cohort, Phase
 from turnabout.programs.services import cohort_change_phase
 
@@ -132,13 +133,16 @@ def match_run_start(
     base = based_on.config if based_on is not None else locked_cohort.program.matching_settings
     config = adapter.config_mapping(base, settings)
     accepted = Counter(
-        Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED).values_list(
-            "role", flat=True
-        )
+        Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
+        .exclude(person__status=Employee.Status.TERMINATED)  # the adapter leaves them out too
+        .values_list("role", flat=True)
     )
     if not accepted[ParticipantRole.MENTOR] or not accepted[ParticipantRole.MENTEE]:
         raise ValidationFailed(
-            _("Accept at least one mentor and one mentee before running the matching.")
+            _(
+                "Accept at least one mentor and one mentee who still work here "
+                "before running the matching."
+            )
         )
     locks: list[dict[str, Any]] = []
     if based_on is not None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from turnabout.common.errors import PermissionDenied
+from turnabout.common.errors import PermissionDenied, ValidationFailed
 from turnabout.common.models import AuditRecord
 from turnabout.pairing import services
 from turnabout.pairing.models import Mentorship, PairExclusion
@@ -75,3 +75,12 @@ def test_a_re_match_pairs_the_partner_again_but_never_the_leaver(build_cohort: A
     assert new.mentor.person_id != leaver.pk
     assert not rematch.proposals.filter(mentor__person=leaver).exists()
     assert not rematch.unmatched.filter(application__person=leaver).exists()
+
+
+def test_a_run_needs_a_mentor_who_still_works_here(build_cohort: Any) -> None:
+    setup = build_cohort(mentors=1, mentees=1)
+    (_user, application) = setup.mentors[0]
+    _terminate(application.person)
+
+    with pytest.raises(ValidationFailed, match="still work here"):
+        services.match_run_start(setup.cohort, acting_user=setup.manager, enqueue=False)
