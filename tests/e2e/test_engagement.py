@@ -119,9 +119,13 @@ def test_mentor_schedules_both_log_and_a_goal_moves_on(
     expect(page.get_by_text("40% done")).to_be_visible()
     page.get_by_label("Milestone", exact=True).fill("Do it alone for the March update")
     page.get_by_role("button", name="Add", exact=True).click()
-    expect(page.get_by_text("Do it alone for the March update")).to_be_visible()
+    expect(page.locator(".milestone__title")).to_have_text("Do it alone for the March update")
+    history = page.locator("#goal-history")
+    # htmx refreshes the goal's history along with the list, without a reload.
+    expect(history.get_by_text("milestone added")).to_be_visible()
     page.get_by_role("button", name=re.compile("Mark as done")).click()
     expect(page.locator(".milestone--done")).to_have_count(1)
+    expect(history.get_by_text("milestone done")).to_be_visible()
     expect(page.get_by_text("Drafted the board update with the assistant.")).to_be_visible()
     screenshot("engagement-goal")
 

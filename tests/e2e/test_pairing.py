@@ -56,7 +56,9 @@ def test_manager_reviews_and_publishes_then_a_mentee_accepts(
     pair = Mentorship.objects.select_related("mentee__user", "mentor").first()
     assert pair is not None
     log_in(page, base, pair.mentee.email)
-    page.get_by_role("link", name="My match").click()
+    page.get_by_role("link", name="My mentoring").click()
+    expect(page.get_by_role("heading", name="A match is waiting for your answer")).to_be_visible()
+    page.get_by_role("link", name="See why, then accept or decline").click()
     expect(page.get_by_role("heading", name=f"{pair.mentor.full_name} mentors you")).to_be_visible()
     expect(page.get_by_role("heading", name="Why you were matched")).to_be_visible()
     screenshot("pairing-my-match")

@@ -78,7 +78,8 @@ def test_manager_opens_applications_employee_applies_manager_accepts(
 
     # An employee applies as mentor.
     log_in(page, base, junior.email, PASSWORD)
-    page.get_by_role("link", name="Join a program").click()
+    page.get_by_role("link", name="My mentoring").click()
+    page.get_by_role("link", name="All open programs").click()
     page.get_by_role("link", name="Read more and apply").click()
     expect(page.get_by_role("link", name="Apply as mentor")).to_be_visible()
     expect(
@@ -119,8 +120,12 @@ def test_manager_opens_applications_employee_applies_manager_accepts(
     # The employee sees the decision.
     log_in(page, base, junior.email, PASSWORD)
     expect(page.get_by_role("heading", name="Your programs")).to_be_visible()
-    page.get_by_role("link", name="My programs").click()
+    page.get_by_role("link", name="My mentoring").click()
+    expect(page.locator("#hub-applications .app-status")).to_have_text("Accepted")
+    page.get_by_role("link", name="All applications").click()
     expect(page.locator(".app-status")).to_have_text("Accepted")
+    nav = page.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="My mentoring")).to_have_attribute("aria-current", "page")
     page.get_by_role("link", name="Digital Fluency Reverse Mentoring", exact=True).click()
     expect(page.get_by_text("Welcome aboard!")).to_be_visible()
     screenshot("application-accepted")
@@ -166,7 +171,8 @@ def test_demo_program_pages_look_right(page: Page, live_server, demo, screenshot
     mentor = demo["mentor"]
     log_in(page, base, mentor.email, mentor.password)
     page.screenshot(path=str(SCREENSHOTS / "demo-home-mentor-top.png"))
-    page.get_by_role("link", name="My programs").click()
+    page.get_by_role("link", name="My mentoring").click()
+    page.get_by_role("link", name="All applications").click()
     page.locator(".table a").first.click()
     expect(page.locator(".status-card .app-status")).to_have_text("Accepted")
     screenshot("demo-application-mentor")
@@ -189,7 +195,9 @@ def test_employee_answers_the_interest_survey(page: Page, live_server, people, s
     manager, junior = people["manager"], people["junior"]
     cohort = make_cohort(make_program(manager), manager, phase="interest_survey")
     log_in(page, live_server.url, junior.email, PASSWORD)
-    page.get_by_role("link", name="Join a program").click()
+    page.get_by_role("link", name="My mentoring").click()
+    expect(page.locator("#hub-join")).to_contain_text(cohort.name)
+    page.get_by_role("link", name="All open programs").click()
     screenshot("join-survey-open")
     page.get_by_role("link", name="Answer the interest survey").click()
     page.get_by_role("group", name="Would you mentor a senior leader?").get_by_label("Yes").check()

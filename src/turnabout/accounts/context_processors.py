@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav_links": []}
+    participant = permissions.is_participant(user)
     links = [(_("Home"), reverse("home"))]
     if permissions.can_view_people(user):
         links.append((_("People"), reverse("people:list")))
@@ -22,27 +23,34 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links.append((_("Programs"), reverse("programs:list")))
     if permissions.is_org_admin(user) or permissions.is_program_manager(user):
         links.append((_("Matching"), reverse("pairing:index")))
-    if permissions.is_participant(user):
-        links.append((_("My programs"), reverse("enrollment:mine")))
+    if participant:
+        # One hub for everything a participant does: match, pairs, applications, joining.
         links.append((_("My mentoring"), reverse("engagement:mine")))
-        links.append((_("My match"), reverse("pairing:mine")))
-        links.append((_("Join a program"), reverse("enrollment:join")))
     if permissions.can_import_people(user):
         links.append((_("Import"), reverse("people:import")))
     if permissions.can_view_audit_log(user):
         links.append((_("Audit log"), reverse("audit:list")))
     if permissions.is_org_admin(user):
         links.append((_("API tokens"), reverse("accounts:tokens")))
-    # The current section is the longest link that the path starts with.
-    matching = [
-        url
-        for _label, url in links
-        if request.path == url or (url != "/" and request.path.startswith(url))
-    ]
-    current = max(matching, key=len, default="")
+    current = _current(request, [url for _label, url in links], participant=participant)
     return {
         "nav_links": [
             {"label": label, "url": url, "current": url == current} for label, url in links
         ],
         "user_roles": [Role(role).label for role in sorted(permissions.roles_of(user))],
     }
+
+
+def _current(request: HttpRequest, urls: list[str], *, participant: bool) -> str:
+    """The current section: the hub or the programs area for the pages that belong to
+    them wherever they live, else the longest link that the path starts with."""
+    from turnabout.engagement import hub
+
+    section = hub.page_section(request, participant=participant)
+    if section:
+        owner = reverse("engagement:mine") if section == hub.HUB else reverse("programs:list")
+        return owner if owner in urls else ""
+    matching = [
+        url for url in urls if request.path == url or (url != "/" and request.path.startswith(url))
+    ]
+    return max(matching, key=len, default="")

@@ -78,11 +78,16 @@ def _zone_example(context: dict[str, Any]) -> dict[str, str]:
 
 
 def mine(request: HttpRequest) -> HttpResponse:
-    pairs = list(selectors.my_pairs(user=request.user)[:20])
-    active = [m for m in pairs if m.status == Mentorship.Status.ACTIVE]
-    if len(active) == 1 and len(pairs) == 1:
-        return redirect("engagement:pair", active[0].pk)
-    return render(request, "engagement/mine.html", {"pairs": pairs})
+    """The participant hub ("My mentoring"): a match waiting for an answer, the active
+    pairs, the applications and the cohorts open to join, each linking to its own page."""
+    return render(
+        request,
+        "engagement/mine.html",
+        {
+            "hub": selectors.participant_hub(user=request.user),
+            "is_participant": selectors.employee_of(request.user) is not None,
+        },
+    )
 
 
 def pair(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
@@ -377,10 +382,19 @@ def goal_update(request: HttpRequest, goal_pk: int) -> HttpResponse:
     return redirect(found)
 
 
+def _milestones_changed(request: HttpRequest, goal_pk: int, error: str = "") -> HttpResponse:
+    """The htmx answer to a milestone change: the milestone list, and the goal's history
+    swapped out of band, so both show the change without a reload."""
+    context = _goal_context(request, goal_pk)
+    context["milestone_error"] = error
+    return render(request, "engagement/goal.html#milestones_changed", context)
+
+
 @require_POST
 def milestone_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
     found = selectors.goal_get(user=request.user, goal_id=goal_pk)
     form = MilestoneForm(request.POST)
+    error = ""
     if form.is_valid():
         try:
             services.milestone_add(
@@ -390,27 +404,30 @@ def milestone_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except errors.DomainError as exc:
-            messages.error(request, exc.message)
+            error = exc.message
     else:
-        messages.error(request, _("Name the milestone."))
+        error = _("Name the milestone.")
     if is_htmx(request):
-        return render(request, "engagement/goal.html#milestones", _goal_context(request, goal_pk))
+        return _milestones_changed(request, goal_pk, error)
+    if error:
+        messages.error(request, error)
     return redirect(found)
 
 
 @require_POST
 def milestone_toggle(request: HttpRequest, milestone_pk: int) -> HttpResponse:
     milestone = selectors.milestone_get(user=request.user, milestone_id=milestone_pk)
+    error = ""
     try:
         services.milestone_set_done(
             milestone, done=request.POST.get("done") == "1", acting_user=request.user
         )
     except errors.DomainError as exc:
-        messages.error(request, exc.message)
+        error = exc.message
     if is_htmx(request):
-        return render(
-            request, "engagement/goal.html#milestones", _goal_context(request, milestone.goal_id)
-        )
+        return _milestones_changed(request, milestone.goal_id, error)
+    if error:
+        messages.error(request, error)
     return redirect(milestone.goal)
 
 

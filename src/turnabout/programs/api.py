@@ -268,6 +268,28 @@ class SurveyThanksOut(Schema):
     message: str
 
 
+class ManagerOut(Schema):
+    user_id: int
+    email: str
+    name: str
+
+    @staticmethod
+    def resolve_user_id(obj: Any) -> int:
+        return int(obj.pk)
+
+    @staticmethod
+    def resolve_email(obj: Any) -> str:
+        return str(obj.email or obj.get_username())
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.get_full_name() or obj.get_username())
+
+
+class ManagerIn(Schema):
+    email: text(254)  # type: ignore[valid-type]
+
+
 def _cohort_detail(request: HttpRequest, cohort: Cohort) -> Cohort:
     """The cohort with its history, questions and (for managers and sponsors) counts."""
     from turnabout.enrollment import selectors as enrollment_selectors
@@ -318,6 +340,47 @@ def update_program(request: HttpRequest, program_id: int, payload: ProgramPatch)
             program, objectives=[o.data() for o in payload.objectives], acting_user=request.user
         )
     return selectors.program_get(user=request.user, program_id=program.pk)
+
+
+@router.get(
+    "/programs/{program_id}/managers",
+    response={200: list[ManagerOut], **ERRS},
+    summary="A program's managers",
+)
+@paginate(BoundedPageNumberPagination, page_size=50)
+def list_managers(request: HttpRequest, program_id: int) -> object:
+    """The program's managers: for its managers, org admins and sponsors."""
+    program = selectors.program_get(user=request.user, program_id=program_id)
+    return selectors.program_managers(user=request.user, program=program)
+
+
+@router.post(
+    "/programs/{program_id}/managers",
+    response={201: ManagerOut, **ERRS},
+    summary="Add a manager to a program",
+)
+def add_manager(request: HttpRequest, program_id: int, payload: ManagerIn) -> Status[ManagerOut]:
+    """By the program's managers and org admins. The account (found by its email) must be a
+    program manager or an org admin: 422 for an unknown email or another role, 409 when it
+    manages the program already."""
+    program = selectors.program_get_for_manager(user=request.user, program_id=program_id)
+    account = selectors.manager_account_by_email(email=payload.email)
+    services.program_manager_add(program, user=account, acting_user=request.user)
+    return Status(201, ManagerOut.from_orm(account))
+
+
+@router.delete(
+    "/programs/{program_id}/managers/{user_id}",
+    response={204: None, **ERRS},
+    summary="Remove a manager from a program",
+)
+def remove_manager(request: HttpRequest, program_id: int, user_id: int) -> Status[None]:
+    """By the program's managers and org admins; 404 when the person does not manage the
+    program, 409 for its last manager."""
+    program = selectors.program_get_for_manager(user=request.user, program_id=program_id)
+    manager = selectors.program_manager_get(program=program, user_id=user_id)
+    services.program_manager_remove(program, user=manager, acting_user=request.user)
+    return Status(204, None)
 
 
 @router.get(

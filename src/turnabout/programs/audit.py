@@ -5,6 +5,7 @@ class ProgramEvent(models.TextChoices):
     PROGRAM_CREATED = "program.created", "Program created"
     PROGRAM_UPDATED = "program.updated", "Program updated"
     PROGRAM_MANAGER_ADDED = "program.manager_added", "Program manager added"
+    PROGRAM_MANAGER_REMOVED = "program.manager_removed", "Program manager removed"
     OBJECTIVES_CHANGED = "program.objectives_changed", "Program objectives changed"
     COHORT_CREATED = "cohort.created", "Cohort created"
     COHORT_UPDATED = "cohort.updated", "Cohort updated"

@@ -164,6 +164,15 @@ class ObjectiveForm(forms.Form):
     unit = forms.ChoiceField(label=_("Unit"), choices=Objective.Unit.choices)
 
 
+class ManagerAddForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Email of the new manager"),
+        max_length=254,
+        help_text=_("The account of a program manager or an org admin."),
+        widget=forms.EmailInput(attrs={"list": "manager-candidates", "autocomplete": "off"}),
+    )
+
+
 class CohortForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120, help_text=_("e.g. Autumn 2026"))
     applications_open_on = forms.DateField(

@@ -6,12 +6,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions as roles
+from turnabout.accounts.models import Role, RoleAssignment
 from turnabout.accounts.permissions import AnyUser
-from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.common.errors import NotFound, PermissionDenied, ValidationFailed
 from turnabout.programs import permissions
 from turnabout.programs.models import (
     PUBLIC_PHASES,
@@ -80,6 +82,52 @@ def program_get_for_manager(*, user: AnyUser, program_id: int) -> Program:
     if not permissions.can_manage_program(user, program):
         raise PermissionDenied(_("Only this program's managers can do that."))
     return program
+
+
+# --- Managers ---------------------------------------------------------------------------
+
+MAX_MANAGER_CANDIDATES = 200
+
+
+def program_managers(*, user: AnyUser, program: Program) -> QuerySet[User]:
+    """The managers of a program, for those who see its design: managers, admins, sponsors."""
+    if not permissions.can_view_program_aggregates(user, program):
+        raise PermissionDenied(_("Only this program's managers and sponsors see its managers."))
+    return program.managers.all().order_by("first_name", "last_name", "username")
+
+
+def program_manager_get(*, program: Program, user_id: int) -> User:
+    """One manager of the program (the caller has looked the program up for its manager)."""
+    manager = program.managers.filter(pk=user_id).first()
+    if manager is None:
+        raise NotFound(_("This person does not manage the program."))
+    return manager
+
+
+def manager_account_by_email(*, email: str) -> User:
+    """The active account with this email, to add as a manager (the service checks its role)."""
+    found = User.objects.filter(
+        Q(username__iexact=email) | Q(email__iexact=email), is_active=True
+    ).first()
+    if found is None:
+        raise ValidationFailed(
+            _("No active account has the email %(email)s.") % {"email": email},
+            details={"field": "email"},
+        )
+    return found
+
+
+def manager_candidates(*, program: Program) -> list[User]:
+    """Accounts that could be added as managers: active program managers and org admins who
+    do not manage the program yet (the add form suggests their emails)."""
+    eligible = RoleAssignment.objects.filter(
+        role__in=[Role.PROGRAM_MANAGER, Role.ORG_ADMIN]
+    ).values("user_id")
+    return list(
+        User.objects.filter(pk__in=eligible, is_active=True)
+        .exclude(pk__in=program.managers.values("pk"))
+        .order_by("first_name", "last_name", "username")[:MAX_MANAGER_CANDIDATES]
+    )
 
 
 def cohorts_of_program(*, user: AnyUser, program: Program) -> QuerySet[Cohort]:

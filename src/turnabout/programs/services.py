@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions as roles
 from turnabout.common.audit import Change, audit_record
-from turnabout.common.errors import Conflict, PermissionDenied, ValidationFailed, require
+from turnabout.common.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    require,
+)
 from turnabout.programs import permissions
 from turnabout.programs.audit import ProgramEvent
 from turnabout.programs.models import (
@@ -353,21 +359,61 @@ def objective_remove(objective: Objective, *, acting_user: Actor) -> None:
     )
 
 
+def can_be_program_manager(user: AbstractBaseUser) -> bool:
+    """Who may be listed as a program's manager: active program managers and org admins."""
+    return user.is_active and (roles.is_program_manager(user) or roles.is_org_admin(user))
+
+
 @transaction.atomic
 def program_manager_add(program: Program, *, user: AbstractBaseUser, acting_user: Actor) -> None:
-    """Make another program manager (the role) a manager of this program too."""
+    """Make another program manager (the role), or an org admin, a manager of this program."""
     require(
         permissions.can_manage_program(acting_user, program),
         _("Only this program's managers can add managers."),
     )
-    if not roles.is_program_manager(user):
-        raise ValidationFailed(_("%(user)s is not a program manager.") % {"user": user})
+    if not can_be_program_manager(user):
+        raise ValidationFailed(
+            _("%(user)s is not a program manager or org admin.") % {"user": user.get_username()},
+            details={"field": "email"},
+        )
+    # Lock the program row so that concurrent adds and removes see each other.
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    if program.managers.filter(pk=user.pk).exists():
+        raise Conflict(
+            _("%(user)s already manages this program.") % {"user": user.get_username()},
+            details={"field": "email"},
+        )
     program.managers.add(_user_id(user))
     audit_record(
         actor=acting_user,
         event=ProgramEvent.PROGRAM_MANAGER_ADDED,
         target=program,
         changes={"manager": (None, user.get_username())},
+    )
+
+
+@transaction.atomic
+def program_manager_remove(program: Program, *, user: AbstractBaseUser, acting_user: Actor) -> None:
+    """Take a manager off this program. A program always keeps at least one manager."""
+    require(
+        permissions.can_manage_program(acting_user, program),
+        _("Only this program's managers can remove managers."),
+    )
+    Program.objects.select_for_update().filter(pk=program.pk).first()
+    manager_ids = set(program.managers.values_list("pk", flat=True))
+    if user.pk not in manager_ids:
+        raise NotFound(_("%(user)s does not manage this program.") % {"user": user.get_username()})
+    if manager_ids == {user.pk}:
+        raise Conflict(
+            _("%(user)s is the program's last manager: add another manager first.")
+            % {"user": user.get_username()}
+        )
+    program.managers.remove(user.pk)
+    audit_record(
+        actor=acting_user,
+        event=ProgramEvent.PROGRAM_MANAGER_REMOVED,
+        target=program,
+        changes={"manager": (user.get_username(), None)},
     )
 
 

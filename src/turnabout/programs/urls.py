@@ -14,6 +14,12 @@ urlpatterns = [
         views.objective_remove,
         name="objective_remove",
     ),
+    path("<int:program_pk>/managers/", views.manager_add, name="manager_add"),
+    path(
+        "<int:program_pk>/managers/<int:user_pk>/remove/",
+        views.manager_remove,
+        name="manager_remove",
+    ),
     path("<int:program_pk>/cohorts/new/", views.cohort_create, name="cohort_create"),
     path("cohorts/<int:cohort_pk>/", views.cohort_detail, name="cohort"),
     path("cohorts/<int:cohort_pk>/edit/", views.cohort_edit, name="cohort_edit"),

@@ -15,13 +15,14 @@ from turnabout.common.errors import PermissionDenied
 from turnabout.programs import permissions, selectors, services
 from turnabout.programs.forms import (
     CohortForm,
+    ManagerAddForm,
     ObjectiveForm,
     PhaseForm,
     ProgramForm,
     SurveyAnswerForm,
     SurveySetupForm,
 )
-from turnabout.programs.models import Phase
+from turnabout.programs.models import Phase, Program
 from turnabout.programs.services import ObjectiveData
 
 
@@ -79,6 +80,11 @@ def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
             "cohorts": selectors.cohorts_of_program(user=request.user, program=program),
             "can_manage": can_manage,
             "objective_form": ObjectiveForm() if can_manage else None,
+            "managers": list(selectors.program_managers(user=request.user, program=program)),
+            "manager_form": ManagerAddForm() if can_manage else None,
+            "manager_candidates": selectors.manager_candidates(program=program)
+            if can_manage
+            else [],
         },
     )
 
@@ -130,6 +136,50 @@ def objective_remove(request: HttpRequest, program_pk: int, objective_pk: int) -
     services.objective_remove(objective, acting_user=request.user)
     messages.success(request, _("Objective removed."))
     return redirect(program)
+
+
+@require_POST
+def manager_add(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
+    form = ManagerAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the email of the account to add as a manager."))
+        return redirect(_managers_card(program))
+    try:
+        account = selectors.manager_account_by_email(email=form.cleaned_data["email"])
+        services.program_manager_add(program, user=account, acting_user=request.user)
+    except errors.DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s now manages this program.")
+            % {"name": account.get_full_name() or account.get_username()},
+        )
+    return redirect(_managers_card(program))
+
+
+@require_POST
+def manager_remove(request: HttpRequest, program_pk: int, user_pk: int) -> HttpResponse:
+    program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
+    manager = selectors.program_manager_get(program=program, user_id=user_pk)
+    try:
+        services.program_manager_remove(program, user=manager, acting_user=request.user)
+    except errors.DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(_managers_card(program))
+    messages.success(
+        request,
+        _("%(name)s no longer manages this program.")
+        % {"name": manager.get_full_name() or manager.get_username()},
+    )
+    if not permissions.can_view_program_aggregates(request.user, program):
+        return redirect("programs:list")  # they took themselves off the program
+    return redirect(_managers_card(program))
+
+
+def _managers_card(program: Program) -> str:
+    return f"{program.get_absolute_url()}#managers"
 
 
 def cohort_create(request: HttpRequest, program_pk: int) -> HttpResponse:

@@ -50,8 +50,10 @@ def build_pair(
     mentor_tz: str = "Europe/London",
     mentee_tz: str = "Asia/Kolkata",
     activated_at: datetime | None = None,
+    accept: bool = True,
     **program_data: Any,
 ) -> Pair:
+    """An active pair; with `accept=False` the published match both still have to accept."""
     design = {
         "meeting_every_days": 14,
         "session_minutes": 45,
@@ -87,15 +89,17 @@ def build_pair(
     done = pairing_services.match_run_execute(run.pk)
     assert done is not None
     (mentorship,) = pairing_services.match_run_publish(done, acting_user=manager, notify=False)
-    for user in (mentor, mentee):
-        pairing_services.mentorship_accept(mentorship, acting_user=user)
-    when = activated_at or NOW - timedelta(days=2)
-    Mentorship.objects.filter(pk=mentorship.pk).update(activated_at=when)
+    if accept:
+        for user in (mentor, mentee):
+            pairing_services.mentorship_accept(mentorship, acting_user=user)
+        when = activated_at or NOW - timedelta(days=2)
+        Mentorship.objects.filter(pk=mentorship.pk).update(activated_at=when)
     for user in (mentor, mentee):
         user.refresh_from_db()
     pair = Pair(
         mentorship=mentorship, mentor=mentor, mentee=mentee, manager=manager, program=program
     )
     pair.refresh()
-    assert pair.mentorship.status == Mentorship.Status.ACTIVE
+    expected = Mentorship.Status.ACTIVE if accept else Mentorship.Status.PROPOSED
+    assert pair.mentorship.status == expected
     return pair

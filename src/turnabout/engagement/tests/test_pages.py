@@ -193,8 +193,9 @@ def test_home_page_shows_the_pair_and_what_to_do_next(pair: Any) -> None:
     assert "mentors you" in html
     assert "Fill in your agreement together" in html
     assert "Schedule your next session" in html
-    nav = _client(pair.mentee).get("/engagement/")
-    assert nav.status_code == 302  # one pair: straight to it
+    hub = _client(pair.mentee).get("/engagement/")
+    assert hub.status_code == 200  # the hub, even with one pair: it links to the pair
+    assert f'href="/engagement/pairs/{pair.mentorship.pk}/"' in hub.content.decode()
 
 
 def test_journal_page_saves_privately(pair: Any) -> None:
@@ -216,3 +217,52 @@ def test_program_page_flags_a_stalled_pair(make_pair: Any) -> None:
     old = make_pair(activated_at=datetime.now(UTC) - timedelta(days=40))
     page = _client(old.manager).get(f"/engagement/programs/{old.program.pk}/").content.decode()
     assert "Stalled" in page and "Not signed" in page
+
+
+def test_a_milestone_change_over_htmx_refreshes_the_goal_history(pair: Any) -> None:
+    services.agreement_save(
+        pair.mentorship,
+        data=services.AgreementInput(goals=[services.GoalInput("Post a video")]),
+        acting_user=pair.mentee,
+    )
+    goal = PairGoal.objects.get()
+    mentee = _client(pair.mentee)
+    added = mentee.post(
+        f"/engagement/goals/{goal.pk}/milestones/",
+        {"title": "Film a draft"},
+        HTTP_HX_REQUEST="true",
+    )
+    body = added.content.decode()
+    assert added.status_code == 200 and "<html" not in body
+    assert '<div id="milestones">' in body  # the list, swapped in place
+    history = body[body.index('<div id="goal-history" hx-swap-oob="true">') :]
+    assert "milestone added" in history and "Film a draft" in history  # and the history
+
+    milestone = goal.milestones.get()
+    ticked = mentee.post(
+        f"/engagement/milestones/{milestone.pk}/toggle/", {"done": "1"}, HTTP_HX_REQUEST="true"
+    )
+    body = ticked.content.decode()
+    history = body[body.index('<div id="goal-history" hx-swap-oob="true">') :]
+    assert "milestone--done" in body
+    assert "milestone done" in history
+    # The full page has the same history, not marked out of band.
+    page = mentee.get(f"/engagement/goals/{goal.pk}/").content.decode()
+    assert '<div id="goal-history">' in page and "hx-swap-oob" not in page
+
+
+def test_a_refused_milestone_over_htmx_shows_the_reason_in_place(pair: Any) -> None:
+    services.agreement_save(
+        pair.mentorship,
+        data=services.AgreementInput(goals=[services.GoalInput("Post a video")]),
+        acting_user=pair.mentee,
+    )
+    goal = PairGoal.objects.get()
+    mentee = _client(pair.mentee)
+    response = mentee.post(
+        f"/engagement/goals/{goal.pk}/milestones/", {"title": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert "Name the milestone." in response.content.decode()
+    # Not left behind as a flash message for the next page.
+    page = mentee.get(f"/engagement/goals/{goal.pk}/").content.decode()
+    assert "Name the milestone." not in page
