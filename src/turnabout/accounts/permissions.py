@@ -11,7 +11,8 @@ from django.contrib.auth.models import AnonymousUser
 
 from turnabout.accounts.models import Role, RoleAssignment
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = AbstractBaseUser | AnonymousUser  # whoever a service acts for
+AnyUserOrSystem = AnyUser | None  # None: the system itself (HR import, scheduled work)
 
 _CACHE_ATTR = "_turnabout_roles"
 

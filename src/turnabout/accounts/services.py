@@ -9,25 +9,26 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions
 from turnabout.accounts.models import ApiToken, Role, RoleAssignment
+from turnabout.accounts.permissions import AnyUserOrSystem
 from turnabout.common.audit import AuditEntry, AuditEvent, audit_record, audit_record_many
 from turnabout.common.errors import Conflict, ValidationFailed, require
 from turnabout.people.models import Employee
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 TOKEN_PREFIX = "tbt"
 _BATCH = 500
 
 
 @transaction.atomic
-def user_invite(employee: Employee, *, acting_user: Actor, send_email: bool = True) -> User:
+def user_invite(
+    employee: Employee, *, acting_user: AnyUserOrSystem, send_email: bool = True
+) -> User:
     """Give an employee a login account and email them a link to set their password.
 
     An employee whose account was deactivated (they were terminated, then came back) is
@@ -64,7 +65,9 @@ def user_invite(employee: Employee, *, acting_user: Actor, send_email: bool = Tr
     return user
 
 
-def _user_reinvite(employee: Employee, user: User, *, acting_user: Actor, send_email: bool) -> User:
+def _user_reinvite(
+    employee: Employee, user: User, *, acting_user: AnyUserOrSystem, send_email: bool
+) -> User:
     user.is_active = True
     user.set_unusable_password()
     user.save(update_fields=["is_active", "password"])
@@ -102,7 +105,9 @@ def users_deactivate_count(user_ids: Iterable[int]) -> Deactivation:
 
 
 @transaction.atomic
-def users_deactivate(user_ids: Iterable[int], *, reason: str, acting_user: Actor) -> Deactivation:
+def users_deactivate(
+    user_ids: Iterable[int], *, reason: str, acting_user: AnyUserOrSystem
+) -> Deactivation:
     """Take away the access of these accounts: `is_active` off (sessions stop working at the
     next request) and every API token revoked. Accounts already inactive with no live token
     are left alone, so calling it twice writes nothing the second time.
@@ -152,7 +157,7 @@ def users_deactivate(user_ids: Iterable[int], *, reason: str, acting_user: Actor
 
 
 @transaction.atomic
-def role_grant(user: User, role: Role, *, acting_user: Actor) -> RoleAssignment:
+def role_grant(user: User, role: Role, *, acting_user: AnyUserOrSystem) -> RoleAssignment:
     if acting_user is not None:
         require(permissions.can_manage_roles(acting_user), _("Only org admins manage roles."))
     assignment, created = RoleAssignment.objects.get_or_create(user_id=user.pk, role=role)
@@ -172,7 +177,7 @@ def role_grant(user: User, role: Role, *, acting_user: Actor) -> RoleAssignment:
 
 
 @transaction.atomic
-def role_revoke(user: User, role: Role, *, acting_user: Actor) -> None:
+def role_revoke(user: User, role: Role, *, acting_user: AnyUserOrSystem) -> None:
     if acting_user is not None:
         require(permissions.can_manage_roles(acting_user), _("Only org admins manage roles."))
     deleted, _count = RoleAssignment.objects.filter(user_id=user.pk, role=role).delete()
@@ -201,7 +206,7 @@ def hash_token(secret: str) -> str:
 
 
 @transaction.atomic
-def token_create(*, user: AbstractBaseUser, name: str, acting_user: Actor) -> IssuedToken:
+def token_create(*, user: AbstractBaseUser, name: str, acting_user: AnyUserOrSystem) -> IssuedToken:
     """Issue a bearer token acting as `user`. The secret is returned once."""
     if acting_user is not None:
         require(permissions.is_org_admin(acting_user), _("Only org admins create API tokens."))
@@ -218,7 +223,7 @@ def token_create(*, user: AbstractBaseUser, name: str, acting_user: Actor) -> Is
 
 
 @transaction.atomic
-def token_revoke(token: ApiToken, *, acting_user: Actor) -> ApiToken:
+def token_revoke(token: ApiToken, *, acting_user: AnyUserOrSystem) -> ApiToken:
     if acting_user is not None:
         require(permissions.is_org_admin(acting_user), _("Only org admins revoke API tokens."))
     if token.revoked_at is None:

@@ -15,8 +15,6 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -24,6 +22,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
 from turnabout.engagement import permissions
@@ -46,8 +45,6 @@ from turnabout.enrollment.models import Communication
 from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Employee, Skill
 from turnabout.programs.models import Format
-
-Actor = AbstractBaseUser | AnonymousUser
 
 MAX_TEXT = 4000
 MAX_REFLECTION = 10000
@@ -92,7 +89,7 @@ def _choice(value: Any, *, field: str, choices: Iterable[str], blank: bool = Fal
     return str(value)
 
 
-def _partner_side(user: Actor, mentorship: Mentorship) -> str:
+def _partner_side(user: AnyUser, mentorship: Mentorship) -> str:
     """The acting partner's side of an active mentorship, or PermissionDenied."""
     require(
         permissions.can_work_in_pair(user, mentorship),
@@ -103,7 +100,7 @@ def _partner_side(user: Actor, mentorship: Mentorship) -> str:
     return side
 
 
-def _me(user: Actor) -> Employee:
+def _me(user: AnyUser) -> Employee:
     me = employee_of(user)
     if me is None:
         raise PermissionDenied(_("Only participants can do this."))
@@ -187,7 +184,7 @@ def _clean_goals(goals: Sequence[GoalInput]) -> list[GoalInput]:
 
 
 def _goal_event(
-    goal: PairGoal, *, kind: str, user: Actor, now: datetime, **values: Any
+    goal: PairGoal, *, kind: str, user: AnyUser, now: datetime, **values: Any
 ) -> GoalEvent:
     name = ""
     me = employee_of(user)
@@ -204,7 +201,7 @@ def _goal_event(
 
 
 def _sync_goals(
-    mentorship: Mentorship, goals: list[GoalInput], *, user: Actor, now: datetime
+    mentorship: Mentorship, goals: list[GoalInput], *, user: AnyUser, now: datetime
 ) -> bool:
     existing = {g.position: g for g in PairGoal.objects.filter(mentorship=mentorship)}
     changed = False
@@ -257,7 +254,11 @@ def _lock_pair(mentorship: Mentorship) -> Mentorship:
 
 @transaction.atomic
 def agreement_save(
-    mentorship: Mentorship, *, data: AgreementInput, acting_user: Actor, now: datetime | None = None
+    mentorship: Mentorship,
+    *,
+    data: AgreementInput,
+    acting_user: AnyUser,
+    now: datetime | None = None,
 ) -> Agreement:
     """Create or change the pair's agreement and its 1-3 goals.
 
@@ -317,7 +318,7 @@ def agreement_save(
 
 @transaction.atomic
 def agreement_sign(
-    mentorship: Mentorship, *, acting_user: Actor, now: datetime | None = None
+    mentorship: Mentorship, *, acting_user: AnyUser, now: datetime | None = None
 ) -> Agreement:
     """One partner signs; the agreement is signed once both have."""
     side = _partner_side(acting_user, mentorship)
@@ -400,7 +401,7 @@ def session_schedule(
     video_url: str = "",
     agenda: str = "",
     guide_id: int | None = None,
-    acting_user: Actor,
+    acting_user: AnyUser,
     now: datetime | None = None,
     notify: bool = True,
 ) -> MentoringSession:
@@ -462,7 +463,7 @@ def session_update(
     video_url: str | None = None,
     agenda: str | None = None,
     guide_id: int | None = _UNSET,
-    acting_user: Actor,
+    acting_user: AnyUser,
     now: datetime | None = None,
     notify: bool = True,
 ) -> MentoringSession:
@@ -519,7 +520,7 @@ def session_cancel(
     session: MentoringSession,
     *,
     note: str = "",
-    acting_user: Actor,
+    acting_user: AnyUser,
     now: datetime | None = None,
     notify: bool = True,
 ) -> MentoringSession:
@@ -563,7 +564,7 @@ def session_log(
     other_topics: str = "",
     rating: int | None = None,
     comment: str = "",
-    acting_user: Actor,
+    acting_user: AnyUser,
     now: datetime | None = None,
 ) -> SessionLog:
     """One partner's account of a session (again to correct it). The rating and comment
@@ -618,7 +619,7 @@ def goal_update(
     status: str | None = None,
     progress: int | None = None,
     note: str = "",
-    acting_user: Actor,
+    acting_user: AnyUser,
     now: datetime | None = None,
 ) -> PairGoal:
     """Either partner moves a goal on; every change is kept in the goal's history."""
@@ -670,7 +671,7 @@ def milestone_add(
     *,
     title: str,
     due_on: Any = None,
-    acting_user: Actor,
+    acting_user: AnyUser,
     now: datetime | None = None,
 ) -> GoalMilestone:
     _partner_side(acting_user, goal.mentorship)
@@ -689,7 +690,7 @@ def milestone_add(
 
 @transaction.atomic
 def milestone_set_done(
-    milestone: GoalMilestone, *, done: bool, acting_user: Actor, now: datetime | None = None
+    milestone: GoalMilestone, *, done: bool, acting_user: AnyUser, now: datetime | None = None
 ) -> GoalMilestone:
     goal = milestone.goal
     _partner_side(acting_user, goal.mentorship)
@@ -726,7 +727,7 @@ def learning_add(
     text: str,
     skill_ids: Iterable[int] = (),
     session_id: int | None = None,
-    acting_user: Actor,
+    acting_user: AnyUser,
 ) -> LearningEntry:
     """A partner notes what they learned from the other, tagged with skills."""
     side = _partner_side(acting_user, mentorship)
@@ -756,7 +757,7 @@ def learning_add(
 
 @transaction.atomic
 def reflection_add(
-    *, body: str, mentorship_id: int | None = None, acting_user: Actor
+    *, body: str, mentorship_id: int | None = None, acting_user: AnyUser
 ) -> Reflection:
     """A private journal entry, visible to its author alone."""
     require(acting_user.is_authenticated, _("Log in to write a reflection."))
@@ -779,7 +780,7 @@ def reflection_add(
 
 
 @transaction.atomic
-def reflection_delete(reflection: Reflection, *, acting_user: Actor) -> None:
+def reflection_delete(reflection: Reflection, *, acting_user: AnyUser) -> None:
     require(
         acting_user.is_authenticated and reflection.author_id == acting_user.pk,
         _("Only the author can delete a reflection."),

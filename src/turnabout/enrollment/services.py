@@ -11,12 +11,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import AuditEntry, Change, audit_record, audit_record_many
 from turnabout.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
 from turnabout.enrollment import permissions
@@ -25,8 +24,6 @@ from turnabout.enrollment.models import Application, CustomQuestion, Participant
 from turnabout.enrollment.profile import clean_profile, eligibility_problem, profile_of
 from turnabout.people.models import Employee
 from turnabout.programs.models import REVIEW_PHASES, Cohort, Phase
-
-Actor = AbstractBaseUser | AnonymousUser
 
 DECISIONS = (
     Application.Status.ACCEPTED,
@@ -58,7 +55,7 @@ def _require_open(cohort: Cohort) -> None:
         )
 
 
-def _applicant(user: Actor) -> Employee:
+def _applicant(user: AnyUser) -> Employee:
     if not user.is_authenticated:
         raise PermissionDenied(_("Log in to apply."))
     person = Employee.objects.prefetch_related("resource_groups").filter(user_id=user.pk).first()
@@ -83,7 +80,7 @@ def _save_profile(application: Application, cleaned: Mapping[str, Any]) -> dict[
 
 @transaction.atomic
 def application_create(
-    cohort: Cohort, *, role: str, profile: Mapping[str, Any], acting_user: Actor
+    cohort: Cohort, *, role: str, profile: Mapping[str, Any], acting_user: AnyUser
 ) -> Application:
     """Apply to `cohort` as mentor or mentee, with a full profile.
 
@@ -147,7 +144,7 @@ def application_create(
 
 @transaction.atomic
 def application_update(
-    application: Application, *, changes: Mapping[str, Any], acting_user: Actor
+    application: Application, *, changes: Mapping[str, Any], acting_user: AnyUser
 ) -> Application:
     """Change some profile fields; the whole profile is checked again."""
     require(
@@ -182,7 +179,7 @@ def application_update(
 
 
 @transaction.atomic
-def application_withdraw(application: Application, *, acting_user: Actor) -> Application:
+def application_withdraw(application: Application, *, acting_user: AnyUser) -> Application:
     require(
         permissions.can_edit_application(acting_user, application),
         _("Only the applicant can withdraw an application."),
@@ -233,7 +230,7 @@ def _notify(application_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def application_decide(
-    application: Application, *, decision: str, message: str = "", acting_user: Actor
+    application: Application, *, decision: str, message: str = "", acting_user: AnyUser
 ) -> Application:
     """Accept, waitlist or decline one application, telling the applicant by email."""
     decided = applications_decide(
@@ -253,7 +250,7 @@ def applications_decide(
     application_ids: Sequence[int],
     decision: str,
     message: str = "",
-    acting_user: Actor,
+    acting_user: AnyUser,
 ) -> list[Application]:
     """Accept, waitlist or decline several applications of one cohort at once."""
     require(
@@ -320,7 +317,7 @@ def question_add(
     options: Sequence[str] = (),
     required: bool = False,
     for_role: str = "",
-    acting_user: Actor,
+    acting_user: AnyUser,
 ) -> CustomQuestion:
     """Add a question to the cohort's application form (until applications close)."""
     require(
@@ -375,7 +372,7 @@ def question_add(
 
 
 @transaction.atomic
-def question_remove(question: CustomQuestion, *, acting_user: Actor) -> None:
+def question_remove(question: CustomQuestion, *, acting_user: AnyUser) -> None:
     cohort = question.cohort
     require(
         permissions.can_manage_questions(acting_user, cohort),

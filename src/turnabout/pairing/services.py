@@ -14,13 +14,12 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import Conflict, NotFound, ValidationFailed, require
 from turnabout.enrollment.models import Application, ParticipantRole
@@ -40,7 +39,6 @@ from turnabout.programs.services import cohort_change_phase
 
 logger = logging.getLogger(__name__)
 
-Actor = AbstractBaseUser | AnonymousUser
 
 REMATCH_PHASES = (Phase.MATCHED, Phase.ACTIVE)
 ABANDONED_AFTER = timedelta(hours=1)
@@ -102,7 +100,7 @@ def match_run_start(
     *,
     settings: Mapping[str, Any] | None = None,
     based_on: MatchRun | None = None,
-    acting_user: Actor,
+    acting_user: AnyUser,
     enqueue: bool = True,
 ) -> MatchRun:
     """Queue a run for the cohort; the task worker executes it (see `match_run_execute`).
@@ -310,7 +308,7 @@ def _refresh_quality(run: MatchRun) -> None:
 # --- Review -----------------------------------------------------------------------------
 
 
-def _editable_run(run: MatchRun, acting_user: Actor) -> MatchRun:
+def _editable_run(run: MatchRun, acting_user: AnyUser) -> MatchRun:
     require(
         permissions.can_manage_pairing(acting_user, run.cohort),
         _("Only this program's managers can change proposals."),
@@ -327,7 +325,7 @@ def _editable_run(run: MatchRun, acting_user: Actor) -> MatchRun:
     return locked
 
 
-def _editable_proposal(proposal: Proposal, acting_user: Actor) -> Proposal:
+def _editable_proposal(proposal: Proposal, acting_user: AnyUser) -> Proposal:
     _editable_run(proposal.run, acting_user)
     if proposal.kept:
         raise ValidationFailed(
@@ -341,7 +339,7 @@ def _label(proposal: Proposal) -> str:
 
 
 @transaction.atomic
-def proposal_set_locked(proposal: Proposal, *, locked: bool, acting_user: Actor) -> Proposal:
+def proposal_set_locked(proposal: Proposal, *, locked: bool, acting_user: AnyUser) -> Proposal:
     """Lock a pair (a re-run keeps it) or unlock it."""
     _editable_proposal(proposal, acting_user)
     if proposal.locked == locked:
@@ -375,7 +373,7 @@ def _remove(proposal: Proposal, *, reason: str) -> None:
 
 
 @transaction.atomic
-def proposal_remove(proposal: Proposal, *, acting_user: Actor) -> None:
+def proposal_remove(proposal: Proposal, *, acting_user: AnyUser) -> None:
     """Take a pair out of the proposals: both people become unmatched in this run."""
     _editable_proposal(proposal, acting_user)
     label = _label(proposal)
@@ -385,7 +383,7 @@ def proposal_remove(proposal: Proposal, *, acting_user: Actor) -> None:
 
 
 @transaction.atomic
-def pair_exclude(proposal: Proposal, *, reason: str = "", acting_user: Actor) -> PairExclusion:
+def pair_exclude(proposal: Proposal, *, reason: str = "", acting_user: AnyUser) -> PairExclusion:
     """Never pair these two again in this cohort, and take the pair out of the proposals."""
     _editable_proposal(proposal, acting_user)
     reason = _clean_reason(reason)
@@ -417,7 +415,7 @@ def proposal_create_manual(
     mentor_application_id: int,
     mentee_application_id: int,
     override_reason: str = "",
-    acting_user: Actor,
+    acting_user: AnyUser,
 ) -> Proposal:
     """Pair two people by hand. A pair that breaks a hard constraint needs an override
     reason, which is recorded in the audit log."""
@@ -518,7 +516,7 @@ def _lock_mentor_capacity(proposals: list[Proposal]) -> None:
 
 @transaction.atomic
 def match_run_publish(
-    run: MatchRun, *, acting_user: Actor, notify: bool = True
+    run: MatchRun, *, acting_user: AnyUser, notify: bool = True
 ) -> list[Mentorship]:
     """Turn a run's proposals into mentorships, move the cohort to Matched and tell people.
 
@@ -642,7 +640,7 @@ def _locked_mentorship(mentorship: Mentorship) -> Mentorship:
 
 
 @transaction.atomic
-def mentorship_accept(mentorship: Mentorship, *, acting_user: Actor) -> Mentorship:
+def mentorship_accept(mentorship: Mentorship, *, acting_user: AnyUser) -> Mentorship:
     """One partner says yes; the pair is active once both have."""
     side = permissions.side_of(acting_user, mentorship)
     require(side is not None, _("Only the two partners can accept a match."))
@@ -685,7 +683,7 @@ def _close(
     status: str,
     side: str,
     reason: str,
-    user: Actor | None,
+    user: AnyUser | None,
     notify: Iterable[int],
 ) -> None:
     """Decline or end a pair, never propose it again, and tell the people in `notify`
@@ -728,7 +726,7 @@ def _partner_of(mentorship: Mentorship, side: str) -> int:
 
 @transaction.atomic
 def mentorship_decline(
-    mentorship: Mentorship, *, reason: str = "", acting_user: Actor
+    mentorship: Mentorship, *, reason: str = "", acting_user: AnyUser
 ) -> Mentorship:
     """One partner says no (the reason is for the managers only). Both are freed and wait
     for a re-match; the two are never proposed to each other again in this cohort."""
@@ -754,7 +752,7 @@ def mentorship_decline(
 
 
 @transaction.atomic
-def mentorship_end(mentorship: Mentorship, *, reason: str, acting_user: Actor) -> Mentorship:
+def mentorship_end(mentorship: Mentorship, *, reason: str, acting_user: AnyUser) -> Mentorship:
     """End a pair early (a partner or a manager); the reason is for the managers only.
     Both people are offered re-matching. The other partner is emailed (both partners when
     a manager ends it)."""
@@ -811,7 +809,7 @@ def mentorships_of_leavers_count(person_ids: Iterable[int]) -> int:
 
 
 @transaction.atomic
-def mentorships_end_for_leavers(person_ids: Iterable[int], *, acting_user: Actor | None) -> int:
+def mentorships_end_for_leavers(person_ids: Iterable[int], *, acting_user: AnyUser | None) -> int:
     """End every live mentorship of people who left the company (the HR import terminated
     them) with the reason "left the company", kept for the managers only. Each partner who
     is still here is free for a re-match and emailed after commit. Returns how many ended;

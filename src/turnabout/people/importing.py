@@ -29,8 +29,6 @@ from pathlib import PurePath
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -39,13 +37,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from turnabout.accounts import permissions
+from turnabout.accounts.permissions import AnyUserOrSystem
 from turnabout.accounts.services import users_deactivate, users_deactivate_count
 from turnabout.common.audit import AuditEntry, AuditEvent, audit_record, audit_record_many
 from turnabout.common.errors import Conflict, PermissionDenied, ValidationFailed
 from turnabout.pairing.services import mentorships_end_for_leavers, mentorships_of_leavers_count
 from turnabout.people.models import Employee, ResourceGroup
-
-Actor = AbstractBaseUser | AnonymousUser | None
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -782,7 +779,7 @@ class _Plan:
 
 
 def people_import(
-    *, content: bytes, filename: str, acting_user: Actor, dry_run: bool = False
+    *, content: bytes, filename: str, acting_user: AnyUserOrSystem, dry_run: bool = False
 ) -> ImportReport:
     """Check an HR export and, when every row is valid, upsert its people by employee id.
 
@@ -802,7 +799,7 @@ def people_import(
 
 
 def _import_table(
-    table: _Table, *, filename: str, acting_user: Actor, dry_run: bool
+    table: _Table, *, filename: str, acting_user: AnyUserOrSystem, dry_run: bool
 ) -> ImportReport:
     errors: list[RowError] = []
     rows = [_clean_row(number, cells, table.columns, errors) for number, cells in table.rows]
@@ -986,7 +983,7 @@ def _apply(
     groups: dict[str, ResourceGroup],
     memberships: dict[int, dict[int, int]],
     *,
-    acting_user: Actor,
+    acting_user: AnyUserOrSystem,
 ) -> None:
     now = timezone.now()
     _update_fields(plan, current, existing, now)

@@ -13,12 +13,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions as roles
+from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import Change, audit_record
 from turnabout.common.errors import (
     Conflict,
@@ -42,8 +42,6 @@ from turnabout.programs.models import (
     SurveyResponse,
     Willingness,
 )
-
-Actor = AbstractBaseUser | AnonymousUser
 
 DEFAULT_SURVEY_TOPICS = (
     "Generative AI tools",
@@ -84,7 +82,7 @@ PROGRAM_FIELDS: tuple[str, ...] = (
 )
 
 
-def _user_id(user: Actor) -> int:
+def _user_id(user: AnyUser) -> int:
     if not user.is_authenticated or user.pk is None:
         raise PermissionDenied(_("Log in first."))
     return int(user.pk)
@@ -248,7 +246,7 @@ def _objective_labels(program: Program) -> list[str]:
 
 @transaction.atomic
 def program_create(
-    *, data: Mapping[str, Any], objectives: Sequence[ObjectiveData] = (), acting_user: Actor
+    *, data: Mapping[str, Any], objectives: Sequence[ObjectiveData] = (), acting_user: AnyUser
 ) -> Program:
     """Create a program; a program manager who creates it becomes its manager."""
     require(
@@ -274,7 +272,7 @@ def program_create(
 
 
 @transaction.atomic
-def program_update(program: Program, *, data: Mapping[str, Any], acting_user: Actor) -> Program:
+def program_update(program: Program, *, data: Mapping[str, Any], acting_user: AnyUser) -> Program:
     """Change some fields of a program's design; only the given keys change."""
     require(
         permissions.can_manage_program(acting_user, program),
@@ -303,7 +301,7 @@ def program_update(program: Program, *, data: Mapping[str, Any], acting_user: Ac
 
 @transaction.atomic
 def program_set_objectives(
-    program: Program, *, objectives: Sequence[ObjectiveData], acting_user: Actor
+    program: Program, *, objectives: Sequence[ObjectiveData], acting_user: AnyUser
 ) -> list[Objective]:
     """Replace the program's objectives (KPIs) with the given ones."""
     require(
@@ -326,7 +324,7 @@ def program_set_objectives(
 
 
 @transaction.atomic
-def objective_add(program: Program, *, objective: ObjectiveData, acting_user: Actor) -> Objective:
+def objective_add(program: Program, *, objective: ObjectiveData, acting_user: AnyUser) -> Objective:
     require(
         permissions.can_manage_program(acting_user, program),
         _("Only this program's managers can change its objectives."),
@@ -343,7 +341,7 @@ def objective_add(program: Program, *, objective: ObjectiveData, acting_user: Ac
 
 
 @transaction.atomic
-def objective_remove(objective: Objective, *, acting_user: Actor) -> None:
+def objective_remove(objective: Objective, *, acting_user: AnyUser) -> None:
     program = objective.program
     require(
         permissions.can_manage_program(acting_user, program),
@@ -365,7 +363,7 @@ def can_be_program_manager(user: AbstractBaseUser) -> bool:
 
 
 @transaction.atomic
-def program_manager_add(program: Program, *, user: AbstractBaseUser, acting_user: Actor) -> None:
+def program_manager_add(program: Program, *, user: AbstractBaseUser, acting_user: AnyUser) -> None:
     """Make another program manager (the role), or an org admin, a manager of this program."""
     require(
         permissions.can_manage_program(acting_user, program),
@@ -393,7 +391,9 @@ def program_manager_add(program: Program, *, user: AbstractBaseUser, acting_user
 
 
 @transaction.atomic
-def program_manager_remove(program: Program, *, user: AbstractBaseUser, acting_user: Actor) -> None:
+def program_manager_remove(
+    program: Program, *, user: AbstractBaseUser, acting_user: AnyUser
+) -> None:
     """Take a manager off this program. A program always keeps at least one manager."""
     require(
         permissions.can_manage_program(acting_user, program),
@@ -448,7 +448,7 @@ def cohort_create(
     ends_on: date,
     applications_open_on: date | None = None,
     applications_close_on: date | None = None,
-    acting_user: Actor,
+    acting_user: AnyUser,
 ) -> Cohort:
     """Start a new run of the program, in the draft phase, with an interest survey."""
     require(
@@ -499,7 +499,7 @@ COHORT_FIELDS = ("name", "starts_on", "ends_on", "applications_open_on", "applic
 
 
 @transaction.atomic
-def cohort_update(cohort: Cohort, *, data: Mapping[str, Any], acting_user: Actor) -> Cohort:
+def cohort_update(cohort: Cohort, *, data: Mapping[str, Any], acting_user: AnyUser) -> Cohort:
     """Rename a cohort or move its dates (not its phase: see `cohort_change_phase`)."""
     require(
         permissions.can_manage_cohort(acting_user, cohort),
@@ -559,7 +559,7 @@ def transition_error(from_phase: str, to_phase: str) -> str:
 
 @transaction.atomic
 def cohort_change_phase(
-    cohort: Cohort, *, to_phase: str, note: str = "", acting_user: Actor
+    cohort: Cohort, *, to_phase: str, note: str = "", acting_user: AnyUser
 ) -> Cohort:
     """Move the cohort along the phase machine (see `TRANSITIONS`), keeping the history."""
     require(
@@ -604,7 +604,7 @@ def cohort_change_phase(
 
 @transaction.atomic
 def survey_update(
-    survey: InterestSurvey, *, intro: str, topics: Iterable[str], acting_user: Actor
+    survey: InterestSurvey, *, intro: str, topics: Iterable[str], acting_user: AnyUser
 ) -> InterestSurvey:
     require(
         permissions.can_manage_cohort(acting_user, survey.cohort),
@@ -638,7 +638,7 @@ def survey_respond(
     would_be_mentored: str,
     comfort: int,
     topics: Iterable[str],
-    acting_user: Actor,
+    acting_user: AnyUser,
 ) -> None:
     """Record an anonymous answer and, separately, that `acting_user` answered.
 
