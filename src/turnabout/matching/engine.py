@@ -39,6 +39,8 @@ SCORE_DECIMALS = 6
 TIE_BREAK = 1e-7
 """Largest tie-break bonus per pair; it only decides between near-equal options."""
 CELLS_PER_BLOCK = 4_000_000
+TOP_SAMPLE = 4096
+"""Columns sampled per row to bound its k-th best score before the exact selection."""
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,40 @@ class _ColumnTop:
         return rows, cols, vals
 
 
+def _nonzero(mask: BoolArray) -> tuple[IntArray, IntArray]:
+    """``np.nonzero`` of a 2-D mask, several times faster through the flat indices."""
+    flat = np.flatnonzero(mask)
+    return flat // mask.shape[1], flat % mask.shape[1]
+
+
+def _row_top(score: NDArray[np.float32], k: int) -> tuple[IntArray, IntArray, NDArray[np.float32]]:
+    """Each row's k best feasible entries (ties: lower column first), as (row, col, value).
+
+    A full ``argpartition`` of every row costs more than scoring it. Instead the k-th best
+    value of an evenly spaced sample of the columns is a lower bound on each row's k-th
+    best, so one comparison keeps a few hundred entries per row, and only those are sorted.
+    """
+    n_rows, n_cols = score.shape
+    if k == 0 or n_rows == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    stride = max(1, n_cols // TOP_SAMPLE)
+    sample = score[:, ::stride]
+    if sample.shape[1] > k:
+        floor = np.partition(sample, sample.shape[1] - k, axis=1)[:, sample.shape[1] - k]
+    else:
+        floor = np.full(n_rows, FEASIBLE_MIN, dtype=np.float32)
+    floor = np.maximum(floor, np.nextafter(FEASIBLE_MIN, np.float32(0)))
+    rows, cols = _nonzero(score >= floor[:, None])
+    values = score[rows, cols]
+    order = np.lexsort((cols, -values, rows))
+    rows, cols, values = rows[order], cols[order], values[order]
+    counts = np.bincount(rows, minlength=n_rows)
+    rank = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
+    keep = rank < k
+    return rows[keep], cols[keep], values[keep]
+
+
 def sparse_candidates(
     problem: Problem, top_k: int, progress: Progress | None = None
 ) -> tuple[IntArray, IntArray, FloatArray]:
@@ -205,21 +241,15 @@ def sparse_candidates(
         rows: IntArray,
     ) -> tuple[IntArray, IntArray, NDArray[np.float32], IntArray, IntArray, NDArray[np.float32]]:
         score = scorer.cross(rows)
-        if k_row < n_cols:
-            top = np.argpartition(score, n_cols - k_row, axis=1)[:, n_cols - k_row :]
-        else:
-            top = np.broadcast_to(np.arange(n_cols), score.shape)
-        values = np.take_along_axis(score, top, axis=1)
-        good = values > FEASIBLE_MIN
-        r_edges = np.broadcast_to(rows[:, None], top.shape)[good]
+        r_local, r_cols, r_vals = _row_top(score, k_row)
         above = score > column_top.floor[None, :]
         if len(rows) > k_col and np.count_nonzero(above) > 2 * k_col * n_cols:
             # early blocks: keep only this block's top-k per mentor (ties included, so the
             # result does not depend on which path a block takes)
             kth = np.partition(score, len(rows) - k_col, axis=0)[len(rows) - k_col]
             above &= score >= kth[None, :]
-        local, c_new = np.nonzero(above)
-        return r_edges, top[good], values[good], rows[local], c_new, score[local, c_new]
+        local, c_new = _nonzero(above)
+        return rows[r_local], r_cols, r_vals, rows[local], c_new, score[local, c_new]
 
     for r_edges, c_edges, v_edges, c_rows, c_cols, c_vals in _map_blocks(
         problem, run, progress, "scoring"

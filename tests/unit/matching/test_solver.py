@@ -1,0 +1,108 @@
+"""The sparse solver (auction prices + square LAPJVsp) against the dense Hungarian optimum."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from turnabout.matching import LockedPair, MatchConfig, match, solver
+
+from .conftest import random_cohort
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def random_edges(
+    seed: int, n_rows: int, n_cols: int, density: float, *, distinct: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Unique random edges; benefits from a few levels (many ties) unless ``distinct``."""
+    rng = np.random.default_rng(seed)
+    mask = rng.random((n_rows, n_cols)) < density
+    rows, cols = np.nonzero(mask)
+    if distinct:
+        benefit = rng.uniform(0.3, 0.9, len(rows)).round(6)
+    else:
+        benefit = rng.choice([0.25, 0.5, 0.5, 0.75, 1.0], len(rows))
+    capacity = rng.integers(0, 4, n_cols)
+    return rows.astype(np.int64), cols.astype(np.int64), benefit, capacity.astype(np.int64)
+
+
+def dense_optimum(
+    rows: np.ndarray, cols: np.ndarray, benefit: np.ndarray, n_rows: int, capacity: np.ndarray
+) -> tuple[int, float, float]:
+    """(pairs, total) of the most pairs then best total, and the best total at any count."""
+    n_cols = len(capacity)
+    offset = solver.lexicographic_offset(n_rows, int(capacity.sum()))
+    most = np.zeros((n_rows, n_cols))
+    most[rows, cols] = benefit + offset
+    r, c = solver.solve_dense(most, capacity)
+    best = np.zeros((n_rows, n_cols))
+    best[rows, cols] = benefit
+    r2, c2 = solver.solve_dense(best, capacity)
+    return len(r), float(best[r, c].sum()), float(best[r2, c2].sum())
+
+
+def check(rows, cols, benefit, n_rows, capacity, r, c) -> float:
+    """The answer uses given edges only, within the capacities; returns its total."""
+    table = {(int(i), int(j)): float(b) for i, j, b in zip(rows, cols, benefit, strict=True)}
+    assert all((int(i), int(j)) in table for i, j in zip(r, c, strict=True))
+    assert len(set(r.tolist())) == len(r)
+    assert np.all(np.bincount(c, minlength=len(capacity)) <= capacity)
+    return sum(table[(int(i), int(j))] for i, j in zip(r, c, strict=True))
+
+
+@SETTINGS
+@given(
+    st.integers(0, 10_000),
+    st.integers(1, 30),
+    st.integers(1, 20),
+    st.floats(0.05, 0.6),
+    st.booleans(),
+)
+def test_sparse_solver_equals_the_dense_optimum(seed, n_rows, n_cols, density, distinct):
+    rows, cols, benefit, capacity = random_edges(seed, n_rows, n_cols, density, distinct=distinct)
+    count, most_total, best_total = dense_optimum(rows, cols, benefit, n_rows, capacity)
+    offset = solver.lexicographic_offset(n_rows, int(capacity.sum()))
+
+    r, c = solver.solve_sparse(rows, cols, benefit, n_rows, capacity, unmatched_benefit=-offset)
+    assert len(r) == count
+    assert abs(check(rows, cols, benefit, n_rows, capacity, r, c) - most_total) < 1e-9
+
+    r, c = solver.solve_sparse(rows, cols, benefit, n_rows, capacity, unmatched_benefit=0.0)
+    assert abs(check(rows, cols, benefit, n_rows, capacity, r, c) - best_total) < 1e-9
+
+
+def test_sparse_solver_is_exact_on_a_larger_instance_with_capacities():
+    """Large enough for several auction rounds per phase, and rows left with no edge."""
+    rows, cols, benefit, capacity = random_edges(3, 400, 250, 0.03, distinct=True)
+    capacity = np.maximum(capacity, 1)
+    count, most_total, _ = dense_optimum(rows, cols, benefit, 400, capacity)
+    offset = solver.lexicographic_offset(400, int(capacity.sum()))
+    r, c = solver.solve_sparse(rows, cols, benefit, 400, capacity, unmatched_benefit=-offset)
+    assert len(r) == count
+    assert abs(check(rows, cols, benefit, 400, capacity, r, c) - most_total) < 1e-9
+
+
+def test_auction_prices_are_finite_and_leave_unwanted_slots_free():
+    rows = np.array([0, 0, 1, 1, 2], dtype=np.int64)
+    slots = np.array([0, 1, 0, 1, 0], dtype=np.int64)
+    benefit = np.array([0.9, 0.5, 0.8, 0.4, 0.7])
+    prices = solver.auction_prices(rows, slots, benefit, 3, 3)
+    assert np.all(np.isfinite(prices)) and np.all(prices >= 0)
+    assert prices[2] == 0.0  # nobody has an edge to slot 2
+    assert prices[0] > prices[1]  # everyone wants slot 0 most
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(2, 12), st.integers(2, 12), st.integers(0, 10_000))
+def test_sparse_mode_with_locks_and_capacities_equals_dense(n_mentors, n_mentees, seed):
+    mentors, mentees = random_cohort(n_mentors, n_mentees, seed, max_capacity=3)
+    rnd = random.Random(seed)
+    locked = [LockedPair(rnd.choice(mentors).id, rnd.choice(mentees).id)]
+    dense = match(mentors, mentees, MatchConfig(mode="dense"), locked=locked)
+    sparse = match(mentors, mentees, MatchConfig(mode="sparse", top_k=50), locked=locked)
+    assert sparse.quality.matched == dense.quality.matched
+    assert abs(sparse.quality.total_score - dense.quality.total_score) < 1e-5
