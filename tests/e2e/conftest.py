@@ -7,12 +7,14 @@ newcomer's machine, and fail under CI=true, where a missing browser is a broken 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, expect
 
 CHROMIUM = os.environ.get("TURNABOUT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -61,3 +63,17 @@ def screenshot(page: Any) -> Any:
         return path
 
     return take
+
+
+PASSWORD = "correct-horse-42"
+"""The password the browser tests give the accounts they create."""
+
+
+def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in from a clean session and wait for the home page."""
+    page.context.clear_cookies()
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name=re.compile("Hello"))).to_be_visible()

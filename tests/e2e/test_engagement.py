@@ -12,18 +12,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import log_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-42"
-
-
-def log_in(page: Page, base_url: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base_url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name=re.compile("Hello"))).to_be_visible()
 
 
 @pytest.fixture
