@@ -16,6 +16,11 @@ from turnabout.people.tests.test_importing import people, to_csv
 URL = "/people/import/"
 
 
+pytestmark = (
+    pytest.mark.django_db
+)  # declared, so pytest-django orders these with the other database tests
+
+
 def upload(content: bytes, name: str = "people.csv", **data: Any) -> dict[str, Any]:
     return {"file": SimpleUploadedFile(name, content, content_type="text/csv"), **data}
 
