@@ -400,10 +400,11 @@ def program_manager_remove(
         _("Only this program's managers can remove managers."),
     )
     Program.objects.select_for_update().filter(pk=program.pk).first()
-    manager_ids = set(program.managers.values_list("pk", flat=True))
-    if user.pk not in manager_ids:
+    managers = list(program.managers.all())
+    if user.pk not in {manager.pk for manager in managers}:
         raise NotFound(_("%(user)s does not manage this program.") % {"user": user.get_username()})
-    if manager_ids == {user.pk}:
+    # Listed managers who lost the role or left cannot run the program: they do not count.
+    if not any(m.pk != user.pk and can_be_program_manager(m) for m in managers):
         raise Conflict(
             _("%(user)s is the program's last manager: add another manager first.")
             % {"user": user.get_username()}

@@ -305,3 +305,17 @@ def test_api_permissions(program_manager, make_user, sponsor, participant, clien
     as_participant = _client(participant)
     assert as_participant.get(url).status_code == 404
     assert _managers(program) == {program_manager}
+
+
+def test_a_listed_manager_who_lost_the_role_does_not_count_as_another_manager(
+    program_manager, make_user
+):
+    program = make_program(program_manager)
+    colleague = make_user(Role.PROGRAM_MANAGER)
+    program_manager_add(program, user=colleague, acting_user=program_manager)
+    role_revoke(colleague, Role.PROGRAM_MANAGER, acting_user=None)
+
+    with pytest.raises(Conflict, match="is the program's last manager"):
+        program_manager_remove(program, user=program_manager, acting_user=program_manager)
+    program_manager_remove(program, user=colleague, acting_user=program_manager)
+    assert _managers(program) == {program_manager}
