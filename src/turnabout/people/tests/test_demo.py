@@ -14,11 +14,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client
+from django_tasks_db.models import DBTaskResult
 
 from turnabout.accounts.models import RoleAssignment
 from turnabout.common.audit import AuditEvent
 from turnabout.common.errors import Conflict
 from turnabout.common.models import AuditRecord
+from turnabout.enrollment.models import Application
+from turnabout.pairing.models import Mentorship
 from turnabout.people.demo import (
     COMPANY_NAME,
     DEMO_LOGINS,
@@ -308,3 +311,14 @@ def test_command_prints_the_summary_and_the_logins() -> None:
     for login in DEMO_LOGINS:
         assert login.email in text
     assert Employee.objects.count() > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_leaves_no_email_to_fictional_people_in_the_queue() -> None:
+    out = StringIO()
+    call_command("demo", stdout=out)
+
+    assert Application.objects.exclude(status=Application.Status.SUBMITTED).exists()
+    assert Mentorship.objects.filter(status=Mentorship.Status.DECLINED).exists()
+    assert "emails to the demo's fictional people" in out.getvalue()
+    assert not DBTaskResult.objects.filter(task_path__endswith="_email").exists()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from turnabout.common.errors import Conflict
 from turnabout.people.demo import DEFAULT_SEED, DemoSummary, demo_build
@@ -29,6 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        started = timezone.now()
         try:
             summary = demo_build(seed=options["seed"])
         except Conflict as exc:
@@ -68,6 +73,19 @@ class Command(BaseCommand):
                 f"goals, {engagement.learning} learning entries, {engagement.guides} "
                 "conversation guides."
             )
+        self._drop_queued_emails(since=started)
+
+    def _drop_queued_emails(self, *, since: datetime) -> None:
+        """The demo's story (decisions, declines) queues emails to fictional people: drop them.
+
+        Otherwise the worker of `make run` prints a hundred emails over the address and logins.
+        """
+        queued = DBTaskResult.objects.filter(
+            status=TaskResultStatus.READY, enqueued_at__gte=since, task_path__endswith="_email"
+        )
+        dropped, _by_model = queued.delete()
+        if dropped:
+            self.stdout.write(f"  Dropped {dropped} emails to the demo's fictional people.")
 
     def _print(self, summary: DemoSummary) -> None:
         self.stdout.write(
