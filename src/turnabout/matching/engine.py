@@ -32,6 +32,7 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 T = TypeVar("T")
+ScalarT = TypeVar("ScalarT", bound=np.generic)
 Progress = Callable[[str, float], None]
 """Called with a stage name and the fraction done (0-1) of that stage."""
 
@@ -61,8 +62,8 @@ def _block_rows(n_cols: int) -> int:
 
 
 def _quantise(values: NDArray[np.floating[Any]]) -> FloatArray:
-    rounded: FloatArray = np.asarray(values, dtype=np.float64).round(SCORE_DECIMALS)
-    return rounded
+    rounded: FloatArray = np.array(values, dtype=np.float64)
+    return np.round(rounded, SCORE_DECIMALS, out=rounded)
 
 
 def prepare(
@@ -102,7 +103,12 @@ def _map_blocks(
     n = problem.n_mentees
     size = _block_rows(problem.n_mentors)
     blocks = [np.arange(s, min(s + size, n), dtype=np.int64) for s in range(0, n, size)]
-    workers = _workers() if len(blocks) > 1 else 1
+    if len(blocks) == 1:  # no threads for a single block
+        yield function(blocks[0])
+        if progress is not None:
+            progress(stage, 1.0)
+        return
+    workers = _workers()
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: list[Future[T]] = []
         ahead = workers + 1
@@ -122,8 +128,9 @@ def dense_scores(
     problem: Problem, progress: Progress | None = None
 ) -> tuple[FloatArray, BoolArray]:
     """The full (mentees, mentors) score matrix and feasibility mask."""
-    scores = np.zeros((problem.n_mentees, problem.n_mentors), dtype=np.float64)
-    feasible = np.zeros((problem.n_mentees, problem.n_mentors), dtype=bool)
+    shape = (problem.n_mentees, problem.n_mentors)
+    scores: FloatArray | None = None
+    feasible: BoolArray | None = None
     scorer = FastScorer(problem)
 
     def run(rows: IntArray) -> tuple[IntArray, FloatArray, BoolArray]:
@@ -131,8 +138,16 @@ def dense_scores(
         return rows, _quantise(total), total > FEASIBLE_MIN
 
     for rows, total, ok in _map_blocks(problem, run, progress, "scoring"):
+        if len(rows) == shape[0]:  # a single block is the whole matrix
+            scores, feasible = total, ok
+            continue
+        if scores is None or feasible is None:
+            scores = np.zeros(shape, dtype=np.float64)
+            feasible = np.zeros(shape, dtype=bool)
         scores[rows] = total
         feasible[rows] = ok
+    if scores is None or feasible is None:
+        return np.zeros(shape, dtype=np.float64), np.zeros(shape, dtype=bool)
     return scores, feasible
 
 
@@ -367,6 +382,18 @@ def _solve_edges(
     )
 
 
+def _submatrix(matrix: NDArray[ScalarT], rows: IntArray, cols: IntArray) -> NDArray[ScalarT]:
+    """A copy of ``matrix[np.ix_(rows, cols)]``, without gathering all-inclusive axes."""
+    if len(rows) < matrix.shape[0]:
+        matrix = matrix[rows]
+        if len(cols) < matrix.shape[1]:
+            return matrix[:, cols]
+        return matrix
+    if len(cols) < matrix.shape[1]:
+        return matrix[:, cols]
+    return matrix.copy()
+
+
 def _solve_dense(
     problem: Problem,
     scores: FloatArray,
@@ -382,15 +409,14 @@ def _solve_dense(
     active_cols = np.flatnonzero(allowed.any(axis=0))
     if len(active_rows) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    sub_allowed = allowed[np.ix_(active_rows, active_cols)]
+    sub_allowed = _submatrix(allowed, active_rows, active_cols)
     base = 0.0
     if problem.config.objective == "max_matched":
         base = solver.lexicographic_offset(len(active_rows), int(capacity[active_cols].sum()))
-    benefit = np.where(
-        sub_allowed,
-        scores[np.ix_(active_rows, active_cols)] + tie[active_rows, None] + base,
-        0.0,
-    )
+    benefit = _submatrix(scores, active_rows, active_cols)  # a copy: changed in place below
+    benefit += tie[active_rows, None]
+    benefit += base
+    benefit[~sub_allowed] = 0.0
     r, c = solver.solve_dense(benefit, capacity[active_cols])
     return active_rows[r], active_cols[c]
 
@@ -450,8 +476,7 @@ def match(
         rows, cols = _solve_dense(problem, scores, allowed, need, capacity, tie)
         solver.validate(rows, cols, allowed[rows, cols], need, capacity)
         solved_scores = scores[rows, cols]
-        cand_rows, cand_cols = np.nonzero(feasible)
-        cand_scores = scores[cand_rows, cand_cols]
+        candidates = int(np.count_nonzero(feasible))
     else:
         cand_rows, cand_cols, cand_scores = sparse_candidates(problem, config.top_k, progress)
         usable = (need[cand_rows] > 0) & (capacity[cand_cols] > 0)
@@ -466,6 +491,7 @@ def match(
         if progress is not None:
             progress("solving", 0.0)
         rows, cols = _solve_edges(problem, er, ec, es, need, capacity, tie)
+        candidates = len(cand_rows)
         edge_codes = er * n_cols + ec
         solver.validate(rows, cols, np.isin(rows * n_cols + cols, edge_codes), need, capacity)
         solved_scores = _lookup(cand_rows, cand_cols, cand_scores, rows, cols, n_cols)
@@ -489,17 +515,22 @@ def match(
 
     assigned_rows = np.bincount(all_rows, minlength=n_rows)
     assigned_cols = np.bincount(all_cols, minlength=n_cols)
-    blocking = explain.blocking_pairs(
-        cand_rows,
-        cand_cols,
-        cand_scores,
-        all_rows,
-        all_cols,
-        final_scores,
-        per_mentee,
-        capacity_full,
-        n_rows,
-    )
+    if dense:
+        blocking = explain.blocking_pairs_dense(
+            scores, feasible, all_rows, all_cols, final_scores, per_mentee, capacity_full
+        )
+    else:
+        blocking = explain.blocking_pairs(
+            cand_rows,
+            cand_cols,
+            cand_scores,
+            all_rows,
+            all_cols,
+            final_scores,
+            per_mentee,
+            capacity_full,
+            n_rows,
+        )
     pairs = explain.describe_pairs(problem, all_rows, all_cols, final_scores, detail, is_locked)
     unmatched = explain.describe_unmatched(
         problem,
@@ -521,7 +552,7 @@ def match(
         min_score=round(float(final_scores.min()), 6) if count else 0.0,
         blocking_pairs=blocking,
         mode="dense" if dense else "sparse",
-        candidate_pairs=len(cand_rows),
+        candidate_pairs=candidates,
         fairness_threshold=threshold,
         dense_total=None if dense_total is None else round(dense_total, 6),
         gap_to_dense=gap,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -36,17 +37,50 @@ def blocking_pairs(
     ``per_mentee`` mentors); a mentor likewise, with ``capacity`` places.
     """
     n_cols = len(capacity)
+    mentee_floor, mentor_floor = _floors(rows, cols, scores, per_mentee, capacity, n_rows)
+    unused = ~np.isin(cand_rows * n_cols + cand_cols, rows * n_cols + cols)
+    blocking = (
+        unused & (cand_scores > mentee_floor[cand_rows]) & (cand_scores > mentor_floor[cand_cols])
+    )
+    return int(blocking.sum())
+
+
+def blocking_pairs_dense(
+    all_scores: FloatArray,
+    feasible: BoolArray,
+    rows: IntArray,
+    cols: IntArray,
+    scores: FloatArray,
+    per_mentee: int,
+    capacity: IntArray,
+) -> int:
+    """``blocking_pairs`` when every feasible pair is a candidate: one pass over the matrix."""
+    n_rows = all_scores.shape[0]
+    mentee_floor, mentor_floor = _floors(rows, cols, scores, per_mentee, capacity, n_rows)
+    blocking = all_scores > mentee_floor[:, None]
+    blocking &= all_scores > mentor_floor[None, :]
+    blocking &= feasible
+    blocking[rows, cols] = False
+    return int(np.count_nonzero(blocking))
+
+
+def _floors(
+    rows: IntArray,
+    cols: IntArray,
+    scores: FloatArray,
+    per_mentee: int,
+    capacity: IntArray,
+    n_rows: int,
+) -> tuple[FloatArray, FloatArray]:
+    """The score a new partner must beat: each side's weakest pair, or -inf with room left."""
+    n_cols = len(capacity)
     mentee_floor = np.full(n_rows, np.inf)
     mentor_floor = np.full(n_cols, np.inf)
     np.minimum.at(mentee_floor, rows, scores)
     np.minimum.at(mentor_floor, cols, scores)
     mentee_floor[np.bincount(rows, minlength=n_rows) < per_mentee] = -np.inf
     mentor_floor[np.bincount(cols, minlength=n_cols) < capacity] = -np.inf
-    unused = ~np.isin(cand_rows * n_cols + cand_cols, rows * n_cols + cols)
-    blocking = (
-        unused & (cand_scores > mentee_floor[cand_rows]) & (cand_scores > mentor_floor[cand_cols])
-    )
-    return int(blocking.sum())
+    return mentee_floor, mentor_floor
 
 
 def _listing(names: list[str]) -> str:
@@ -58,87 +92,126 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
-def _shared(problem: Problem, feature_name: str, row: int, col: int) -> list[str]:
-    feature = getattr(problem, feature_name)
-    mine = feature.items("mentee", row)
-    theirs = set(feature.items("mentor", col))
-    return sorted(
-        (feature.vocab.display[i] for i in mine if i in theirs), key=lambda s: s.casefold()
-    )
+_SET_FEATURES = {
+    "interests": "interests",
+    "availability": "slots",
+    "format": "formats",
+    "affinity": "ergs",
+    "language": "languages",
+}
+_LABELS = {
+    "interests": ("shared interest", "shared interests"),
+    "availability": ("shared time slot", "shared time slots"),
+    "format": ("shared format", "shared formats"),
+    "affinity": ("shared ERG", "shared ERGs"),
+    "language": ("shared language", "shared languages"),
+}
 
 
-def _row(matrix: Any, index: int) -> dict[int, float]:
-    start, end = matrix.indptr[index], matrix.indptr[index + 1]
-    return dict(
-        zip(matrix.indices[start:end].tolist(), matrix.data[start:end].tolist(), strict=True)
-    )
+class _Rows:
+    """A feature's sparse rows as Python lists, sliced per person much faster than numpy."""
+
+    def __init__(self, matrix: Any) -> None:
+        self.indptr: list[int] = matrix.indptr.tolist()
+        self.indices: list[int] = matrix.indices.tolist()
+        self.data: list[float] = matrix.data.tolist()
+
+    def items(self, person: int) -> list[int]:
+        return self.indices[self.indptr[person] : self.indptr[person + 1]]
+
+    def weights(self, person: int) -> list[float]:
+        return self.data[self.indptr[person] : self.indptr[person + 1]]
 
 
-def _reason(problem: Problem, name: str, row: int, col: int, score: float) -> str | None:
-    """One phrase for a criterion of a pair, or None when there is nothing to say."""
-    mentee, mentor = problem.mentees[row], problem.mentors[col]
-    if name == "skills":
-        feature = problem.skills
-        start, end = feature.mentee_sparse.indptr[row], feature.mentee_sparse.indptr[row + 1]
-        wanted = [int(i) for i in feature.mentee_sparse.indices[start:end]]
-        weight = feature.mentee_sparse.data[start:end]
-        offered = set(feature.items("mentor", col))
-        order = sorted(
-            range(len(wanted)),
-            key=lambda i: (-weight[i], feature.vocab.display[wanted[i]].casefold()),
-        )
-        topics = [feature.vocab.display[wanted[i]] for i in order if int(wanted[i]) in offered]
-        if not topics:
+class _Reasons:
+    """Phrases for the criteria of the chosen pairs (only those are ever explained)."""
+
+    def __init__(self, problem: Problem, rows: IntArray, cols: IntArray) -> None:
+        self.problem = problem
+        self.sides: dict[str, tuple[_Rows, _Rows, list[str], list[str]]] = {}
+        self.tz_hours: list[float] = []
+        if len(rows) and "timezone" in problem.weights:
+            view = View(np.asarray(rows), np.asarray(cols), paired=True)
+            self.tz_hours = problem.tz_distance(view).tolist()
+        # criterion -> phrase(criterion, pair number, row, col, score), None if nothing to say
+        self.phrases: dict[str, Callable[[str, int, int, int, float], str | None]] = {
+            "skills": self._skills,
+            "goals": self._goals,
+            "timezone": self._timezone,
+            "seniority": self._seniority,
+            "diversity": self._diversity,
+            **dict.fromkeys(_SET_FEATURES, self._shared),
+        }
+
+    def _side(self, feature_name: str) -> tuple[_Rows, _Rows, list[str], list[str]]:
+        """Mentee rows, mentor rows, display names and their sort keys (built once)."""
+        found = self.sides.get(feature_name)
+        if found is None:
+            feature = getattr(self.problem, feature_name)
+            display = feature.vocab.display
+            found = self.sides[feature_name] = (
+                _Rows(feature.mentee_sparse),
+                _Rows(feature.mentor_sparse),
+                display,
+                [name.casefold() for name in display],
+            )
+        return found
+
+    def _skills(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
+        mentees, mentors, display, keys = self._side("skills")
+        wanted = mentees.items(row)
+        weight = dict(zip(wanted, mentees.weights(row), strict=True))
+        offered = set(mentors.items(col))
+        found = sorted((i for i in wanted if i in offered), key=lambda i: (-weight[i], keys[i]))
+        if not found:
             return None
+        topics = [display[i] for i in found]
         noun = "topic" if len(wanted) == 1 else "topics"
         return f"offers {len(topics)} of {len(wanted)} wanted {noun}: {_listing(topics)}"
-    if name in ("interests", "availability", "format", "affinity", "language"):
-        feature_name = {
-            "interests": "interests",
-            "availability": "slots",
-            "format": "formats",
-            "affinity": "ergs",
-            "language": "languages",
-        }[name]
-        shared = _shared(problem, feature_name, row, col)
-        if not shared:
+
+    def _shared(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
+        mentees, mentors, display, keys = self._side(_SET_FEATURES[name])
+        theirs = set(mentors.items(col))
+        found = sorted((i for i in mentees.items(row) if i in theirs), key=keys.__getitem__)
+        if not found:
             return None
-        label = {
-            "interests": ("shared interest", "shared interests"),
-            "availability": ("shared time slot", "shared time slots"),
-            "format": ("shared format", "shared formats"),
-            "affinity": ("shared ERG", "shared ERGs"),
-            "language": ("shared language", "shared languages"),
-        }[name]
+        shared = [display[i] for i in found]
+        label = _LABELS[name]
         if name in ("interests", "availability"):
             word = label[0] if len(shared) == 1 else label[1]
             return f"{len(shared)} {word}: {_listing(shared)}"
         return f"{label[0] if len(shared) == 1 else label[1]}: {_listing(shared)}"
-    if name == "goals":
-        feature = problem.goals
-        mine = _row(feature.mentee_sparse, row)
-        theirs = _row(feature.mentor_sparse, col)
+
+    def _goals(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
+        mentees, mentors, display, _ = self._side("goals")
+        weight = dict(zip(mentors.items(col), mentors.weights(col), strict=True))
         common = [
-            (-w * theirs[t], feature.vocab.display[t]) for t, w in mine.items() if t in theirs
+            (-w * weight[t], display[t])
+            for t, w in zip(mentees.items(row), mentees.weights(row), strict=True)
+            if t in weight
         ]
         if not common:
             return None
         terms = [term for _, term in sorted(common)]
         return f"similar goals ({score:.0%}): {_listing(terms)}"
-    if name == "timezone":
+
+    def _timezone(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
+        mentee, mentor = self.problem.mentees[row], self.problem.mentors[col]
         if not mentee.timezone or not mentor.timezone:
             return None
-        view = View(np.asarray([row]), np.asarray([col]), paired=True)
-        distance = float(problem.tz_distance(view)[0])
+        distance = self.tz_hours[pair]
         if distance == 0:
             return "same time zone" if mentee.timezone == mentor.timezone else "no time difference"
         return f"{distance:g} h apart"
-    if name == "seniority":
-        gap = mentee.level - mentor.level
-        return f"level gap {gap} (target {problem.config.target_level_gap})"
-    if name == "diversity":
+
+    def _seniority(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
+        gap = self.problem.mentees[row].level - self.problem.mentors[col].level
+        return f"level gap {gap} (target {self.problem.config.target_level_gap})"
+
+    def _diversity(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
+        mentee, mentor = self.problem.mentees[row], self.problem.mentors[col]
         parts = []
-        for attribute, rule in problem.diversity_rules.items():
+        for attribute, rule in self.problem.diversity_rules.items():
             a, b = getattr(mentee, attribute).strip(), getattr(mentor, attribute).strip()
             if not a or not b:
                 continue
@@ -148,7 +221,6 @@ def _reason(problem: Problem, name: str, row: int, col: int, score: float) -> st
             elif not same and rule == "prefer_different":
                 parts.append(f"different {attribute}")
         return "; ".join(parts) if parts else None
-    return None
 
 
 def describe_pairs(
@@ -160,48 +232,53 @@ def describe_pairs(
     locked: BoolArray,
 ) -> list[Pair]:
     pairs: list[Pair] = []
-    weight_sum = problem.weight_sum
+    count = len(rows)
     names = [n for n in CRITERIA if n in detail.criteria]
-    values = {
-        n: np.round(np.asarray(detail.criteria[n], dtype=np.float64), 4).tolist() for n in names
-    }
-    shares = {
-        n: np.round(
-            np.asarray(detail.criteria[n], dtype=np.float64) * problem.weights[n] / weight_sum, 4
-        ).tolist()
-        for n in names
-    }
+    raw = [np.asarray(detail.criteria[n], dtype=np.float64) for n in names]
+    shape = (count, len(names))
+    values = np.round(np.stack(raw, axis=1), 4) if names else np.zeros(shape)
+    shares = np.zeros(shape)
+    for k, name in enumerate(names):
+        shares[:, k] = np.round(raw[k] * problem.weights[name] / problem.weight_sum, 4)
+    # criteria worth mentioning, best contribution first, ties in CRITERIA order
+    useful = values > 0
+    ranked = np.argsort(np.where(useful, -shares, np.inf), axis=1, kind="stable").tolist()
+    n_useful = useful.sum(axis=1).tolist()
+    value_rows, share_rows = values.tolist(), shares.tolist()
+    phrases = _Reasons(problem, rows, cols).phrases
+    mentor_ids = [p.id for p in problem.mentors]
+    mentee_ids = [p.id for p in problem.mentees]
+    is_locked = locked.tolist()
+    final = scores.tolist()
     for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-        breakdown = {n: values[n][i] for n in names}
-        contributions = {n: shares[n][i] for n in names}
-        ranked = sorted(
-            (n for n in names if breakdown[n] > 0),
-            key=lambda n: (-contributions[n], CRITERIA.index(n)),
-        )
+        breakdown = dict(zip(names, value_rows[i], strict=True))
+        contributions = dict(zip(names, share_rows[i], strict=True))
         reasons: list[str] = []
         broken: tuple[str, ...] = ()
-        if locked[i]:
+        if is_locked[i]:
             reasons.append("locked by the program manager")
             broken = tuple(
                 c for c in CONSTRAINTS if c in detail.violations and bool(detail.violations[c][i])
             )
             if broken:
                 reasons.append("breaks: " + ", ".join(c.replace("_", " ") for c in broken))
-        for name in ranked:
-            text = _reason(problem, name, row, col, breakdown[name])
+        limit = MAX_REASONS + int(is_locked[i])
+        for k in ranked[i][: n_useful[i]]:
+            name = names[k]
+            text = phrases[name](name, i, row, col, breakdown[name])
             if text:
                 reasons.append(text)
-            if len(reasons) >= MAX_REASONS + int(locked[i]):
+            if len(reasons) >= limit:
                 break
         pairs.append(
             Pair(
-                mentor_id=problem.mentors[col].id,
-                mentee_id=problem.mentees[row].id,
-                score=float(scores[i]),
+                mentor_id=mentor_ids[col],
+                mentee_id=mentee_ids[row],
+                score=final[i],
                 breakdown=breakdown,
                 contributions=contributions,
                 reasons=reasons,
-                locked=bool(locked[i]),
+                locked=is_locked[i],
                 violations=broken,
             )
         )

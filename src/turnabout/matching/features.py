@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,8 +18,10 @@ from numpy.typing import NDArray
 from .model import PRIORITIES, MatchInputError, Mentee, Mentor, OrgChart, Person
 
 FloatArray = NDArray[np.float32]
+FloatArray64 = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
+T = TypeVar("T")
 
 DENSE_VOCABULARY = 96
 """Set features with at most this many distinct values use BLAS; larger ones use sparse."""
@@ -86,6 +90,15 @@ _STOPWORDS = frozenset(
 _WORD = re.compile(r"[^\W_]{2,}")
 
 
+def goal_words(text: str) -> list[str]:
+    """The words of a text for TF-IDF: runs of 2+ letters or digits, case-folded."""
+    folded = text.casefold()
+    parts = folded.split()
+    if "".join(parts).isalnum():  # the common case: nothing but words and spaces
+        return [part for part in parts if len(part) > 1]
+    return _WORD.findall(folded)
+
+
 def normalise(value: str) -> str:
     """Case-folded, trimmed, single-spaced: the key used to compare list items."""
     return " ".join(value.split()).casefold()
@@ -119,6 +132,11 @@ class Vocabulary:
 
     def get(self, value: str) -> int | None:
         return self.index.get(normalise(value))
+
+    def add_all(self, values: Sequence[str]) -> IntArray:
+        """``add`` for many values at once: their column numbers, -1 for empty ones."""
+        found = {v: -1 if (i := self.add(v)) is None else i for v in dict.fromkeys(values)}
+        return np.fromiter(map(found.__getitem__, values), dtype=np.int64, count=len(values))
 
     def __len__(self) -> int:
         return len(self.display)
@@ -161,18 +179,43 @@ class SetFeature:
         return [int(i) for i in matrix.indices[start:end]]
 
 
-def _csr(rows: list[list[int]], values: list[list[float]] | None, width: int) -> sp.csr_matrix:
-    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
-    indptr[1:] = np.cumsum([len(r) for r in rows])
-    indices = np.fromiter((i for r in rows for i in r), dtype=np.int64, count=int(indptr[-1]))
-    if values is None:
-        data = np.ones(len(indices), dtype=np.float32)
-    else:
-        data = np.fromiter((v for r in values for v in r), dtype=np.float32, count=len(indices))
-    matrix = sp.csr_matrix((data, indices, indptr), shape=(len(rows), max(width, 1)))
+def _csr(indptr: IntArray, indices: IntArray, data: FloatArray, width: int) -> sp.csr_matrix:
+    matrix = sp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, max(width, 1)))
     matrix.sum_duplicates()
     matrix.sort_indices()
     return matrix
+
+
+_SIZED = (list, tuple, dict)
+
+
+def _flatten(groups: Sequence[Iterable[T]]) -> tuple[list[T], IntArray]:
+    """Every item of every group in order, and the number of the group it is in."""
+    sized = [cast("Collection[T]", g) if type(g) in _SIZED else list(g) for g in groups]
+    lengths = np.fromiter(map(len, sized), dtype=np.int64, count=len(sized))
+    flat = list(itertools.chain.from_iterable(sized))
+    return flat, np.repeat(np.arange(len(sized), dtype=np.int64), lengths)
+
+
+def _entries(
+    owner: IntArray, columns: IntArray, n_rows: int, width: int
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Distinct (row, column) entries sorted by row then column, skipping columns < 0.
+
+    Returns the CSR ``indptr``, the columns, the rows, and the input position of each
+    entry's last occurrence (so that an item listed twice keeps its last value).
+    """
+    keep = np.flatnonzero(columns >= 0)[::-1]
+    keys, last = np.unique(owner[keep] * max(width, 1) + columns[keep], return_index=True)
+    rows = keys // max(width, 1)
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(np.bincount(rows, minlength=n_rows))
+    return indptr, keys % max(width, 1), rows, keep[last]
+
+
+def _set_matrix(owner: IntArray, columns: IntArray, n_rows: int, width: int) -> sp.csr_matrix:
+    indptr, indices, _, _ = _entries(owner, columns, n_rows, width)
+    return _csr(indptr, indices, np.ones(len(indices), dtype=np.float32), width)
 
 
 def set_feature(
@@ -180,58 +223,79 @@ def set_feature(
 ) -> SetFeature:
     """Plain sets (interests, slots, formats, ERGs, languages)."""
     vocab = Vocabulary()
-    encoded: list[list[list[int]]] = []
-    for side in (mentee_items, mentor_items):
-        rows = []
-        for items in side:
-            ids = {i for i in (vocab.add(item) for item in items) if i is not None}
-            rows.append(sorted(ids))
-        encoded.append(rows)
+    mentee_flat, mentee_owner = _flatten(mentee_items)
+    mentor_flat, mentor_owner = _flatten(mentor_items)
+    mentee_columns = vocab.add_all(mentee_flat)
+    mentor_columns = vocab.add_all(mentor_flat)
     width = len(vocab)
-    return SetFeature(_csr(encoded[0], None, width), _csr(encoded[1], None, width), vocab)
+    return SetFeature(
+        _set_matrix(mentee_owner, mentee_columns, len(mentee_items), width),
+        _set_matrix(mentor_owner, mentor_columns, len(mentor_items), width),
+        vocab,
+    )
 
 
-def skill_feature(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> SetFeature:
-    """Mentee rows: priority weights normalised to sum 1. Mentor rows: level / 3."""
-    vocab = Vocabulary()
-    mentee_rows: list[list[int]] = []
-    mentee_values: list[list[float]] = []
-    for mentee in mentees:
-        wanted: dict[int, float] = {}
-        for topic, priority in mentee.wants.items():
-            index = vocab.add(topic)
-            if index is None:
-                continue
-            weight = PRIORITIES.get(str(priority).strip().casefold() or "medium")
-            if weight is None:
-                raise MatchInputError(
-                    f"mentee {mentee.id}: priority {priority!r} for {topic!r} is not one of "
-                    "low, medium, high"
-                )
-            wanted[index] = float(weight)
-        total = sum(wanted.values())
-        ordered = sorted(wanted)
-        mentee_rows.append(ordered)
-        mentee_values.append([wanted[i] / total for i in ordered])
-    mentor_rows: list[list[int]] = []
-    mentor_values: list[list[float]] = []
+def _priority_weights(
+    mentees: Sequence[Mentee],
+    owner: IntArray,
+    topics: list[str],
+    priorities: list[str],
+    columns: IntArray,
+) -> FloatArray64:
+    """Each wanted topic's priority as a weight (1-3); raises on an unknown priority."""
+    weight_of = {
+        p: PRIORITIES.get(str(p).strip().casefold() or "medium") for p in dict.fromkeys(priorities)
+    }
+    weights = [weight_of[p] for p in priorities]
+    for n, weight in enumerate(weights):
+        if weight is None and columns[n] >= 0:  # topics without a name are skipped
+            raise MatchInputError(
+                f"mentee {mentees[owner[n]].id}: priority {priorities[n]!r} for {topics[n]!r} "
+                "is not one of low, medium, high"
+            )
+    return np.asarray([w or 0 for w in weights], dtype=np.float64)
+
+
+def _check_levels(mentors: Sequence[Mentor], levels: list[Any]) -> None:
+    if set(map(type, levels)) <= {int} and (not levels or 1 <= min(levels) <= max(levels) <= 3):
+        return
     for mentor in mentors:
-        offered: dict[int, float] = {}
         for topic, level in mentor.skills.items():
             if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 3:
                 raise MatchInputError(
                     f"mentor {mentor.id}: skill level {level!r} for {topic!r} must be 1, 2 or 3"
                 )
-            index = vocab.get(topic)  # skills nobody wants cannot score
-            if index is not None:
-                offered[index] = max(offered.get(index, 0.0), level / 3.0)
-        ordered = sorted(offered)
-        mentor_rows.append(ordered)
-        mentor_values.append([offered[i] for i in ordered])
+
+
+def skill_feature(mentees: Sequence[Mentee], mentors: Sequence[Mentor]) -> SetFeature:
+    """Mentee rows: priority weights normalised to sum 1. Mentor rows: level / 3."""
+    vocab = Vocabulary()
+    wants = [m.wants for m in mentees]
+    topics, owner = _flatten(wants)
+    priorities = list(itertools.chain.from_iterable(w.values() for w in wants))
+    columns = vocab.add_all(topics)
+    weights = _priority_weights(mentees, owner, topics, priorities, columns)
     width = len(vocab)
-    return SetFeature(
-        _csr(mentee_rows, mentee_values, width), _csr(mentor_rows, mentor_values, width), vocab
-    )
+    indptr, indices, rows, last = _entries(owner, columns, len(mentees), width)
+    wanted = weights[last]  # a topic listed twice keeps its last priority
+    totals = np.bincount(rows, weights=wanted, minlength=len(mentees))
+    mentee_matrix = _csr(indptr, indices, (wanted / totals[rows]).astype(np.float32), width)
+
+    skills = [m.skills for m in mentors]
+    topics, owner = _flatten(skills)
+    levels = list(itertools.chain.from_iterable(s.values() for s in skills))
+    _check_levels(mentors, levels)
+    known = {t: -1 if (i := vocab.get(t)) is None else i for t in dict.fromkeys(topics)}
+    columns = np.fromiter(map(known.__getitem__, topics), dtype=np.int64, count=len(topics))
+    indptr, indices, rows, _ = _entries(owner, columns, len(mentors), width)
+    best = np.zeros(len(indices), dtype=np.float64)  # skills nobody wants cannot score
+    if len(indices):
+        used = columns >= 0
+        key = max(width, 1)
+        slot = np.searchsorted(rows * key + indices, (owner * key + columns)[used])
+        np.maximum.at(best, slot, np.asarray(levels, dtype=np.float64)[used] / 3.0)
+    mentor_matrix = _csr(indptr, indices, best.astype(np.float32), width)
+    return SetFeature(mentee_matrix, mentor_matrix, vocab)
 
 
 def goal_feature(mentee_goals: Sequence[str], mentor_goals: Sequence[str]) -> SetFeature:
@@ -241,22 +305,26 @@ def goal_feature(mentee_goals: Sequence[str], mentor_goals: Sequence[str]) -> Se
     after normalisation; this keeps the products sparse.
     """
     vocab = Vocabulary()
-    docs: list[dict[int, int]] = []
-    for text in (*mentee_goals, *mentor_goals):
-        counts: dict[int, int] = {}
-        for word in _WORD.findall(text.casefold()):
-            if word in _STOPWORDS:
-                continue
-            index = vocab.add(word)
-            if index is not None:
-                counts[index] = counts.get(index, 0) + 1
-        docs.append(counts)
+    docs = (*mentee_goals, *mentor_goals)
+    tokens, owner = _flatten([goal_words(text) for text in docs])
+    found = {
+        w: -1 if w in _STOPWORDS or (i := vocab.add(w)) is None else i
+        for w in dict.fromkeys(tokens)
+    }
+    columns = np.fromiter(map(found.__getitem__, tokens), dtype=np.int64, count=len(tokens))
     width = max(len(vocab), 1)
-    rows = [sorted(d) for d in docs]
-    tf = [[1.0 + math.log(docs[n][i]) for i in row] for n, row in enumerate(rows)]
-    matrix = _csr(rows, tf, width)
+    n_docs = len(docs)
+    used = columns >= 0
+    keys, counts = np.unique(owner[used] * width + columns[used], return_counts=True)
+    rows = keys // width
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum(np.bincount(rows, minlength=n_docs))
+    sublinear = np.asarray(
+        [0.0] + [1.0 + math.log(c) for c in range(1, int(counts.max(initial=0)) + 1)]
+    )
+    matrix = _csr(indptr, keys % width, sublinear[counts].astype(np.float32), width)
     df = np.bincount(matrix.indices, minlength=width).astype(np.float64)
-    idf = np.log((1.0 + len(docs)) / (1.0 + df)) + 1.0
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
     matrix = sp.csr_matrix(matrix.multiply(idf.astype(np.float32)[None, :]))
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
@@ -282,12 +350,7 @@ def goal_feature(mentee_goals: Sequence[str], mentor_goals: Sequence[str]) -> Se
 def codes(values: Sequence[str]) -> tuple[IntArray, list[str]]:
     """Integer codes per normalised value; -1 for empty."""
     vocab = Vocabulary()
-    out = np.full(len(values), -1, dtype=np.int64)
-    for n, value in enumerate(values):
-        index = vocab.add(value)
-        if index is not None:
-            out[n] = index
-    return out, vocab.display
+    return vocab.add_all(values), vocab.display
 
 
 _REFERENCE_DAYS = (dt.datetime(2025, 1, 15, 12), dt.datetime(2025, 7, 15, 12))
@@ -327,15 +390,28 @@ class Chains:
     mentor_chain: list[list[str]]
 
 
-def _chain(person_id: str, managers: Mapping[str, str]) -> list[str]:
+def _chain(person_id: str, managers: Mapping[str, str], done: dict[str, list[str]]) -> list[str]:
+    """Everyone above a person, nearest first, stopping at the top or at a loop.
+
+    ``done`` keeps the chains that reached the top: a chain that runs into one of them
+    can copy the rest, which cannot loop back (it reaches the top without repeating).
+    """
     chain: list[str] = []
     seen = {person_id}
     current = managers.get(person_id, "")
     while current and current not in seen:
         chain.append(current)
+        rest = done.get(current)
+        if rest is not None:
+            chain.extend(rest)
+            break
         seen.add(current)
         current = managers.get(current, "")
-    return chain
+    else:
+        if current:
+            return chain  # stopped at a loop: not reusable
+    done[person_id] = chain
+    return list(chain)
 
 
 def manager_map(
@@ -355,8 +431,9 @@ def manager_map(
 def chains(
     mentees: Sequence[Mentee], mentors: Sequence[Mentor], managers: Mapping[str, str]
 ) -> Chains:
-    mentee_chain = [_chain(p.id, managers) for p in mentees]
-    mentor_chain = [_chain(p.id, managers) for p in mentors]
+    done: dict[str, list[str]] = {}
+    mentee_chain = [_chain(p.id, managers, done) for p in mentees]
+    mentor_chain = [_chain(p.id, managers, done) for p in mentors]
     mentor_index = {p.id: n for n, p in enumerate(mentors)}
     mentee_index = {p.id: n for n, p in enumerate(mentees)}
     rows: list[int] = []

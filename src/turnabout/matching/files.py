@@ -13,6 +13,7 @@ import tomllib
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import fields
 from pathlib import Path
 from typing import IO, Any
 
@@ -92,7 +93,7 @@ def _read_rows(path: Path, required: Sequence[str]) -> Iterator[tuple[int, dict[
 
 
 def _items(value: str) -> list[str]:
-    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+    return [item for item in map(str.strip, value.split(LIST_SEPARATOR)) if item]
 
 
 def _integer(
@@ -111,15 +112,19 @@ def _integer(
     return number
 
 
-def _pairs(value: str, where: _Where, parse: Callable[[str, _Where, str], Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in _items(value):
-        name, _, raw = item.rpartition(":") if ":" in item else (item, "", "")
-        name = name.strip()
-        if not name:
-            raise InputFileError(f"{where}: {item!r} has no topic before the colon")
-        out[name] = parse(raw.strip(), where, item)
-    return out
+Parse = Callable[[str, _Where, str], Any]
+
+
+def _pair(item: str, where: _Where, parse: Parse) -> tuple[str, Any]:
+    name, _, raw = item.rpartition(":") if ":" in item else (item, "", "")
+    name = name.strip()
+    if not name:
+        raise InputFileError(f"{where}: {item!r} has no topic before the colon")
+    return name, parse(raw.strip(), where, item)
+
+
+def _pairs(value: str, where: _Where, parse: Parse) -> dict[str, Any]:
+    return dict(_pair(item, where, parse) for item in _items(value))
 
 
 def _skill_level(raw: str, where: _Where, item: str) -> int:
@@ -192,7 +197,7 @@ def _check_unique(path: Path, seen: dict[str, int], person_id: str, number: int)
     seen[person_id] = number
 
 
-def read_mentors(path: Path) -> list[Mentor]:
+def _read_mentors_checked(path: Path) -> list[Mentor]:
     people: list[Mentor] = []
     seen: dict[str, int] = {}
     for number, row in _read_rows(path, ("id", "level")):
@@ -208,7 +213,7 @@ def read_mentors(path: Path) -> list[Mentor]:
     return people
 
 
-def read_mentees(path: Path) -> list[Mentee]:
+def _read_mentees_checked(path: Path) -> list[Mentee]:
     people: list[Mentee] = []
     seen: dict[str, int] = {}
     for number, row in _read_rows(path, ("id", "level")):
@@ -216,6 +221,151 @@ def read_mentees(path: Path) -> list[Mentee]:
         _check_unique(path, seen, fields["id"], number)
         fields["wants"] = _pairs(row.get("wants", ""), _where(path, number, "wants"), _priority)
         people.append(Mentee(**fields))
+    return people
+
+
+# --- the quick path ------------------------------------------------------------------------
+# Whole columns are parsed and checked at once. Anything the careful reader above would
+# report raises ``_Unusual``, and the file is then read again by the careful reader, which
+# names the first problem exactly as before. A good file gives the same people either way.
+
+
+class _Unusual(Exception):
+    """The quick reader met something to report: let the careful reader find it."""
+
+
+class _Columns:
+    """The data rows of a CSV file as trimmed columns (blank rows dropped)."""
+
+    def __init__(self, path: Path, required: Sequence[str]) -> None:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+            reader = csv.reader(text.splitlines())
+            header = next(reader)
+            rows = list(reader)
+        except (OSError, UnicodeDecodeError, StopIteration, csv.Error):
+            raise _Unusual from None
+        names = [name.strip().casefold() for name in header]
+        named = [name for name in names if name]
+        if len(set(named)) != len(named) or any(name not in names for name in required):
+            raise _Unusual
+        width = len(names)
+        kept: list[list[str]] = []
+        for values in rows:
+            if len(values) > width:
+                raise _Unusual
+            if not "".join(values).strip():
+                continue
+            if len(values) < width:
+                values = values + [""] * (width - len(values))
+            kept.append(values)
+        self.size = len(kept)
+        self.raw = list(zip(*kept, strict=True)) if kept else [() for _ in names]
+        self.position = {name: n for n, name in enumerate(names)}
+
+    def text(self, name: str) -> list[str]:
+        position = self.position.get(name)
+        if position is None:
+            return [""] * self.size
+        return [value.strip() for value in self.raw[position]]
+
+    def items(self, name: str) -> list[list[str]]:
+        parsed: dict[str, list[str]] = {}  # lists such as languages repeat a lot
+        out: list[list[str]] = []
+        for value in self.text(name):
+            found = parsed.get(value)
+            if found is None:
+                found = parsed[value] = _items(value)
+            out.append(found.copy())  # everyone gets a list of their own
+        return out
+
+    def integers(
+        self, name: str, *, default: int | None = None, minimum: int | None = None
+    ) -> list[int]:
+        try:
+            numbers = [int(v) if v or default is None else default for v in self.text(name)]
+        except ValueError:
+            raise _Unusual from None
+        if minimum is not None and numbers and min(numbers) < minimum:
+            raise _Unusual
+        return numbers
+
+    def pairs(self, name: str, parse: Parse) -> list[dict[str, Any]]:
+        where = _Where(Path(), None, None)
+        parsed: dict[str, tuple[str, Any]] = {}  # the same "topic:level" recurs a lot
+        out: list[dict[str, Any]] = []
+        try:
+            for value in self.text(name):
+                row: dict[str, Any] = {}
+                for item in _items(value):
+                    found = parsed.get(item)
+                    if found is None:
+                        found = parsed[item] = _pair(item, where, parse)
+                    row[found[0]] = found[1]
+                out.append(row)
+        except InputFileError:
+            raise _Unusual from None
+        return out
+
+
+def _quick_common(table: _Columns) -> dict[str, list[Any]]:
+    ids = table.text("id")
+    if "" in ids or len(set(ids)) != len(ids):
+        raise _Unusual
+    zones = table.text("timezone")
+    for zone in set(zones):
+        try:
+            _timezone(zone, _Where(Path(), None, None))
+        except InputFileError:
+            raise _Unusual from None
+    return {
+        "id": ids,
+        "name": table.text("name"),
+        "email": table.text("email"),
+        "level": table.integers("level"),
+        "department": table.text("department"),
+        "location": table.text("location"),
+        "timezone": zones,
+        "languages": table.items("languages"),
+        "manager_id": table.text("manager_id"),
+        "interests": table.items("interests"),
+        "goals": table.text("goals"),
+        "formats": table.items("formats"),
+        "availability": table.items("availability"),
+        "ergs": table.items("ergs"),
+        "exclude": table.items("exclude"),
+        "generation": table.text("generation"),
+        "waiting_days": table.integers("waiting_days", default=0, minimum=0),
+    }
+
+
+def _people(kind: type[Any], columns: dict[str, list[Any]]) -> list[Any]:
+    ordered = [columns[field.name] for field in fields(kind)]
+    return [kind(*values) for values in zip(*ordered, strict=True)]
+
+
+def read_mentors(path: Path) -> list[Mentor]:
+    """Mentors from a CSV file; ``InputFileError`` names the first problem."""
+    try:
+        table = _Columns(path, ("id", "level"))
+        columns = _quick_common(table)
+        columns["skills"] = table.pairs("skills", _skill_level)
+        columns["capacity"] = table.integers("capacity", default=1, minimum=1)
+    except _Unusual:
+        return _read_mentors_checked(path)
+    people: list[Mentor] = _people(Mentor, columns)
+    return people
+
+
+def read_mentees(path: Path) -> list[Mentee]:
+    """Mentees from a CSV file; ``InputFileError`` names the first problem."""
+    try:
+        table = _Columns(path, ("id", "level"))
+        columns = _quick_common(table)
+        columns["wants"] = table.pairs("wants", _priority)
+    except _Unusual:
+        return _read_mentees_checked(path)
+    people: list[Mentee] = _people(Mentee, columns)
     return people
 
 

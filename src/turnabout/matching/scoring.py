@@ -8,6 +8,7 @@ that one formula serves scoring, candidate search and explanations.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -46,11 +47,16 @@ class SetCodes:
 
 def _set_codes(feature: ft.SetFeature) -> SetCodes:
     both = sp.vstack([feature.mentee_sparse, feature.mentor_sparse]).tocsr()
-    keys = [
-        ",".join(map(str, both.indices[both.indptr[i] : both.indptr[i + 1]]))
-        for i in range(both.shape[0])
-    ]
-    codes, _ = ft.codes(keys)
+    indptr, indices = both.indptr.tolist(), both.indices.tolist()
+    found: dict[tuple[int, ...], int] = {}  # numbered in order of first appearance
+    codes = np.fromiter(
+        (
+            found.setdefault(key, len(found)) if key else -1
+            for key in (tuple(indices[a:b]) for a, b in itertools.pairwise(indptr))
+        ),
+        dtype=np.int64,
+        count=both.shape[0],
+    )
     n_codes = int(codes.max(initial=-1)) + 1
     first = np.zeros(n_codes, dtype=np.int64)
     present = codes >= 0
