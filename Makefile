@@ -30,8 +30,10 @@ migrate: install
 demo: migrate
 	DEBUG=$${DEBUG:-1} $(BIN)/turnabout demo --if-empty
 
+# Links in emails point at the port actually served, unless SITE_URL says otherwise.
 run: demo
-	DEBUG=$${DEBUG:-1} $(BIN)/turnabout serve --port $${PORT:-8000}
+	DEBUG=$${DEBUG:-1} SITE_URL=$${SITE_URL:-http://127.0.0.1:$${PORT:-8000}} \
+		$(BIN)/turnabout serve --port $${PORT:-8000}
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
