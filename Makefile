@@ -42,6 +42,7 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src
+	PYTHONPATH=src $(BIN)/lint-imports
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -53,8 +53,7 @@ def _error(
 
 @api.exception_handler(errors.DomainError)
 def domain_error(request: HttpRequest, exc: errors.DomainError) -> HttpResponse:
-    extra: dict[str, Any] = {"details": exc.details} if exc.details is not None else {}
-    return _error(request, exc.status, exc.code, exc.message, **extra)
+    return api.create_response(request, exc.as_json(), status=exc.status)
 
 
 @api.exception_handler(AuthenticationError)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import audit_record
-from turnabout.common.errors import Conflict, NotFound, ValidationFailed, require
+from turnabout.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed, require
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.pairing import adapter, permissions
 from turnabout.pairing.audit import PairingEvent
@@ -49,7 +49,7 @@ REMOVED_REASON = "removed from the proposals by the program manager"
 class OverrideRequired(ValidationFailed):
     """A hand-made pair breaks a hard constraint: a manager must give a reason to override."""
 
-    code = "override_required"
+    code = ErrorCode.OVERRIDE_REQUIRED
 
 
 def _clean_reason(value: Any, *, field: str = "reason") -> str:

@@ -40,7 +40,7 @@ from turnabout.accounts import permissions
 from turnabout.accounts.permissions import AnyUserOrSystem
 from turnabout.accounts.services import users_deactivate, users_deactivate_count
 from turnabout.common.audit import AuditEntry, AuditEvent, audit_record, audit_record_many
-from turnabout.common.errors import Conflict, PermissionDenied, ValidationFailed
+from turnabout.common.errors import Conflict, ErrorCode, PermissionDenied, ValidationFailed
 from turnabout.pairing.services import mentorships_end_for_leavers, mentorships_of_leavers_count
 from turnabout.people.models import Employee, ResourceGroup
 
@@ -229,7 +229,7 @@ class ImportReport:
 class ImportFileError(ValidationFailed):
     """The file as a whole cannot be read: wrong format, missing columns, empty, too big."""
 
-    code = "import_file_invalid"
+    code = ErrorCode.IMPORT_FILE_INVALID
 
 
 # --------------------------------------------------------------------------------------

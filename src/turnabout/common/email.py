@@ -1,0 +1,86 @@
+"""Templated, translated emails: one way to render and send every message the product sends.
+
+An email is three templates under an app's `templates/<app>/emails/`:
+`<name>.subject.txt` (one line), `<name>.txt` (the plain-text part) and `<name>.html` (the
+HTML part, which extends `emails/base.html`: inline styles, table layout, fine in Outlook).
+All three are rendered with the same context inside the recipient's language, so the
+`{% translate %}`/`{% blocktranslate %}` tags in them pick the right catalogue.
+
+A task fetches its rows by id, builds the context, and calls `send_templated_email`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+
+
+def site_url(path: str = "") -> str:
+    """An absolute link to `path` on this installation (from the `SITE_URL` setting)."""
+    base = str(getattr(settings, "SITE_URL", DEFAULT_SITE_URL) or DEFAULT_SITE_URL).rstrip("/")
+    if path and not path.startswith("/"):
+        path = "/" + path
+    return base + path
+
+
+def absolute_url(viewname: str, *args: Any, **kwargs: Any) -> str:
+    """`reverse()` plus `site_url()`: the link to put in an email."""
+    return site_url(reverse(viewname, args=args or None, kwargs=kwargs or None))
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(
+    template: str, context: Mapping[str, Any], *, language: str | None = None
+) -> RenderedEmail:
+    """Render `<template>.subject.txt`, `.txt` and `.html` (e.g. "pairing/emails/match")."""
+    full: dict[str, Any] = {"site_url": site_url(), "product_name": "Turnabout", **context}
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = render_to_string(f"{template}.subject.txt", full)
+        text = render_to_string(f"{template}.txt", full)
+        html = render_to_string(f"{template}.html", full)
+    # A subject is one line whatever the template's whitespace.
+    return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)
+
+
+def build_email(
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    to: Sequence[str],
+    language: str | None = None,
+    attachments: Sequence[tuple[str, bytes | str, str]] = (),
+) -> EmailMultiAlternatives:
+    """The message, ready to send or to add more attachments to."""
+    rendered = render_email(template, context, language=language)
+    message = EmailMultiAlternatives(subject=rendered.subject, body=rendered.text, to=list(to))
+    message.attach_alternative(rendered.html, "text/html")
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    return message
+
+
+def send_templated_email(
+    template: str,
+    context: Mapping[str, Any],
+    *,
+    to: Sequence[str],
+    language: str | None = None,
+    attachments: Sequence[tuple[str, bytes | str, str]] = (),
+) -> None:
+    """Render and send one email (plain text with an HTML alternative)."""
+    build_email(template, context, to=to, language=language, attachments=attachments).send()
