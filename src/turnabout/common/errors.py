@@ -34,6 +34,53 @@ class ErrorCode(StrEnum):
     # Codes that already existed before the enum.
     OVERRIDE_REQUIRED = "override_required"
     IMPORT_FILE_INVALID = "import_file_invalid"
+    # accounts
+    EMPLOYEE_TERMINATED = "employee_terminated"
+    ACCOUNT_EXISTS = "account_exists"
+    # people
+    FILE_TOO_LARGE = "file_too_large"
+    IMPORT_FAILED = "import_failed"
+    # programs
+    ACCOUNT_NOT_FOUND = "account_not_found"
+    PROGRAM_NAME_TAKEN = "program_name_taken"
+    ELIGIBILITY_LEVELS_INVALID = "eligibility_levels_invalid"
+    MATCHING_SETTINGS_INVALID = "matching_settings_invalid"
+    MANAGER_NOT_ELIGIBLE = "manager_not_eligible"
+    MANAGER_ALREADY_ADDED = "manager_already_added"
+    MANAGER_NOT_LISTED = "manager_not_listed"
+    LAST_MANAGER = "last_manager"
+    COHORT_DATES_INVALID = "cohort_dates_invalid"
+    COHORT_NAME_TAKEN = "cohort_name_taken"
+    PHASE_TRANSITION_NOT_ALLOWED = "phase_transition_not_allowed"
+    SURVEY_CLOSED = "survey_closed"
+    SURVEY_HAS_ANSWERS = "survey_has_answers"
+    SURVEY_ALREADY_ANSWERED = "survey_already_answered"
+    # enrollment
+    APPLICATIONS_CLOSED = "applications_closed"
+    NOT_AN_EMPLOYEE = "not_an_employee"
+    NOT_ELIGIBLE = "not_eligible"
+    APPLICATION_EXISTS = "application_exists"
+    APPLICATION_WITHDRAWN = "application_withdrawn"
+    REVIEW_NOT_OPEN = "review_not_open"
+    TOO_MANY_SELECTED = "too_many_selected"
+    APPLICATION_FORM_FIXED = "application_form_fixed"
+    # pairing
+    RUN_NOT_ALLOWED_IN_PHASE = "run_not_allowed_in_phase"
+    RUN_IN_PROGRESS = "run_in_progress"
+    RUN_NO_PARTICIPANTS = "run_no_participants"
+    RUN_NOT_FINISHED = "run_not_finished"
+    RUN_ALREADY_PUBLISHED = "run_already_published"
+    RUN_SUPERSEDED = "run_superseded"
+    RUN_NOTHING_TO_PUBLISH = "run_nothing_to_publish"
+    COHORT_ALREADY_MATCHED = "cohort_already_matched"
+    PAIR_KEPT = "pair_kept"
+    MANUAL_PAIR_LOCKED = "manual_pair_locked"
+    MENTEE_ALREADY_PAIRED = "mentee_already_paired"
+    MENTOR_OVER_CAPACITY = "mentor_over_capacity"
+    PAIR_EXCLUDED = "pair_excluded"
+    PARTNER_TAKEN = "partner_taken"
+    MATCH_NOT_PROPOSED = "match_not_proposed"
+    MENTORSHIP_ENDED = "mentorship_ended"
 
 
 class DomainError(Exception):
