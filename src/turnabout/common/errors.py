@@ -81,6 +81,14 @@ class ErrorCode(StrEnum):
     PARTNER_TAKEN = "partner_taken"
     MATCH_NOT_PROPOSED = "match_not_proposed"
     MENTORSHIP_ENDED = "mentorship_ended"
+    # engagement
+    AGREEMENT_EMPTY = "agreement_empty"
+    GOAL_HAS_PROGRESS = "goal_has_progress"
+    TOO_MANY_MILESTONES = "too_many_milestones"
+    SESSION_TIME_INVALID = "session_time_invalid"
+    SESSION_NOT_CHANGEABLE = "session_not_changeable"
+    SESSION_CANCELLED = "session_cancelled"
+    SESSION_NOT_DUE = "session_not_due"
 
 
 class DomainError(Exception):

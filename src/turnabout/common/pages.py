@@ -88,16 +88,19 @@ def attempt(
     success: str | Callable[[T], str] | None = None,
     form: BaseForm | None = None,
     fields: Mapping[str, str] | None = None,
+    show: bool = True,
 ) -> Outcome[T]:
     """Run `action` (a service call); show its refusal or flash `success`.
 
     `fields` renames the service's field names to the form's (`{"agreed_to_guidelines":
-    "agreed"}`).
+    "agreed"}`). `show=False` leaves the refusal to the caller (an htmx fragment that
+    shows `outcome.error.message` in place).
     """
     try:
         result = action()
     except DomainError as exc:
-        show_error(request, exc, form=form, fields=fields)
+        if show:
+            show_error(request, exc, form=form, fields=fields)
         return Outcome(error=exc)
     if success is not None:
         messages.success(request, success(result) if callable(success) else success)
