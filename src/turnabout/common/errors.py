@@ -34,6 +34,16 @@ class ErrorCode(StrEnum):
     # Codes that already existed before the enum.
     OVERRIDE_REQUIRED = "override_required"
     IMPORT_FILE_INVALID = "import_file_invalid"
+    # feedback (surveys)
+    SURVEY_LOCKED = "survey_locked"
+    SURVEY_STATE = "survey_state"
+    SURVEY_NOT_OPEN = "survey_not_open"
+    SURVEY_EMPTY = "survey_empty"
+    SURVEY_ALREADY_ANSWERED = "survey_already_answered"
+    SURVEY_ANSWER_INVALID = "survey_answer_invalid"
+    SURVEY_DRAFT_NOT_ALLOWED = "survey_draft_not_allowed"
+    SURVEY_RESULTS_BELOW_FLOOR = "survey_results_below_floor"
+    SURVEY_REMATCH_NOT_OFFERED = "survey_rematch_not_offered"
 
 
 class DomainError(Exception):
