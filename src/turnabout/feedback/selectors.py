@@ -19,9 +19,9 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import NotFound
 from turnabout.common.privacy import meets_floor, min_group_size, suppress_counts, suppress_means
+from turnabout.common.types import AnyUser
 from turnabout.engagement.models import Side
 from turnabout.feedback import metrics, permissions, stats
 from turnabout.feedback.models import (

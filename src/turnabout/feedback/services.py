@@ -22,9 +22,9 @@ from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import Conflict, ErrorCode, ValidationFailed, require
+from turnabout.common.types import AnyUser
 from turnabout.engagement.models import MentoringSession, Side
 from turnabout.feedback import builtin, metrics, permissions
 from turnabout.feedback.models import (
