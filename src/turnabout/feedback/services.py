@@ -551,7 +551,7 @@ def clean_answers(
 
 def _locked_invitation(invitation: Invitation) -> Invitation:
     return (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("survey__cohort__program", "person", "mentorship")
         .get(pk=invitation.pk)
     )
