@@ -35,7 +35,9 @@ def _physical_order(table: str) -> list[str]:
 def _anonymous_survey(p):
     survey = services.survey_create(p.cohort, template="custom", acting_user=p.manager)
     services.question_add(survey, kind="rating", text="How useful?", acting_user=p.manager)
-    services.question_add(survey, kind="long_text", text="Why?", required=False, acting_user=p.manager)  # fmt: skip
+    services.question_add(
+        survey, kind="long_text", text="Why?", required=False, acting_user=p.manager
+    )
     services.survey_open(survey, acting_user=p.manager, now=NOW)
     return survey
 
