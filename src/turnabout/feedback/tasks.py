@@ -14,15 +14,13 @@ def privacy_sentence(mode: str) -> str:
     """What the person is promised about their answers, in one sentence."""
     if mode == "anonymous":
         return _(
-            "Anonymous: your answers are stored without your name, account or pair, and "
+            "Your answers are stored without your name, account or pair, and "
             "shown only as totals once enough people have answered."
         )
     if mode == "pair":
-        return _(
-            "About your pair: the program's managers see your answers; your partner never does."
-        )
+        return _("The program's managers see your answers; your partner never does.")
     return _(
-        "Confidential: the program's managers see results only as totals of several people; "
+        "The program's managers see results only as totals of several people; "
         "you see your own answers; your partner never sees them."
     )
 
