@@ -97,6 +97,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "turnabout.accounts.context_processors.navigation",
+                "turnabout.feedback.context_processors.open_surveys",
             ],
         },
     }
