@@ -89,6 +89,15 @@ class ErrorCode(StrEnum):
     SESSION_NOT_CHANGEABLE = "session_not_changeable"
     SESSION_CANCELLED = "session_cancelled"
     SESSION_NOT_DUE = "session_not_due"
+    # feedback (surveys)
+    SURVEY_LOCKED = "survey_locked"
+    SURVEY_STATE = "survey_state"
+    SURVEY_NOT_OPEN = "survey_not_open"
+    SURVEY_EMPTY = "survey_empty"
+    SURVEY_ANSWER_INVALID = "survey_answer_invalid"
+    SURVEY_DRAFT_NOT_ALLOWED = "survey_draft_not_allowed"
+    SURVEY_RESULTS_BELOW_FLOOR = "survey_results_below_floor"
+    SURVEY_REMATCH_NOT_OFFERED = "survey_rematch_not_offered"
 
 
 class DomainError(Exception):
