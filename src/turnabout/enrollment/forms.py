@@ -9,7 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from turnabout.enrollment.models import (
+    ANSWER_MAX,
     DAYS,
+    DECISION_MESSAGE_MAX,
+    GOALS_MAX,
     HALVES,
     SLOTS,
     WORKING_STYLE,
@@ -40,7 +43,7 @@ class ApplicationForm(forms.Form):
         help_text=_("Comma-separated, e.g. running, photography, board games."),
     )
     goals = forms.CharField(
-        label=_("Your goals"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Your goals"), max_length=GOALS_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )
     communication = forms.MultipleChoiceField(
         label=_("Between sessions, how do you like to keep in touch?"),
@@ -145,7 +148,7 @@ class ApplicationForm(forms.Form):
             return forms.CharField(
                 label=q.text,
                 required=q.required,
-                max_length=2000,
+                max_length=ANSWER_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         if q.kind == CustomQuestion.Kind.SINGLE:
@@ -296,7 +299,7 @@ class DecisionForm(forms.Form):
     message = forms.CharField(
         label=_("Message to the applicant (optional)"),
         required=False,
-        max_length=2000,
+        max_length=DECISION_MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from turnabout.common.api_pagination import BoundedPageNumberPagination
 from turnabout.common.errors import NotFound
-from turnabout.common.schemas import ERRORS, ErrorOut, text
+from turnabout.common.schemas import ERRORS, ErrorOut, Text
 from turnabout.pairing import permissions, selectors, services
 from turnabout.pairing.models import MatchRun, Mentorship, Proposal, UnmatchedEntry
 
@@ -32,6 +32,7 @@ Criterion = Literal[
 ]
 Rule = Literal["prefer_different", "prefer_same", "ignore"]
 Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Reason = Annotated[Text, Field(max_length=Mentorship.REASON_MAX)]
 
 
 class ConstraintsIn(Schema):
@@ -186,7 +187,7 @@ class MatchRunDetailOut(MatchRunOut):
 class ManualPairIn(Schema):
     mentor_application_id: int
     mentee_application_id: int
-    override_reason: text(2000) = ""  # type: ignore[valid-type]
+    override_reason: Reason = ""
 
 
 class LockIn(Schema):
@@ -194,7 +195,7 @@ class LockIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: text(2000) = ""  # type: ignore[valid-type]
+    reason: Reason = ""
 
 
 class ComparisonChangeOut(Schema):
@@ -253,7 +254,7 @@ class MentorshipOut(Schema):
 
 class MentorshipQuery(Schema):
     cohort_id: int | None = Field(None, description="Managers: every pair of this cohort.")
-    status: Literal["", "proposed", "active", "declined", "ended"] = ""
+    status: Mentorship.Status | Literal[""] = ""
 
 
 class CountsOut(Schema):

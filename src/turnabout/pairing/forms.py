@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from turnabout.enrollment.models import Application
 from turnabout.pairing.adapter import CRITERIA_NAMES
-from turnabout.pairing.models import MatchRun
+from turnabout.pairing.models import MatchRun, Mentorship
 
 CRITERION_LABELS: dict[str, Any] = {
     "skills": _("Skills offered for topics wanted"),
@@ -150,7 +150,7 @@ class ManualPairForm(forms.Form):
     override_reason = forms.CharField(
         label=_("Reason to override a hard constraint"),
         required=False,
-        max_length=2000,
+        max_length=Mentorship.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed only when the pair breaks a hard constraint; kept in the audit log."),
     )
@@ -183,7 +183,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (only the program managers see it)"),
         required=False,
-        max_length=2000,
+        max_length=Mentorship.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -191,7 +191,7 @@ class ReasonForm(forms.Form):
 class EndForm(forms.Form):
     reason = forms.CharField(
         label=_("Why does it end? (only the program managers see it)"),
-        max_length=2000,
+        max_length=Mentorship.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
