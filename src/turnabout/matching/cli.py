@@ -16,7 +16,10 @@ import time
 from pathlib import Path
 from typing import IO, TextIO
 
+from .config import MatchConfig
+from .criteria import CRITERIA
 from .engine import feasible_pairs, match
+from .explain import reason_text
 from .files import (
     AtomicOutputs,
     InputFileError,
@@ -26,7 +29,7 @@ from .files import (
     read_org,
     write_csv,
 )
-from .model import CRITERIA, MatchConfig, MatchInputError
+from .model import MatchInputError
 
 EXIT_BAD_INPUT = 2
 LARGE_RUN = 4_000_000
@@ -132,7 +135,7 @@ def _run(args: argparse.Namespace, outputs: AtomicOutputs) -> int:
                     p.mentee_id,
                     f"{p.score:.6f}",
                     *(_format(p.breakdown[c]) if c in p.breakdown else "" for c in CRITERIA),
-                    "; ".join(p.reasons),
+                    "; ".join(reason_text(r) for r in p.reasons),
                 ]
                 for p in result.pairs
             ),
@@ -142,7 +145,7 @@ def _run(args: argparse.Namespace, outputs: AtomicOutputs) -> int:
             write_csv(
                 stream,
                 ["id", "role", "reason"],
-                ([u.id, u.role, u.reason] for u in result.unmatched),
+                ([u.id, u.role, reason_text(u.reason)] for u in result.unmatched),
             )
     if args.scores_out is not None:
         with outputs.open(args.scores_out) as stream:

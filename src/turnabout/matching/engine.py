@@ -13,11 +13,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import explain, solver
+from .config import MatchConfig
 from .fast import FEASIBLE_MIN, FastScorer
 from .features import manager_map
 from .model import (
     LockedPair,
-    MatchConfig,
     MatchInputError,
     MatchResult,
     Mentee,
@@ -456,7 +456,7 @@ def match(
         )
     tie = _tie_break(problem)
     dense = config.mode == "dense" or (
-        config.mode == "auto" and max(n_rows, int(capacity.sum())) <= config.dense_limit
+        config.mode == "auto" and n_rows * int(capacity.sum()) <= config.dense_cells
     )
     threshold: float | None = None
     dense_total: float | None = None
@@ -495,8 +495,12 @@ def match(
         edge_codes = er * n_cols + ec
         solver.validate(rows, cols, np.isin(rows * n_cols + cols, edge_codes), need, capacity)
         solved_scores = _lookup(cand_rows, cand_cols, cand_scores, rows, cols, n_cols)
-        small = n_rows * max(int(capacity.sum()), 1) <= config.dense_limit**2
-        if small and not config.fairness and per_mentee == 1 and not len(locked_rows):
+        if (
+            config.compare_dense
+            and not config.fairness
+            and per_mentee == 1
+            and not len(locked_rows)
+        ):
             full, feasible = dense_scores(problem)
             allowed = feasible & (capacity[None, :] > 0)
             d_rows, d_cols = _solve_dense(problem, full, allowed, need, capacity, tie)

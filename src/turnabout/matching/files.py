@@ -17,7 +17,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import IO, Any
 
-from .model import PRIORITIES, MatchConfig, MatchConfigError, Mentee, Mentor, OrgChart
+from .config import MatchConfig, MatchConfigError
+from .model import PRIORITIES, Mentee, Mentor, OrgChart
 
 LIST_SEPARATOR = ";"
 DEFAULT_SKILL_LEVEL = 2

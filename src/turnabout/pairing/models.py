@@ -111,14 +111,17 @@ class MatchRun(TimeStampedModel):
 
 
 class Proposal(models.Model):
-    """A pair proposed by a run (or made by hand), with its score and explanation."""
+    """A pair proposed by a run (or made by hand), with its score and explanation.
+
+    ``reasons`` are the engine's codes with parameters (``[{"code", "params"}]``, best
+    criterion first); ``pairing/explain.py`` puts them into words for each reader."""
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
     mentor = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     mentee = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(_("score"))
     breakdown = models.JSONField(_("breakdown"), default=dict, blank=True)
-    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    reasons = models.JSONField(_("reasons (codes)"), default=list, blank=True)
     locked = models.BooleanField(_("locked"), default=False)
     manual = models.BooleanField(_("made by hand"), default=False)
     kept = models.BooleanField(
@@ -139,11 +142,11 @@ class Proposal(models.Model):
 
 
 class UnmatchedEntry(models.Model):
-    """Somebody a run left without a partner, and why."""
+    """Somebody a run left without a partner, and why (``{"code", "params"}``)."""
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unmatched")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
-    reason = models.TextField(_("reason"))
+    reason = models.JSONField(_("reason (code)"), default=dict)
 
     class Meta:
         ordering = ["run", "pk"]
@@ -204,7 +207,7 @@ class Mentorship(TimeStampedModel):
         _("status"), max_length=8, choices=Status.choices, default=Status.PROPOSED, db_index=True
     )
     score = models.FloatField(_("score"), null=True, blank=True)
-    reasons = models.JSONField(_("why they were matched"), default=list, blank=True)
+    reasons = models.JSONField(_("why they were matched (codes)"), default=list, blank=True)
     mentor_accepted_at = models.DateTimeField(_("mentor accepted at"), null=True, blank=True)
     mentee_accepted_at = models.DateTimeField(_("mentee accepted at"), null=True, blank=True)
     activated_at = models.DateTimeField(_("active since"), null=True, blank=True)

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from turnabout.common import errors
 from turnabout.common.htmx import is_htmx
 from turnabout.common.pagination import paginate, query_without_page
-from turnabout.pairing import adapter, permissions, selectors, services
+from turnabout.pairing import adapter, explain, permissions, selectors, services
+from turnabout.pairing.explain import CRITERION_LABELS
 from turnabout.pairing.forms import (
-    CRITERION_LABELS,
     CompareForm,
     EndForm,
     ManualPairForm,
@@ -240,8 +240,8 @@ def pair_check(request: HttpRequest, run_pk: int) -> HttpResponse:
         context.update(
             checked=True,
             score=check.score,
-            reasons=check.reasons,
-            explanations=adapter.describe_violations(check.violations, run.config),
+            reasons=explain.reason_texts(check.reasons),
+            explanations=explain.violation_texts(check.violations, run.config),
         )
     return render(request, "pairing/run.html#pair_check", context)
 
