@@ -37,18 +37,16 @@ from .criteria import BY_NAME, CRITERIA, Reason
 from .model import Pair, Unmatched
 from .scoring import CONSTRAINTS, Detail, Problem, View
 
-FloatArray = Float64Array
-
 MAX_REASONS = 5
 
 
 def blocking_pairs(
     cand_rows: IntArray,
     cand_cols: IntArray,
-    cand_scores: FloatArray,
+    cand_scores: Float64Array,
     rows: IntArray,
     cols: IntArray,
-    scores: FloatArray,
+    scores: Float64Array,
     per_mentee: int,
     capacity: IntArray,
     n_rows: int,
@@ -68,11 +66,11 @@ def blocking_pairs(
 
 
 def blocking_pairs_dense(
-    all_scores: FloatArray,
+    all_scores: Float64Array,
     feasible: BoolArray,
     rows: IntArray,
     cols: IntArray,
-    scores: FloatArray,
+    scores: Float64Array,
     per_mentee: int,
     capacity: IntArray,
 ) -> int:
@@ -89,11 +87,11 @@ def blocking_pairs_dense(
 def _floors(
     rows: IntArray,
     cols: IntArray,
-    scores: FloatArray,
+    scores: Float64Array,
     per_mentee: int,
     capacity: IntArray,
     n_rows: int,
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[Float64Array, Float64Array]:
     """The score a new partner must beat: each side's weakest pair, or -inf with room left."""
     n_cols = len(capacity)
     mentee_floor = np.full(n_rows, np.inf)
@@ -192,7 +190,7 @@ def describe_pairs(
     problem: Problem,
     rows: IntArray,
     cols: IntArray,
-    scores: FloatArray,
+    scores: Float64Array,
     detail: Detail,
     locked: BoolArray,
 ) -> list[Pair]:

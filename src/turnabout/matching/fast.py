@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import NDArray
 
-from ._types import BoolArray, Float32Array, IntArray
+from ._types import BoolArray, Float32Array, Float64Array, IntArray
 from .criteria import REGISTRY, Categorical, Categories, Linear
 from .scoring import Problem
 
@@ -24,7 +23,7 @@ TABLE_LIMIT = 1 << 24
 _NAN_KEY = 1e9
 
 
-def _unique_rows(matrix: NDArray[np.float64]) -> tuple[NDArray[np.float64], IntArray]:
+def _unique_rows(matrix: Float64Array) -> tuple[Float64Array, IntArray]:
     if matrix.shape[0] == 0:
         return matrix, np.zeros(0, dtype=np.int64)
     keys = np.where(np.isnan(matrix), _NAN_KEY, matrix)
@@ -66,24 +65,24 @@ class FastScorer:
         # categorical part: level, two UTC offsets, diversity codes, language set
         attributes = list(problem.diversity_rules) if "diversity" in weights else []
         self.attributes = attributes
-        e_cols = [problem.mentee_level.astype(np.float64), *problem.mentee_tz.T]
-        m_cols = [problem.mentor_level.astype(np.float64), *problem.mentor_tz.T]
+        mentee_columns = [problem.mentee_level.astype(np.float64), *problem.mentee_tz.T]
+        mentor_columns = [problem.mentor_level.astype(np.float64), *problem.mentor_tz.T]
         for attribute in attributes:
             mentee_codes, mentor_codes = problem.attribute_codes[attribute]
-            e_cols.append(np.where(mentee_codes >= 0, mentee_codes, np.nan))
-            m_cols.append(np.where(mentor_codes >= 0, mentor_codes, np.nan))
+            mentee_columns.append(np.where(mentee_codes >= 0, mentee_codes, np.nan))
+            mentor_columns.append(np.where(mentor_codes >= 0, mentor_codes, np.nan))
         self.use_language = "language" in weights or self.rules.require_language
         if self.use_language:
-            e_cols.append(problem.language_sets.mentee.astype(np.float64))
-            m_cols.append(problem.language_sets.mentor.astype(np.float64))
-        e_matrix = np.stack(e_cols, axis=1)
-        m_matrix = np.stack(m_cols, axis=1)
-        e_unique, self.e_code = _unique_rows(e_matrix)
-        m_unique, self.m_code = _unique_rows(m_matrix)
+            mentee_columns.append(problem.language_sets.mentee.astype(np.float64))
+            mentor_columns.append(problem.language_sets.mentor.astype(np.float64))
+        mentee_matrix = np.stack(mentee_columns, axis=1)
+        mentor_matrix = np.stack(mentor_columns, axis=1)
+        mentee_unique, self.mentee_code = _unique_rows(mentee_matrix)
+        mentor_unique, self.mentor_code = _unique_rows(mentor_matrix)
         self.table: Float32Array | None = None
-        if len(e_unique) * len(m_unique) <= TABLE_LIMIT:
-            self.table = self._categorical(e_unique[:, None, :], m_unique[None, :, :])
-        self.e_matrix, self.m_matrix = e_matrix, m_matrix
+        if len(mentee_unique) * len(mentor_unique) <= TABLE_LIMIT:
+            self.table = self._categorical(mentee_unique[:, None, :], mentor_unique[None, :, :])
+        self.mentee_matrix, self.mentor_matrix = mentee_matrix, mentor_matrix
 
         # linear criteria: one BLAS product of weighted, normalised features
         dense_e: list[sp.csr_matrix] = []
@@ -118,8 +117,19 @@ class FastScorer:
             self.linear_e = np.ascontiguousarray(sp.hstack(dense_e).toarray(), dtype=np.float32)
             self.linear_m_t = np.ascontiguousarray(sp.hstack(dense_m).toarray().T, dtype=np.float32)
 
-    def _categorical(self, e: NDArray[np.float64], m: NDArray[np.float64]) -> Float32Array:
-        """Weighted sum of the categorical criteria, INFEASIBLE where a constraint fails."""
+    def _categorical(self, e: Float64Array, m: Float64Array) -> Float32Array:
+        """Weighted sum of the categorical criteria, INFEASIBLE where a constraint fails.
+
+        Parameters
+        ----------
+        e, m : Float64Array, shape (..., columns)
+            Mentee and mentor categorical columns (level, two UTC offsets, diversity
+            codes, language set), broadcastable against each other.
+
+        Returns
+        -------
+        Float32Array, shape: the broadcast of e's and m's leading axes.
+        """
         problem = self.problem
         total = np.zeros(np.broadcast_shapes(e.shape[:-1], m.shape[:-1]), dtype=np.float32)
         gap = (e[..., 0] - m[..., 0]).astype(np.float32)
@@ -162,12 +172,25 @@ class FastScorer:
         return total
 
     def cross(self, rows: IntArray) -> Float32Array:
-        """(len(rows), mentors) total scores; INFEASIBLE marks ruled-out pairs."""
+        """Total scores of a block of mentees against every mentor.
+
+        Parameters
+        ----------
+        rows : IntArray, shape (r,)
+            Mentee indices.
+
+        Returns
+        -------
+        Float32Array, shape (r, mentors)
+            Weighted-mean scores in [0, 1]; ``INFEASIBLE`` marks ruled-out pairs.
+        """
         problem = self.problem
         if self.table is not None:
-            total = np.take(self.table[self.e_code[rows]], self.m_code, axis=1)
+            total = np.take(self.table[self.mentee_code[rows]], self.mentor_code, axis=1)
         else:
-            total = self._categorical(self.e_matrix[rows][:, None, :], self.m_matrix[None, :, :])
+            total = self._categorical(
+                self.mentee_matrix[rows][:, None, :], self.mentor_matrix[None, :, :]
+            )
         if self.linear_e is not None and self.linear_m_t is not None:
             total += self.linear_e[rows] @ self.linear_m_t
         for mentee, mentor_t in self.sparse_parts:

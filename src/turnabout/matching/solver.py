@@ -9,13 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import NDArray
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 from scipy.sparse.csgraph import maximum_flow, min_weight_full_bipartite_matching
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
+from ._types import BoolArray, Float64Array, IntArray
 
 
 class SolverError(RuntimeError):
@@ -35,8 +32,20 @@ def _slots(capacity: IntArray) -> tuple[IntArray, IntArray]:
     return owner, start
 
 
-def solve_dense(benefit: FloatArray, capacity: IntArray) -> tuple[IntArray, IntArray]:
+def solve_dense(benefit: Float64Array, capacity: IntArray) -> tuple[IntArray, IntArray]:
     """Maximum-benefit assignment on a dense matrix; 0 marks a forbidden pair.
+
+    Parameters
+    ----------
+    benefit : Float64Array, shape (rows, cols)
+        Benefit of each pair, > 0 where allowed, 0 where forbidden.
+    capacity : IntArray, shape (cols,)
+        Places per column.
+
+    Returns
+    -------
+    rows, cols : IntArray, shape (pairs,)
+        The chosen pairs.
 
     Each row takes at most one column; column j is repeated ``capacity[j]`` times.
     Benefits of allowed pairs must be > 0, so a forbidden pair never adds to the optimum
@@ -65,8 +74,8 @@ TAIL_SHARE = 1 / 2000
 
 
 def _slot_edges(
-    rows: IntArray, cols: IntArray, benefit: FloatArray, capacity: IntArray
-) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    rows: IntArray, cols: IntArray, benefit: Float64Array, capacity: IntArray
+) -> tuple[IntArray, IntArray, Float64Array, IntArray]:
     """Candidate edges repeated once per capacity slot, and the mentor owning each slot."""
     owner, start = _slots(capacity)
     repeat = capacity[cols]
@@ -78,8 +87,8 @@ def _slot_edges(
 
 
 def auction_prices(
-    rows: IntArray, slots: IntArray, benefit: FloatArray, n_rows: int, n_slots: int
-) -> FloatArray:
+    rows: IntArray, slots: IntArray, benefit: Float64Array, n_rows: int, n_slots: int
+) -> Float64Array:
     """Approximate slot prices (dual values) from a vectorised epsilon-scaling auction.
 
     Every still-unassigned row bids at once for its best slot, raising that slot's price
@@ -137,7 +146,7 @@ def auction_prices(
 def solve_sparse(
     rows: IntArray,
     cols: IntArray,
-    benefit: FloatArray,
+    benefit: Float64Array,
     n_rows: int,
     capacity: IntArray,
     *,
@@ -196,7 +205,7 @@ def solve_sparse(
 def solve_lp(
     rows: IntArray,
     cols: IntArray,
-    benefit: FloatArray,
+    benefit: Float64Array,
     need: IntArray,
     capacity: IntArray,
 ) -> tuple[IntArray, IntArray]:
