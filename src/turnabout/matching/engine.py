@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from . import explain, solver
+from . import certificate, explain, solver
 from ._types import BoolArray, Float32Array, Float64Array, IntArray
 from .config import MatchConfig
 from .fast import FEASIBLE_MIN, FastScorer
@@ -211,17 +211,20 @@ def _nonzero(mask: BoolArray) -> tuple[IntArray, IntArray]:
     return flat // mask.shape[1], flat % mask.shape[1]
 
 
-def _row_top(score: Float32Array, k: int) -> tuple[IntArray, IntArray, Float32Array]:
-    """Each row's k best feasible entries (ties: lower column first), as (row, col, value).
+def _row_top(score: Float32Array, k: int) -> tuple[IntArray, IntArray, Float32Array, Float32Array]:
+    """Each row's k best feasible entries (ties: lower column first), as (row, col, value),
+    and each row's k-th best value (``FEASIBLE_MIN`` when it has fewer feasible entries:
+    then every one is kept).
 
     A full ``argpartition`` of every row costs more than scoring it. Instead the k-th best
     value of an evenly spaced sample of the columns is a lower bound on each row's k-th
     best, so one comparison keeps a few hundred entries per row, and only those are sorted.
     """
     n_rows, n_cols = score.shape
+    kth = np.full(n_rows, FEASIBLE_MIN, dtype=np.float32)
     if k == 0 or n_rows == 0:
         empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0, dtype=np.float32)
+        return empty, empty, np.zeros(0, dtype=np.float32), kth
     stride = max(1, n_cols // TOP_SAMPLE)
     sample = score[:, ::stride]
     if sample.shape[1] > k:
@@ -236,20 +239,36 @@ def _row_top(score: Float32Array, k: int) -> tuple[IntArray, IntArray, Float32Ar
     counts = np.bincount(rows, minlength=n_rows)
     rank = np.arange(len(rows)) - np.repeat(np.cumsum(counts) - counts, counts)
     keep = rank < k
-    return rows[keep], cols[keep], values[keep]
+    last = rank == k - 1
+    kth[rows[last]] = values[last]
+    return rows[keep], cols[keep], values[keep], kth
 
 
-def sparse_candidates(
-    problem: Problem, top_k: int, progress: Progress | None = None
-) -> tuple[IntArray, IntArray, Float64Array]:
+@dataclass(frozen=True)
+class Candidates:
+    """The sparse path's candidate edges and what bounds every pair left out.
+
+    ``rows``, ``cols`` (IntArray, shape (edges,)) sorted by (row, col) without duplicates;
+    ``scores`` (Float64Array, shape (edges,)) quantised. ``row_bound`` (mentees,) and
+    ``col_bound`` (mentors,): no pair outside the candidates scores above its row's or its
+    column's bound (-inf: every feasible pair of that row or column is a candidate).
+    """
+
+    rows: IntArray
+    cols: IntArray
+    scores: Float64Array
+    row_bound: Float64Array
+    col_bound: Float64Array
+
+
+def sparse_candidates(problem: Problem, top_k: int, progress: Progress | None = None) -> Candidates:
     """Feasible candidate edges: each mentee's top-k mentors and each mentor's top-k mentees.
 
     Returns
     -------
-    rows, cols : IntArray, shape (edges,)
-        Mentee and mentor index of each edge, sorted by (row, col), no duplicates.
-    scores : Float64Array, shape (edges,)
-        The edges' scores, quantised to 6 decimals.
+    Candidates
+        The edges, their quantised scores, and the row and column bounds that the
+        certificate uses to clear rows without scoring them.
 
     Notes
     -----
@@ -265,12 +284,14 @@ def sparse_candidates(
     edge_rows: list[IntArray] = []
     edge_cols: list[IntArray] = []
     edge_vals: list[Float32Array] = []
+    row_kth = np.full(n_rows, FEASIBLE_MIN, dtype=np.float32)
 
     def run(
         rows: IntArray,
     ) -> tuple[IntArray, IntArray, Float32Array, IntArray, IntArray, Float32Array]:
         score = scorer.cross(rows)
-        r_local, r_cols, r_vals = _row_top(score, k_row)
+        r_local, r_cols, r_vals, kth = _row_top(score, k_row)
+        row_kth[rows] = kth
         above = score > column_top.floor[None, :]
         if len(rows) > k_col and np.count_nonzero(above) > 2 * k_col * n_cols:
             # early blocks: keep only this block's top-k per mentor (ties included, so the
@@ -295,7 +316,13 @@ def sparse_candidates(
     cols = np.concatenate(edge_cols).astype(np.int64)
     vals = np.concatenate(edge_vals)
     codes, first = np.unique(rows * max(n_cols, 1) + cols, return_index=True)
-    return codes // max(n_cols, 1), codes % max(n_cols, 1), _quantise(vals[first])
+    return Candidates(
+        rows=codes // max(n_cols, 1),
+        cols=codes % max(n_cols, 1),
+        scores=_quantise(vals[first]),
+        row_bound=certificate.float_bound(row_kth),
+        col_bound=certificate.float_bound(column_top.floor),
+    )
 
 
 def feasible_pairs(
@@ -317,15 +344,28 @@ def feasible_pairs(
     problem = prepare(mentors, mentees, config or MatchConfig(), org)
     mentor_ids = [p.id for p in problem.mentors]
     mentee_ids = [p.id for p in problem.mentees]
+    for rows, cols, scores in feasible_index_blocks(problem, progress):
+        yield ScoreBlock([mentor_ids[i] for i in cols], [mentee_ids[i] for i in rows], scores)
 
+
+def feasible_index_blocks(
+    problem: Problem, progress: Progress | None = None
+) -> Iterator[tuple[IntArray, IntArray, Float64Array]]:
+    """Every feasible pair as indices into ``problem.mentees`` and ``problem.mentors``.
+
+    Yields
+    ------
+    rows, cols : IntArray, shape (p,)
+        Mentee and mentor indices of one block's feasible pairs (row-major order).
+    scores : Float64Array, shape (p,)
+        Their quantised scores.
+    """
     scorer = FastScorer(problem)
 
-    def run(rows: IntArray) -> ScoreBlock:
+    def run(rows: IntArray) -> tuple[IntArray, IntArray, Float64Array]:
         total = scorer.cross(rows)
-        r, c = np.nonzero(total > FEASIBLE_MIN)
-        return ScoreBlock(
-            [mentor_ids[i] for i in c], [mentee_ids[i] for i in rows[r]], _quantise(total[r, c])
-        )
+        local, cols = _nonzero(total > FEASIBLE_MIN)
+        return rows[local], cols, _quantise(total[local, cols])
 
     yield from _map_blocks(problem, run, progress, "scores")
 
@@ -381,6 +421,13 @@ def _fair_threshold(
     return float(levels[low])
 
 
+def solver_name(config: MatchConfig) -> str:
+    """The sparse path's exact solver: OR-Tools unless asked for scipy or not installed."""
+    if config.solver == "auto":
+        return "ortools" if solver.ortools_available() else "scipy"
+    return config.solver
+
+
 def _solve_edges(
     problem: Problem,
     rows: IntArray,
@@ -389,17 +436,24 @@ def _solve_edges(
     need: IntArray,
     capacity: IntArray,
     tie: Float64Array,
+    *,
+    method: str = "scipy",
 ) -> tuple[IntArray, IntArray]:
+    """Exact "most pairs, then best total" (or best total) on candidate edges."""
     config = problem.config
+    if method == "ortools":
+        benefit = solver.integer_benefit(scores + tie[rows])
+        most = config.objective == "max_matched"
+        return solver.solve_flow(rows, cols, benefit, need, capacity, most_matched=most)
     offset = solver.lexicographic_offset(int(need.sum()), int(capacity.sum()))
-    benefit = scores + tie[rows]
+    benefit_float = scores + tie[rows]
     if need.max(initial=0) > 1:
         if config.objective == "max_matched":
-            benefit = benefit + offset
-        return solver.solve_lp(rows, cols, benefit, need, capacity)
+            benefit_float = benefit_float + offset
+        return solver.solve_lp(rows, cols, benefit_float, need, capacity)
     unmatched = -offset if config.objective == "max_matched" else 0.0
     return solver.solve_sparse(
-        rows, cols, benefit, problem.n_mentees, capacity, unmatched_benefit=unmatched
+        rows, cols, benefit_float, problem.n_mentees, capacity, unmatched_benefit=unmatched
     )
 
 
@@ -471,6 +525,10 @@ class _Solved:
     threshold: float | None = None
     dense_total: float | None = None
     gap_to_dense: float | None = None
+    certified: bool | None = None
+    gap_bound: float | None = None
+    certify_rounds: int = 0
+    solver: str = "scipy"
 
 
 def _demand(problem: Problem, locked: Iterable[LockedPair]) -> _Demand:
@@ -540,14 +598,20 @@ def _match_dense(problem: Problem, demand: _Demand, progress: Progress | None) -
 
 
 def _match_sparse(problem: Problem, demand: _Demand, progress: Progress | None) -> _Solved:
-    """The optimum over each person's best candidates (never the full matrix)."""
+    """The optimum over each person's best candidates, then its certificate.
+
+    The certificate (``certificate.py``) checks the answer against every pair with the
+    solve's dual prices; pairs that could improve it join the candidates and the problem
+    is solved again, ``config.certify_rounds`` times at most.
+    """
     config = problem.config
     n_cols = problem.n_mentors
     need, capacity = demand.need, demand.capacity
-    cand_rows, cand_cols, cand_scores = sparse_candidates(problem, config.top_k, progress)
+    found = sparse_candidates(problem, config.top_k, progress)
+    cand_rows, cand_cols, cand_scores = found.rows, found.cols, found.scores
+    locked_codes = demand.locked_rows * n_cols + demand.locked_cols
     usable = (need[cand_rows] > 0) & (capacity[cand_cols] > 0)
-    if len(demand.locked_rows):
-        locked_codes = demand.locked_rows * n_cols + demand.locked_cols
+    if len(locked_codes):
         usable &= ~np.isin(cand_rows * n_cols + cand_cols, locked_codes)
     edge_rows, edge_cols = cand_rows[usable], cand_cols[usable]
     edge_scores = cand_scores[usable]
@@ -556,14 +620,36 @@ def _match_sparse(problem: Problem, demand: _Demand, progress: Progress | None) 
         threshold = _fair_threshold(edge_rows, edge_cols, edge_scores, need, capacity)
         keep = edge_scores >= threshold
         edge_rows, edge_cols, edge_scores = edge_rows[keep], edge_cols[keep], edge_scores[keep]
+    method = solver_name(config)
+    certified: bool | None = None
+    gap_bound: float | None = None
+    rounds = 0
+    while True:
+        if progress is not None:
+            progress("solving", 0.0)
+        rows, cols = _solve_edges(
+            problem, edge_rows, edge_cols, edge_scores, need, capacity, demand.tie, method=method
+        )
+        edge_codes = edge_rows * n_cols + edge_cols
+        solver.validate(rows, cols, np.isin(rows * n_cols + cols, edge_codes), need, capacity)
+        if progress is not None:
+            progress("certifying", 0.0)
+        verdict = _certify(
+            problem, demand, found, (edge_rows, edge_cols, edge_scores), rows, cols, threshold
+        )
+        certified, gap_bound, extra = verdict
+        if certified or extra is None or rounds >= config.certify_rounds:
+            break
+        rounds += 1  # add the improving pairs to the candidates and solve again
+        edge_rows = np.concatenate([edge_rows, extra[0]])
+        edge_cols = np.concatenate([edge_cols, extra[1]])
+        edge_scores = np.concatenate([edge_scores, extra[2]])
+        cand_rows = np.concatenate([cand_rows, extra[0]])
+        cand_cols = np.concatenate([cand_cols, extra[1]])
+        cand_scores = np.concatenate([cand_scores, extra[2]])
     if progress is not None:
-        progress("solving", 0.0)
-    rows, cols = _solve_edges(
-        problem, edge_rows, edge_cols, edge_scores, need, capacity, demand.tie
-    )
-    edge_codes = edge_rows * n_cols + edge_cols
-    solver.validate(rows, cols, np.isin(rows * n_cols + cols, edge_codes), need, capacity)
-    solved_scores = _lookup(cand_rows, cand_cols, cand_scores, rows, cols, n_cols)
+        progress("certifying", 1.0)
+    solved_scores = _lookup(edge_rows, edge_cols, edge_scores, rows, cols, n_cols)
     dense_total: float | None = None
     gap: float | None = None
     simple = not config.fairness and config.constraints.mentors_per_mentee == 1
@@ -575,14 +661,15 @@ def _match_sparse(problem: Problem, demand: _Demand, progress: Progress | None) 
         sparse_total = float(solved_scores.sum())
         gap = (dense_total - sparse_total) / dense_total if dense_total > 0 else 0.0
     per_mentee = config.constraints.mentors_per_mentee
+    all_rows, all_cols, all_scores = cand_rows, cand_cols, cand_scores
 
-    def blocking(all_rows: IntArray, all_cols: IntArray, final: Float64Array) -> int:
+    def blocking(pair_rows: IntArray, pair_cols: IntArray, final: Float64Array) -> int:
         return explain.blocking_pairs(
-            cand_rows,
-            cand_cols,
-            cand_scores,
             all_rows,
             all_cols,
+            all_scores,
+            pair_rows,
+            pair_cols,
             final,
             per_mentee,
             demand.capacity_full,
@@ -598,7 +685,86 @@ def _match_sparse(problem: Problem, demand: _Demand, progress: Progress | None) 
         threshold=threshold,
         dense_total=dense_total,
         gap_to_dense=gap,
+        certified=certified,
+        gap_bound=gap_bound,
+        certify_rounds=rounds,
+        solver=method,
     )
+
+
+Extra = tuple[IntArray, IntArray, Float64Array]
+
+
+def _certify(
+    problem: Problem,
+    demand: _Demand,
+    found: Candidates,
+    edges: Extra,
+    rows: IntArray,
+    cols: IntArray,
+    threshold: float | None,
+) -> tuple[bool | None, float | None, Extra | None]:
+    """Whether the solution is optimal for every pair; else the gap bound and the pairs
+    outside the candidates that could improve it (``certificate.py``)."""
+    config = problem.config
+    n_cols = problem.n_mentors
+    need, capacity, tie = demand.need, demand.capacity, demand.tie
+    edge_rows, edge_cols, edge_scores = edges
+    bonus = 0
+    if config.objective == "max_matched":
+        offset = solver.lexicographic_offset(int(need.sum()), int(capacity.sum()))
+        bonus = int(offset) * solver.SCALE
+    edge_codes = edge_rows * n_cols + edge_cols
+    order = np.argsort(edge_codes, kind="stable")
+    sorted_codes = edge_codes[order]
+    chosen = np.zeros(len(edge_codes), dtype=bool)
+    chosen[order[np.searchsorted(sorted_codes, rows * n_cols + cols)]] = True
+    benefit = solver.integer_benefit(edge_scores + tie[edge_rows])
+    duals = certificate.dual_prices(edge_rows, edge_cols, benefit, chosen, need, capacity, bonus)
+    if duals is None:
+        return False, None, None
+    candidate_codes = np.unique(np.concatenate([found.rows * n_cols + found.cols, edge_codes]))
+    suspicious = certificate.suspicious_rows(
+        duals, bonus, tie, found.row_bound, found.col_bound, need, capacity
+    )
+    scorer = FastScorer(problem)
+    locked_codes = demand.locked_rows * n_cols + demand.locked_cols
+
+    def score_block(block: IntArray) -> tuple[Float64Array, BoolArray]:
+        total = scorer.cross(block)
+        usable = total > FEASIBLE_MIN
+        usable &= (need[block] > 0)[:, None]
+        scores = _quantise(total)
+        if threshold is not None:
+            usable &= scores >= threshold
+        if len(locked_codes):
+            mine = np.isin(demand.locked_rows, block)
+            for row, col in zip(demand.locked_rows[mine], demand.locked_cols[mine], strict=True):
+                usable[np.searchsorted(block, row), col] = False
+        return scores, usable
+
+    def is_candidate(pair_rows: IntArray, pair_cols: IntArray) -> BoolArray:
+        codes = pair_rows * n_cols + pair_cols
+        at = np.minimum(np.searchsorted(candidate_codes, codes), len(candidate_codes) - 1)
+        result: BoolArray = candidate_codes[at] == codes
+        return result
+
+    scan = certificate.scan(
+        np.sort(suspicious),
+        score_block,
+        _block_rows(n_cols),
+        duals,
+        bonus,
+        tie,
+        is_candidate,
+        capacity > 0,
+    )
+    gap_bound = (duals.slack + scan.excess) / solver.SCALE
+    if duals.slack == 0 and len(scan.rows) == 0:
+        return True, 0.0, None
+    if len(scan.rows) == 0:
+        return False, gap_bound, None
+    return False, gap_bound, (scan.rows, scan.cols, scan.scores)
 
 
 def match(
@@ -695,6 +861,10 @@ def _result(
         dense_total=None if solved.dense_total is None else round(solved.dense_total, 6),
         gap_to_dense=solved.gap_to_dense,
         seconds=time.perf_counter() - started,
+        certified=solved.certified,
+        gap_bound=solved.gap_bound,
+        certify_rounds=solved.certify_rounds,
+        solver="scipy" if dense else solved.solver,
     )
     return MatchResult(pairs=pairs, unmatched=unmatched, quality=quality)
 

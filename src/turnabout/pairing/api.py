@@ -77,6 +77,17 @@ class QualityOut(Schema):
     total_score: float | None
     blocking_pairs: int | None
     seconds: float | None
+    mode: str = Field(description='"dense" or "sparse" (empty before the run finishes).')
+    certified: bool | None = Field(
+        description="Sparse runs: the certificate proved the result optimal for every pair."
+    )
+    gap_bound: float | None = Field(
+        description="Sparse runs: a certified upper bound on how much the total could "
+        "still improve (0 when certified)."
+    )
+    verdict: str = Field(
+        description='"optimal", "optimal (certified)" or the certified bound, in words.'
+    )
 
 
 class MatchRunOut(Schema):
@@ -112,6 +123,10 @@ class MatchRunOut(Schema):
             "total_score": obj.total_score,
             "blocking_pairs": obj.blocking_pairs,
             "seconds": obj.seconds,
+            "mode": obj.mode,
+            "certified": obj.certified,
+            "gap_bound": obj.gap_bound,
+            "verdict": obj.verdict,
         }
 
 

@@ -82,6 +82,19 @@ class MatchRun(TimeStampedModel):
     min_score = models.FloatField(_("weakest score"), null=True, blank=True)
     total_score = models.FloatField(_("total score"), null=True, blank=True)
     blocking_pairs = models.PositiveIntegerField(_("blocking pairs"), null=True, blank=True)
+    mode = models.CharField(_("solve"), max_length=8, blank=True)
+    certified = models.BooleanField(
+        _("certified optimal"),
+        null=True,
+        blank=True,
+        help_text=_("Sparse runs: whether the certificate proved the result optimal."),
+    )
+    gap_bound = models.FloatField(
+        _("certified gap bound"),
+        null=True,
+        blank=True,
+        help_text=_("Sparse runs: how much the total could at most still improve."),
+    )
     error = models.TextField(_("error"), blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
@@ -108,6 +121,21 @@ class MatchRun(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def verdict(self) -> str:
+        """Optimal (dense), optimal (certified), or the certified bound of the gap."""
+        if self.mode == "dense":
+            return str(_("optimal"))
+        if self.certified:
+            return str(_("optimal (certified)"))
+        if self.mode == "sparse" and self.gap_bound is not None:
+            return str(_("within %(bound)s of the optimum (certified bound)")) % {
+                "bound": f"{self.gap_bound:.6f}"
+            }
+        if self.mode == "sparse":
+            return str(_("not certified"))
+        return ""
 
 
 class Proposal(models.Model):

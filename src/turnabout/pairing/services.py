@@ -273,6 +273,9 @@ def match_run_execute(run_id: int) -> MatchRun | None:
         run.mentees = quality.mentees
         run.blocking_pairs = quality.blocking_pairs
         run.total_score = quality.total_score
+        run.mode = quality.mode
+        run.certified = quality.certified
+        run.gap_bound = quality.gap_bound
         run.save()
         _refresh_quality(run)
         audit_record(

@@ -364,6 +364,31 @@ def test_weights_and_labels_come_from_the_registry():
         Weights(charm=1)
 
 
+def test_the_engine_loads_only_numpy_scipy_and_ortools():
+    """Beyond the standard library, a sparse run needs numpy, scipy and OR-Tools only,
+    and the CLI's start-up leaves the solvers' heavy modules unloaded."""
+    code = (
+        "import sys, turnabout.matching.cli as cli;"
+        "lazy = [m for m in ('scipy.optimize', 'ortools') if m in sys.modules];"
+        "from turnabout.matching import Mentee, Mentor, MatchConfig, match;"
+        "match([Mentor(id='m', level=1)], [Mentee(id='e', level=3)], MatchConfig(mode='sparse'));"
+        "names = {m.split('.')[0] for m in sys.modules};"
+        "extra = sorted(n for n in names - set(sys.stdlib_module_names) if not n.startswith('_')"
+        " and n not in ('numpy', 'scipy', 'ortools', 'turnabout', 'cython_runtime',"
+        " 'charset_normalizer'));"  # scipy's array-API shim imports numpy.f2py, which loads it
+        "print(lazy, extra); sys.exit(1 if lazy or extra else 0)"
+    )
+    src = str(PACKAGE.parents[1])
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PYTHONPATH": src, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_package_never_imports_django():
     code = (
         "import sys, turnabout.matching, turnabout.matching.cli;"
