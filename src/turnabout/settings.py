@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "turnabout.pairing",
     "turnabout.engagement",
     "turnabout.feedback",
+    "turnabout.demo",
 ]
 
 MIDDLEWARE = [

@@ -24,7 +24,6 @@ from turnabout.pairing import selectors as pairing_selectors
 from turnabout.pairing import services as pairing_services
 from turnabout.pairing.audit import PairingEvent
 from turnabout.pairing.models import Mentorship
-from turnabout.pairing.tests.fixtures import build_cohort, fast_passwords
 from turnabout.pairing.tests.helpers import bearer, published
 from turnabout.people import importing
 from turnabout.people.importing import people_import
@@ -33,8 +32,6 @@ from turnabout.people.tests.test_importing import to_csv
 
 COLUMNS = ("employee_id", "first_name", "last_name", "email", "level", "status", "termination_date")
 LEFT_ON = "2026-01-31"
-
-__all__ = ["build_cohort", "fast_passwords"]  # fixtures used by the tests below
 
 
 def row(employee: Employee, **overrides: Any) -> dict[str, Any]:

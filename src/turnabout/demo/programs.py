@@ -1,6 +1,6 @@
 """The demo program: "Digital Fluency Reverse Mentoring" at Northwind Lumen.
 
-`programs_demo_build` runs after the people demo (`turnabout.people.demo.demo_build`). It
+`programs_demo_build` runs after the people demo (`turnabout.demo.people.demo_build`). It
 designs the program with its KPIs, runs a past cohort from draft to closed (with its phase
 history and interest survey), and fills the current cohort, now in the "applications
 closed" phase, with about 60 mentor and 50 mentee applications with full profiles, most
@@ -22,6 +22,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from turnabout.demo.files import load_toml
+from turnabout.demo.people import DEFAULT_SEED, EMAIL_DOMAIN
 from turnabout.enrollment.models import (
     SLOTS,
     WORKING_STYLE,
@@ -38,7 +40,6 @@ from turnabout.enrollment.services import (
     applications_decide,
     question_add,
 )
-from turnabout.people.demo import DEFAULT_SEED, EMAIL_DOMAIN
 from turnabout.people.models import Employee, Skill
 from turnabout.programs.models import (
     Cohort,
@@ -62,10 +63,6 @@ MANAGER_EMAIL = f"programs@{EMAIL_DOMAIN}"
 MENTOR_EMAIL = f"mentor@{EMAIL_DOMAIN}"
 MENTEE_EMAIL = f"mentee@{EMAIL_DOMAIN}"
 NOT_APPLYING = {f"admin@{EMAIL_DOMAIN}", f"sponsor@{EMAIL_DOMAIN}", MANAGER_EMAIL}
-MENTOR_MAX_LEVEL = 4
-# Northwind Lumen has 34 active people at levels 7-10: level 6 joins the mentees so that
-# a cohort of about 50 senior mentees is possible.
-MENTEE_MIN_LEVEL = 6
 CURRENT_MENTORS = 60
 CURRENT_MENTEES = 50
 
@@ -79,215 +76,27 @@ class ProgramsDemoSummary:
     survey_responses: int
 
 
-DESIGN: dict[str, Any] = {
-    "name": PROGRAM_NAME,
-    "purpose": (
-        "Pair early-career colleagues who live and breathe today's digital tools with senior "
-        "leaders who want to lead a digital business with confidence. Leaders learn the tools, "
-        "platforms and habits that are changing how our customers and colleagues work; "
-        "mentors gain visibility, a seat close to decisions and a leader who listens."
-    ),
-    "welcome_mentor": (
-        "You know things our leaders need to learn: how AI assistants really get used, what "
-        "makes a post land, why a Slack thread beats a meeting. As a mentor you will see how "
-        "strategy is made, build a relationship with a senior leader you would rarely meet, "
-        "and practise coaching, a skill that will serve you for your whole career."
-    ),
-    "welcome_mentee": (
-        "Six months with a colleague who sees the business through different eyes. You will "
-        "get hands-on with the tools your teams and customers use every day, hear candidly "
-        "how our culture feels from the first rungs of the ladder, and leave with a plan "
-        "for leading the change rather than catching up with it."
-    ),
-    "guidelines": (
-        "Meet every two weeks for about an hour; the mentor leads the agenda.\n\n"
-        "Agree your goals in the first session and write them down in the pairing agreement.\n\n"
-        "Learn by doing: open the tool together, try it on real work, reflect afterwards.\n\n"
-        "Keep it two-way: the mentee shares context and experience too.\n\n"
-        "If a session must move, reschedule within the same week. If the pairing is not "
-        "working, talk to the program team; no one will ask why."
-    ),
-    "mentor_responsibilities": (
-        "Prepare a short plan for each session, bring examples from your own work, be candid "
-        "and patient, and log what you covered in two lines after each meeting."
-    ),
-    "mentee_responsibilities": (
-        "Protect the time, come with real questions, try things between sessions, share how "
-        "decisions are made, and never treat your mentor as a helpdesk or a reporting line."
-    ),
-    "confidentiality": (
-        "What is said in a session stays in the pair. Neither side repeats personal stories "
-        "or opinions without permission. Mentors are never asked to report on their teams, "
-        "and nothing from the program enters a performance review. The program team sees "
-        "whether pairs meet, never what they discuss."
-    ),
-    "meeting_every_days": 14,
-    "session_minutes": 60,
-    "format": "hybrid",
-    "duration_months": 6,
-    "time_commitment": "About 2 hours a month, plus a kick-off and a closing event",
-    "mentor_max_level": MENTOR_MAX_LEVEL,
-    "mentee_min_level": MENTEE_MIN_LEVEL,
-    "departments": [],
-    "locations": [],
-    "matching_settings": {
-        "weights": {"skills": 3.0, "goals": 1.5, "availability": 1.0, "timezone": 1.0},
-        "constraints": {"min_level_gap": 2, "reporting_line": True, "max_tz_hours": 6},
-        "diversity": {"department": "prefer_different"},
-        "target_level_gap": 5,
-    },
-}
+_PROGRAM = load_toml("program.toml")
 
-OBJECTIVES = (
-    ObjectiveData(
-        "Pairs meet regularly", "pairs_meeting_min_sessions", 80, "percent", parameter="6"
-    ),
-    ObjectiveData(
-        "Leaders grow confident with AI tools",
-        "mentee_self_rating_change",
-        "1.0",
-        "points",
-        parameter="Generative AI tools",
-    ),
-    ObjectiveData("Mentors stay with us", "mentor_retention", 95, "percent", parameter="12"),
-    ObjectiveData("Pairs complete the program", "pair_completion", 85, "percent"),
-    ObjectiveData("Participants would do it again", "satisfaction", "4.2", "points"),
-)
+DESIGN: dict[str, Any] = {"name": PROGRAM_NAME, **_PROGRAM["design"]}
+MENTOR_MAX_LEVEL: int = DESIGN["mentor_max_level"]
+# Northwind Lumen has 34 active people at levels 7-10: level 6 joins the mentees so that
+# a cohort of about 50 senior mentees is possible (program.toml).
+MENTEE_MIN_LEVEL: int = DESIGN["mentee_min_level"]
 
-SURVEY_TOPICS = [
-    "Generative AI tools",
-    "TikTok",
-    "LinkedIn personal branding",
-    "Hybrid work norms",
-    "Gen Z workplace expectations",
-    "Data privacy",
-    "Mental health at work",
-    "Inclusive language",
-]
+OBJECTIVES = tuple(ObjectiveData(**objective) for objective in _PROGRAM["objectives"])
+
+SURVEY_TOPICS: list[str] = _PROGRAM["survey_topics"]
 
 # Skills a junior mentor typically offers, with a weight, and topics seniors ask for.
-MENTOR_SKILLS = {
-    "Generative AI tools": 9,
-    "Prompt engineering": 6,
-    "TikTok": 5,
-    "Instagram Reels": 4,
-    "LinkedIn personal branding": 5,
-    "Slack etiquette": 4,
-    "Notion": 3,
-    "Figma": 3,
-    "Online whiteboarding": 3,
-    "Low-code automation": 4,
-    "Data visualisation": 4,
-    "Mobile video editing": 3,
-    "Cybersecurity hygiene": 2,
-    "Creator economy": 3,
-    "Gen Z workplace expectations": 6,
-    "Hybrid work norms": 4,
-    "Inclusive language": 4,
-    "Mental health at work": 3,
-    "Neurodiversity awareness": 2,
-    "Online communities": 3,
-    "Podcasting": 2,
-    "YouTube": 2,
-    "Artificial intelligence trends": 5,
-    "Web3 and blockchain": 1,
-    "Extended reality": 1,
-    "Sustainable tech": 2,
-    "Digital payments": 2,
-    "Remote collaboration": 3,
-}
-MENTEE_WANTS = {
-    "Generative AI tools": 10,
-    "Artificial intelligence trends": 6,
-    "Prompt engineering": 4,
-    "LinkedIn personal branding": 6,
-    "TikTok": 4,
-    "Instagram Reels": 2,
-    "Social listening": 2,
-    "Gen Z workplace expectations": 7,
-    "Hybrid work norms": 5,
-    "Slack etiquette": 3,
-    "Data visualisation": 3,
-    "Low-code automation": 3,
-    "Cybersecurity hygiene": 2,
-    "Inclusive language": 4,
-    "Mental health at work": 3,
-    "Psychological safety": 3,
-    "Creator economy": 2,
-    "Data privacy": 2,
-    "Online communities": 2,
-    "Remote collaboration": 3,
-    "Feedback culture": 3,
-    "Digital payments": 1,
-    "Sustainable tech": 2,
-}
-LEADERSHIP_HOPES = (
-    "how decisions get made at the top",
-    "how to present an idea to an executive audience",
-    "how leaders think about risk and trade-offs",
-    "what a career here can look like in ten years",
-    "how budgets and priorities are really set",
-    "how to build a network beyond my own team",
-    "how to stay calm when a project goes sideways",
-    "how senior people give and take feedback",
-)
-MENTOR_GOALS = (
-    "I'd love to help a leader get hands-on with {a} and {b}: less theory, more trying it on "
-    "real work. In return I want to understand {hope}.",
-    "I can show practical shortcuts in {a} and talk candidly about {b}, including the "
-    "unwritten rules nobody tells you. I'm hoping to learn {hope}.",
-    "My goal is to make {a} feel less intimidating for someone who decides how we invest in "
-    "it. I also want to get better at explaining {b} to non-experts, and to learn {hope}.",
-    "I want to share how people my age actually approach {a} and {b}, the good and the bad. "
-    "Personally, I want to learn {hope} and grow my confidence speaking to senior people.",
-    "Sharing {a} in small, practical steps, with one real example per session. I'd like to "
-    "find out {hope}.",
-)
-MENTEE_GOALS = (
-    "I sign off on {a} investments but have never really used the tools myself. I want to be "
-    "able to try things out, ask sharper questions and spot hype. {b} would be a bonus.",
-    "Our customers and new joiners live on {a}. I want to understand it well enough to lead "
-    "the conversation, not follow it, and to hear honestly how {b} looks from the first "
-    "rungs of the ladder.",
-    "I'd like to get practical with {a} so I can model it for my team, and to understand "
-    "{b} better: what younger colleagues expect from leaders like me.",
-    "My team is adopting {a} faster than I am. I want a safe space to learn, ask naive "
-    "questions and get candid feedback on how I come across, including on {b}.",
-    "I want to rebuild my digital confidence, starting with {a}, and to understand {b} well "
-    "enough to make better calls on policy and culture.",
-)
-INTERESTS = (
-    "running",
-    "photography",
-    "cooking",
-    "chess",
-    "hiking",
-    "podcasts",
-    "gaming",
-    "climbing",
-    "gardening",
-    "jazz",
-    "football",
-    "yoga",
-    "travel",
-    "reading",
-    "volunteering",
-    "cycling",
-    "baking",
-    "film",
-    "board games",
-    "music production",
-    "swimming",
-    "languages",
-    "theatre",
-    "sustainability",
-    "design",
-    "tennis",
-    "parenting",
-    "history",
-)
-FORMAT_WEIGHTS = {"video": 5, "hybrid": 4, "in_person": 3, "chat": 1}
-AI_TOOLS = ["ChatGPT", "Microsoft Copilot", "Gemini", "Claude", "None yet"]
+MENTOR_SKILLS: dict[str, int] = _PROGRAM["mentor_skills"]
+MENTEE_WANTS: dict[str, int] = _PROGRAM["mentee_wants"]
+LEADERSHIP_HOPES: tuple[str, ...] = tuple(_PROGRAM["leadership_hopes"])
+MENTOR_GOALS: tuple[str, ...] = tuple(_PROGRAM["mentor_goals"])
+MENTEE_GOALS: tuple[str, ...] = tuple(_PROGRAM["mentee_goals"])
+INTERESTS: tuple[str, ...] = tuple(_PROGRAM["interests"])
+FORMAT_WEIGHTS: dict[str, int] = _PROGRAM["format_weights"]
+AI_TOOLS: list[str] = _PROGRAM["ai_tools"]
 
 
 def _pick(rng: random.Random, weights: dict[str, int], k: int) -> list[str]:
@@ -453,43 +262,8 @@ def _move(cohort: Cohort, phases: Sequence[tuple[str, date, str]], *, manager: U
 
 # The demo logins get hand-written profiles: they are what people look at first.
 LOGIN_PROFILES: dict[str, dict[str, Any]] = {
-    MENTOR_EMAIL: {
-        "skills": {
-            "Generative AI tools": 3,
-            "Prompt engineering": 3,
-            "Data visualisation": 2,
-            "LinkedIn personal branding": 2,
-        },
-        "interests": ["afrobeats", "five-a-side football", "podcasts"],
-        "goals": (
-            "I build dashboards and use AI assistants all day in Data & AI. I'd like to help "
-            "a senior leader go from 'I've heard of ChatGPT' to using it on their own strategy "
-            "papers, safely. In return I want to understand how investment decisions are made "
-            "and how to pitch an idea to the executive team."
-        ),
-        "communication": ["chat", "face_to_face"],
-        "formats": ["in_person", "hybrid"],
-        "availability": ["tue-pm", "wed-am", "thu-pm"],
-        "capacity": 2,
-    },
-    MENTEE_EMAIL: {
-        "wants": {
-            "Generative AI tools": "high",
-            "TikTok": "high",
-            "Gen Z workplace expectations": "medium",
-            "Creator economy": "low",
-        },
-        "interests": ["running", "jazz", "cooking"],
-        "goals": (
-            "Our brand lives or dies on short video now, and I still approve TikTok campaigns "
-            "I don't really understand. I want to make a video myself, learn to use AI tools "
-            "in my own work, and hear honestly what younger colleagues expect from a leader "
-            "like me."
-        ),
-        "communication": ["email", "phone"],
-        "formats": ["video", "hybrid"],
-        "availability": ["mon-am", "wed-pm", "fri-am"],
-    },
+    MENTOR_EMAIL: _PROGRAM["login_profiles"]["mentor"],
+    MENTEE_EMAIL: _PROGRAM["login_profiles"]["mentee"],
 }
 
 

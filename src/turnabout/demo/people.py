@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -28,6 +29,7 @@ from turnabout.accounts.models import Role
 from turnabout.accounts.services import role_grant
 from turnabout.common.audit import AuditEvent, audit_record
 from turnabout.common.errors import Conflict
+from turnabout.demo.files import load_csv, load_toml
 from turnabout.people.models import Employee, ResourceGroup, SensitiveAttributes, Skill
 
 COMPANY_NAME = "Northwind Lumen"
@@ -49,40 +51,18 @@ class DemoLogin:
     roles: tuple[Role, ...] = ()
 
 
+_COMPANY = load_toml("company.toml")
+_PEOPLE = load_toml("people.toml")
+
 DEMO_LOGINS: list[DemoLogin] = [
     DemoLogin(
-        "Organisation admin",
-        f"admin@{EMAIL_DOMAIN}",
+        login["role"],
+        f"{login['email']}@{EMAIL_DOMAIN}",
         DEMO_PASSWORD,
-        "Everything: people, imports, roles, programs, the audit log.",
-        (Role.ORG_ADMIN,),
-    ),
-    DemoLogin(
-        "Program manager",
-        f"programs@{EMAIL_DOMAIN}",
-        DEMO_PASSWORD,
-        "People and the programs they run: cohorts, matching, pair health (no private notes).",
-        (Role.PROGRAM_MANAGER,),
-    ),
-    DemoLogin(
-        "Executive sponsor",
-        f"sponsor@{EMAIL_DOMAIN}",
-        DEMO_PASSWORD,
-        "Organisation-wide aggregates and dashboards only; no person-level data.",
-        (Role.SPONSOR,),
-    ),
-    DemoLogin(
-        "Mentor (junior, level 2)",
-        f"mentor@{EMAIL_DOMAIN}",
-        DEMO_PASSWORD,
-        "Their own profile, their pairs and what their mentee shares.",
-    ),
-    DemoLogin(
-        "Mentee (senior leader)",
-        f"mentee@{EMAIL_DOMAIN}",
-        DEMO_PASSWORD,
-        "Their own profile, their pairs and what their mentor shares.",
-    ),
+        login["sees"],
+        tuple(Role(role) for role in login["roles"]),
+    )
+    for login in _COMPANY["logins"]
 ]
 
 
@@ -98,6 +78,22 @@ class DemoSummary:
     logins: tuple[DemoLogin, ...]
 
 
+def demo_logins_banner() -> list[str]:
+    """The demo logins present in the database, for `turnabout serve` to print at start."""
+    present = set(
+        get_user_model()
+        .objects.filter(username__in=[login.email for login in DEMO_LOGINS])
+        .values_list("username", flat=True)
+    )
+    logins = [login for login in DEMO_LOGINS if login.email in present]
+    if not logins:
+        return []
+    width = max(len(login.role) for login in logins)
+    return [f"Demo logins (password: {logins[0].password}):"] + [
+        f"  {login.role:<{width}}  {login.email}" for login in logins
+    ]
+
+
 # --- The company ------------------------------------------------------------------------
 
 
@@ -111,68 +107,15 @@ class _Location:
 
 
 LOCATIONS: dict[str, _Location] = {
-    loc.name: loc
-    for loc in (
-        _Location(
-            "London",
-            "Europe/London",
-            {"anglo": 50, "south_asian": 12, "west_african": 7, "polish": 6, "french": 5,
-             "arabic": 4, "chinese": 4, "lusophone": 3, "hispanic": 3, "german": 3},
-            (),
-            veterans=True,
-        ),
-        _Location(
-            "Berlin",
-            "Europe/Berlin",
-            {"german": 60, "polish": 10, "arabic": 7, "anglo": 6, "south_asian": 5,
-             "french": 4, "hispanic": 4, "lusophone": 2, "chinese": 2},
-            (("German", 0.9),),
-        ),
-        _Location(
-            "Lisbon",
-            "Europe/Lisbon",
-            {"lusophone": 65, "hispanic": 8, "anglo": 6, "west_african": 6, "french": 5,
-             "german": 4, "polish": 3, "south_asian": 3},
-            (("Portuguese", 0.9),),
-        ),
-        _Location(
-            "New York",
-            "America/New_York",
-            {"anglo": 48, "hispanic": 16, "south_asian": 10, "west_african": 8, "chinese": 8,
-             "arabic": 3, "polish": 3, "french": 2, "lusophone": 2},
-            (("Spanish", 0.12),),
-            veterans=True,
-        ),
-        _Location(
-            "Austin",
-            "America/Chicago",
-            {"anglo": 55, "hispanic": 25, "south_asian": 8, "chinese": 5, "west_african": 4,
-             "arabic": 3},
-            (("Spanish", 0.2),),
-            veterans=True,
-        ),
-        _Location(
-            "Toronto",
-            "America/Toronto",
-            {"anglo": 40, "south_asian": 16, "french": 14, "chinese": 14, "arabic": 5,
-             "polish": 4, "west_african": 4, "hispanic": 3},
-            (("French", 0.3),),
-            veterans=True,
-        ),
-        _Location(
-            "Bangalore",
-            "Asia/Kolkata",
-            {"south_asian": 97, "anglo": 3},
-            (("Hindi", 0.6), ("Kannada", 0.35)),
-        ),
-        _Location(
-            "Singapore",
-            "Asia/Singapore",
-            {"chinese": 60, "malay_filipino": 20, "south_asian": 12, "anglo": 6, "french": 2},
-            (("Mandarin", 0.5), ("Malay", 0.25)),
-        ),
+    name: _Location(
+        name,
+        location["timezone"],
+        location["origins"],
+        tuple(location["languages"].items()),
+        veterans=location["veterans"],
     )
-}  # fmt: skip
+    for name, location in _COMPANY["locations"].items()
+}
 
 
 @dataclass(frozen=True)
@@ -190,219 +133,44 @@ class _Department:
 
 EXECUTIVE_OFFICE = "Executive Office"
 
-DEPARTMENTS: tuple[_Department, ...] = (
+DEPARTMENTS: tuple[_Department, ...] = tuple(
     _Department(
-        "Engineering", 108, "Chief Technology Officer", 9, 0.3,
-        {"London": 30, "Berlin": 20, "Bangalore": 25, "Lisbon": 15, "Toronto": 15},
-        ("Platform", "Payments", "Mobile", "Web Experience", "Infrastructure", "Security",
-         "Developer Experience", "Quality Engineering"),
-        ("Software Engineer", "Frontend Engineer", "Backend Engineer", "Mobile Engineer",
-         "Site Reliability Engineer", "QA Engineer", "Security Engineer"),
-    ),
-    _Department(
-        "Product", 30, "Chief Product Officer", 9, 0.48,
-        {"London": 40, "New York": 20, "Berlin": 20, "Toronto": 20},
-        ("Core Product", "Growth", "Design", "User Research"),
-        ("Product Manager", "Product Designer", "UX Researcher", "Content Designer"),
-    ),
-    _Department(
-        "Data & AI", 40, "Chief Data & AI Officer", 9, 0.38,
-        {"London": 30, "Bangalore": 30, "Berlin": 15, "Toronto": 15, "Singapore": 10},
-        ("Analytics", "Machine Learning", "Data Platform", "Applied AI", "Data Governance"),
-        ("Data Analyst", "Data Scientist", "Data Engineer", "Machine Learning Engineer",
-         "Analytics Engineer"),
-    ),
-    _Department(
-        "Marketing", 34, "Chief Marketing Officer", 9, 0.6,
-        {"New York": 35, "London": 35, "Singapore": 20, "Lisbon": 10},
-        ("Brand", "Growth Marketing", "Content", "Product Marketing", "Communications"),
-        ("Marketing Specialist", "Content Marketer", "Social Media Specialist",
-         "Marketing Analyst", "Graphic Designer"),
-    ),
-    _Department(
-        "Sales", 55, "Chief Revenue Officer", 9, 0.42,
-        {"New York": 30, "London": 25, "Austin": 25, "Singapore": 15, "Toronto": 15},
-        ("Enterprise Sales", "Mid-Market Sales", "Sales Development", "Partnerships",
-         "Sales Operations"),
-        ("Account Executive", "Sales Development Representative", "Solutions Consultant",
-         "Sales Operations Analyst"),
-    ),
-    _Department(
-        "Customer Success", 42, "VP Customer Success", 9, 0.55,
-        {"Austin": 30, "Lisbon": 25, "Bangalore": 20, "Singapore": 15, "London": 10},
-        ("Onboarding", "Support", "Customer Success", "Renewals", "Customer Education"),
-        ("Support Specialist", "Customer Success Specialist", "Onboarding Specialist",
-         "Technical Support Engineer"),
-    ),
-    _Department(
-        "Finance", 25, "Chief Financial Officer", 9, 0.5,
-        {"London": 60, "New York": 25, "Singapore": 15},
-        ("Financial Planning & Analysis", "Accounting", "Procurement", "Tax & Treasury"),
-        ("Financial Analyst", "Accountant", "Payroll Specialist", "Procurement Analyst"),
-    ),
-    _Department(
-        "People & Culture", 25, "Chief People Officer", 9, 0.7,
-        {"London": 50, "New York": 15, "Bangalore": 15, "Berlin": 10, "Lisbon": 10},
-        ("People Partnering", "Talent Acquisition", "Learning & Development",
-         "People Operations", "Inclusion & Belonging"),
-        ("People Partner", "Recruiter", "Learning Specialist", "People Operations Specialist",
-         "Reward Analyst"),
-    ),
-    _Department(
-        "Legal", 12, "General Counsel", 8, 0.55,
-        {"London": 70, "New York": 30},
-        ("Commercial Legal", "Privacy & Compliance"),
-        ("Legal Counsel", "Paralegal", "Compliance Analyst", "Privacy Analyst"),
-        reports_to="Finance",
-    ),
-    _Department(
-        "Operations", 28, "Chief Operating Officer", 9, 0.45,
-        {"London": 30, "Lisbon": 25, "Austin": 20, "Bangalore": 15, "Singapore": 10},
-        ("Business Operations", "IT", "Workplace", "Vendor Management"),
-        ("Operations Analyst", "IT Support Engineer", "Workplace Coordinator",
-         "Business Analyst"),
-    ),
-)  # fmt: skip
+        department["name"],
+        department["size"],
+        department["head_title"],
+        department["head_level"],
+        department["women"],
+        department["locations"],
+        tuple(department["areas"]),
+        tuple(department["roles"]),
+        reports_to=department["reports_to"],
+    )
+    for department in _COMPANY["departments"]
+)
 
+_ORIGINS: dict[str, dict[str, Any]] = _PEOPLE["origins"]
 # Name lists: women's first names | men's first names | family names.
-_NAMES: dict[str, tuple[str, str, str]] = {
-    "anglo": (
-        "Olivia Emma Charlotte Amelia Sophie Grace Hannah Emily Lucy Chloe Sarah Rachel Laura "
-        "Megan Jessica Katherine Rebecca Abigail Claire Fiona Naomi Jasmine Keisha Danielle",
-        "James Oliver Thomas William Jack Harry George Daniel Samuel Joseph Benjamin Matthew "
-        "Andrew Christopher David Michael Robert Ryan Connor Liam Marcus Tyrone Jordan Nathan",
-        "Smith Jones Taylor Brown Williams Wilson Johnson Davies Robinson Wright Thompson Evans "
-        "Walker White Roberts Green Hall Wood Jackson Clarke Murphy Kelly O'Brien Campbell "
-        "Stewart Hughes Bennett Carter Mitchell Foster Reid Morgan Palmer Price Barnes Fraser",
-    ),
-    "german": (
-        "Anna Lena Laura Julia Lea Hannah Sophie Katharina Lisa Marie Johanna Clara Greta "
-        "Miriam Sabine Petra Franziska Annika",
-        "Lukas Jonas Felix Leon Maximilian Paul Jan Tobias Niklas Florian Stefan Matthias "
-        "Andreas Jürgen Tim Moritz Sebastian Henrik",
-        "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Koch "
-        "Richter Klein Wolf Schröder Neumann Schwarz Zimmermann Braun Krüger Hartmann Lange "
-        "Werner Vogel Jansen Bauer Keller",
-    ),
-    "lusophone": (
-        "Ana Beatriz Inês Mariana Carolina Sofia Joana Rita Leonor Catarina Marta Camila "
-        "Larissa Fernanda Filipa Teresa",
-        "João Pedro Tiago Miguel Rodrigo Diogo Gonçalo Rafael Bruno Ricardo André Lucas "
-        "Gabriel Nuno Duarte Vasco",
-        "Silva Santos Ferreira Pereira Oliveira Costa Rodrigues Martins Sousa Fernandes "
-        "Gonçalves Gomes Lopes Marques Almeida Ribeiro Carvalho Teixeira Moreira Correia "
-        "Mendes Nunes Pinto Cardoso",
-    ),
-    "hispanic": (
-        "María Sofía Valentina Camila Lucía Isabella Gabriela Daniela Andrea Paula Elena "
-        "Carmen Ximena Natalia Alejandra Rosa",
-        "Alejandro Carlos Diego Javier Luis Mateo Santiago Andrés Miguel Jorge Fernando "
-        "Pablo Ricardo Emilio Raúl Héctor",
-        "García Rodríguez Martínez Hernández López González Pérez Sánchez Ramírez Torres "
-        "Flores Rivera Gómez Díaz Morales Ortiz Castillo Romero Vargas Mendoza Reyes Cruz "
-        "Navarro Guerrero",
-    ),
-    "south_asian": (
-        "Priya Ananya Divya Kavya Sneha Pooja Aishwarya Meera Nisha Lakshmi Shreya Aditi "
-        "Deepika Riya Sanjana Fatima Anjali Swati Ishita Farah",
-        "Arjun Rahul Vikram Rohan Aditya Karthik Siddharth Amit Rajesh Sanjay Nikhil Varun "
-        "Harish Suresh Imran Aarav Manish Abhishek Vivek Zain",
-        "Sharma Patel Iyer Reddy Nair Gupta Singh Kumar Rao Menon Krishnan Joshi Mehta Desai "
-        "Kapoor Chatterjee Banerjee Pillai Venkatesh Shetty Hegde Khan Bhat Agarwal Mishra "
-        "Chowdhury Malhotra Srinivasan Qureshi Das",
-    ),
-    "chinese": (
-        "Mei Xin Jia Ying Hui Jasmine Rachel Cheryl Vivian Shirley Amanda Michelle Grace Wen "
-        "Yan Ling Xiaoling Joanne",
-        "Wei Jun Hao Ming Jian Kai Zhi Gavin Marcus Darren Kelvin Bryan Eugene Jason Yong Bo "
-        "Zhiwei Desmond",
-        "Tan Lim Lee Ng Ong Wong Goh Chua Chan Koh Teo Ang Yeo Tay Ho Low Toh Sim Chong Lau "
-        "Chen Wang Zhang Liu Yang Huang Zhou Wu",
-    ),
-    "malay_filipino": (
-        "Nurul Siti Aisyah Farah Nadia Amira Aaliyah Maria Angelica Kristine Patricia Joy "
-        "Liza Carmela",
-        "Ahmad Muhammad Hafiz Faizal Irfan Amir Rizal Daniel Jose Mark Paolo Miguel Rafael Carlo",
-        "Abdullah Rahman Ismail Hassan Ibrahim Osman Yusof Salleh Santos Reyes Bautista Ocampo "
-        "Mendoza Villanueva Aquino Ramos Tan Razak",
-    ),
-    "west_african": (
-        "Amara Chioma Ngozi Adaeze Folake Abena Akosua Efua Yewande Zainab Ifeoma Funmilayo "
-        "Nneka Adwoa",
-        "Chinedu Emeka Oluwaseun Kwame Kofi Tunde Babatunde Ikenna Femi Kwesi Yaw Obinna "
-        "Chukwuemeka Segun",
-        "Okafor Adeyemi Okonkwo Mensah Boateng Owusu Adebayo Eze Nwosu Asante Ogunleye Danso "
-        "Appiah Obi Afolabi Bello Nwachukwu Acheampong Okoro Balogun",
-    ),
-    "french": (
-        "Camille Léa Chloé Manon Élodie Juliette Margaux Amélie Inès Céline Mathilde Pauline "
-        "Nathalie Geneviève",
-        "Louis Hugo Antoine Julien Maxime Nicolas Théo Mathieu Pierre Étienne Olivier "
-        "Guillaume Sébastien François",
-        "Martin Bernard Dubois Leroy Moreau Laurent Lefebvre Roux Fournier Girard Bonnet "
-        "Tremblay Gagnon Bouchard Côté Gauthier Lavoie Pelletier Bélanger Mercier",
-    ),
-    "polish": (
-        "Agnieszka Katarzyna Magdalena Aleksandra Zofia Natalia Joanna Monika Ewa Olena Daria "
-        "Alina Ivana Ioana",
-        "Piotr Tomasz Paweł Krzysztof Jakub Michał Marek Andrzej Bartosz Dmytro Oleksandr "
-        "Mihai Andrei Luka",
-        "Nowak Kowalski Wiśniewski Wójcik Kowalczyk Kamiński Lewandowski Zieliński Szymański "
-        "Woźniak Kovalenko Shevchenko Popescu Ionescu Horvat Novak Dvořák Kovács Nagy Petrov",
-    ),
-    "arabic": (
-        "Layla Yasmin Nour Leila Mariam Huda Salma Rania Hana Dina Amal Lina Sara Reem",
-        "Omar Youssef Karim Ahmed Hassan Ali Tariq Khaled Samir Rami Nabil Bilal Hamza Mostafa",
-        "Haddad Khoury Mansour Nasser Saleh Hamdan Aziz Farouk Karam Darwish Sabbagh Shaheen "
-        "Najjar Issa Khalil Mahmoud Othman Younes",
-    ),
+_NAMES: dict[str, tuple[list[str], list[str], list[str]]] = {
+    origin: (names["women"], names["men"], names["families"]) for origin, names in _ORIGINS.items()
 }
-
 # Ethnicity by name origin (weights), as people would self-describe in a survey.
 _ETHNICITY: dict[str, dict[str, int]] = {
-    "anglo": {"White": 76, "Black": 10, "Mixed or multiple": 8, "East Asian": 3,
-              "South Asian": 3},
-    "german": {"White": 90, "Mixed or multiple": 6, "Middle Eastern or North African": 4},
-    "lusophone": {"White": 68, "Mixed or multiple": 20, "Black": 12},
-    "hispanic": {"Hispanic or Latino": 92, "Mixed or multiple": 8},
-    "south_asian": {"South Asian": 96, "Mixed or multiple": 4},
-    "chinese": {"East Asian": 96, "Mixed or multiple": 4},
-    "malay_filipino": {"Southeast Asian": 95, "Mixed or multiple": 5},
-    "west_african": {"Black": 94, "Mixed or multiple": 6},
-    "french": {"White": 82, "Black": 8, "Middle Eastern or North African": 6,
-               "Mixed or multiple": 4},
-    "polish": {"White": 98, "Mixed or multiple": 2},
-    "arabic": {"Middle Eastern or North African": 94, "Mixed or multiple": 6},
-}  # fmt: skip
-
+    origin: names["ethnicity"] for origin, names in _ORIGINS.items()
+}
 # Languages that go with a name origin: (language, probability).
 _ORIGIN_LANGUAGES: dict[str, tuple[tuple[str, float], ...]] = {
-    "anglo": (),
-    "german": (("German", 0.9),),
-    "lusophone": (("Portuguese", 0.92),),
-    "hispanic": (("Spanish", 0.85),),
-    "south_asian": (("Hindi", 0.5), ("Tamil", 0.15), ("Telugu", 0.12), ("Bengali", 0.1)),
-    "chinese": (("Mandarin", 0.55), ("Cantonese", 0.15)),
-    "malay_filipino": (("Malay", 0.5), ("Tagalog", 0.3)),
-    "west_african": (("Yoruba", 0.3), ("Igbo", 0.2), ("Twi", 0.2), ("French", 0.1)),
-    "french": (("French", 0.95),),
-    "polish": (("Polish", 0.6), ("Ukrainian", 0.2), ("Romanian", 0.1)),
-    "arabic": (("Arabic", 0.85), ("French", 0.2)),
+    origin: tuple(names["languages"].items()) for origin, names in _ORIGINS.items()
 }
-_SCHOOL_LANGUAGES: tuple[tuple[str, float], ...] = (
-    ("Spanish", 0.08), ("French", 0.08), ("German", 0.04), ("Italian", 0.03), ("Japanese", 0.02),
-)  # fmt: skip
+_SCHOOL_LANGUAGES: tuple[tuple[str, float], ...] = tuple(_PEOPLE["school_languages"].items())
 
 # Age (at the anchor date) and tenure in years by level.
 _AGE: dict[int, tuple[int, int]] = {
-    1: (21, 28), 2: (22, 31), 3: (24, 35), 4: (27, 42), 5: (29, 52),
-    6: (31, 56), 7: (35, 60), 8: (42, 63), 9: (47, 64), 10: (59, 64),
-}  # fmt: skip
+    int(level): (low, high) for level, (low, high) in _PEOPLE["age"].items()
+}
 # The CEO founded the company (hire dates never precede FOUNDED).
 _TENURE: dict[int, tuple[float, float]] = {
-    1: (0.05, 2.0), 2: (0.2, 4.0), 3: (0.5, 6.0), 4: (1.0, 9.0), 5: (1.5, 11.0),
-    6: (2.0, 13.0), 7: (2.0, 15.0), 8: (3.0, 16.0), 9: (2.0, 17.0), 10: (19.0, 19.0),
-}  # fmt: skip
+    int(level): (float(low), float(high)) for level, (low, high) in _PEOPLE["tenure"].items()
+}
 _IC_LEVELS = (1, 2, 3, 4)
 _IC_LEVEL_WEIGHTS = (20, 32, 28, 20)
 
@@ -413,101 +181,20 @@ class _Group:
     description: str
 
 
-RESOURCE_GROUPS: tuple[_Group, ...] = (
-    _Group("Women in Tech", "Women and allies building careers in technical roles."),
-    _Group("Pride Network", "LGBTQ+ colleagues and allies."),
-    _Group("Black Professionals Network", "Black colleagues, their careers and their allies."),
-    _Group("Early Careers Network", "Graduates, apprentices and everyone in their first jobs."),
-    _Group("Parents & Carers", "Balancing work with caring for children or relatives."),
-    _Group("Neurodiversity Alliance", "Neurodivergent colleagues and allies."),
-    _Group("Veterans Network", "Former service members and their families."),
-    _Group("Disability & Wellbeing", "Disabled colleagues, long-term conditions and wellbeing."),
+RESOURCE_GROUPS: tuple[_Group, ...] = tuple(
+    _Group(row["name"], row["description"]) for row in load_csv("resource_groups.csv")
 )
 
-_DIGITAL = Skill.Category.DIGITAL
-_TECH = Skill.Category.TECHNOLOGY
-_SOCIAL = Skill.Category.SOCIAL
-_CULTURE = Skill.Category.CULTURE
-_LEAD = Skill.Category.LEADERSHIP
-
 # name, category, aliases, description
-SKILLS: tuple[tuple[str, Skill.Category, tuple[str, ...], str], ...] = (
-    ("Generative AI tools", _DIGITAL, ("genai", "chatgpt", "ai tools", "copilot"),
-     "Using AI assistants for writing, research and analysis, and knowing their limits."),
-    ("Prompt engineering", _DIGITAL, ("prompting", "prompt design"),
-     "Asking AI models for what you need, with context, examples and checks."),
-    ("Figma", _DIGITAL, ("figjam", "design tools"), "Reading and commenting on designs."),
-    ("Notion", _DIGITAL, ("wikis", "notion docs"), "Shared docs, wikis and lightweight databases."),
-    ("Slack etiquette", _DIGITAL, ("slack", "chat etiquette", "emoji reactions"),
-     "Channels, threads, reactions and when a message should be a meeting."),
-    ("Online whiteboarding", _DIGITAL, ("miro", "mural"), "Running workshops on a shared canvas."),
-    ("Low-code automation", _DIGITAL, ("no-code", "zapier", "power automate"),
-     "Automating routine work without writing code."),
-    ("Data visualisation", _DIGITAL, ("dataviz", "dashboards", "charts"),
-     "Charts and dashboards that answer a question at a glance."),
-    ("Spreadsheet modelling", _DIGITAL, ("excel", "google sheets"),
-     "Formulas, pivot tables and models that others can follow."),
-    ("Mobile video editing", _DIGITAL, ("capcut", "video editing"),
-     "Shooting and editing short videos on a phone."),
-    ("Cybersecurity hygiene", _DIGITAL, ("phishing", "passwords", "mfa"),
-     "Passkeys, phishing, multi-factor authentication and safe sharing."),
-    ("Artificial intelligence trends", _TECH, ("ai", "machine learning", "llms"),
-     "What large language models change for products, jobs and risk."),
-    ("Cloud computing basics", _TECH, ("cloud", "aws", "azure", "saas"),
-     "What runs where, what it costs and why it matters."),
-    ("Web3 and blockchain", _TECH, ("crypto", "blockchain", "nft"),
-     "Separating the useful ideas from the hype."),
-    ("Data privacy", _TECH, ("gdpr", "privacy"), "Personal data, consent and trust."),
-    ("Extended reality", _TECH, ("vr", "ar", "metaverse", "mixed reality"),
-     "Virtual and augmented reality at work and in products."),
-    ("Sustainable tech", _TECH, ("green it", "climate tech"),
-     "The carbon cost of computing and technology for the climate."),
-    ("Creator economy", _TECH, ("creators", "influencers"),
-     "How independent creators earn, and how brands work with them."),
-    ("Digital payments", _TECH, ("fintech", "buy now pay later", "mobile wallets"),
-     "How a younger generation pays, saves and invests."),
-    ("TikTok", _SOCIAL, ("tiktok trends", "short video", "fyp"),
-     "How the feed works, what travels and how brands show up."),
-    ("Instagram Reels", _SOCIAL, ("reels", "instagram"), "Short video on Instagram."),
-    ("LinkedIn personal branding", _SOCIAL, ("linkedin", "personal brand", "thought leadership"),
-     "Posting as yourself: voice, frequency and what to avoid."),
-    ("YouTube", _SOCIAL, ("youtube shorts", "video channel"), "Long and short video channels."),
-    ("Podcasting", _SOCIAL, ("podcasts", "audio"), "Listening habits and making a show."),
-    ("Social listening", _SOCIAL, ("brand monitoring", "sentiment"),
-     "Hearing what customers and candidates say about us online."),
-    ("Online communities", _SOCIAL, ("discord", "reddit", "communities"),
-     "Where people gather online, and how to take part respectfully."),
-    ("Hybrid work norms", _CULTURE, ("hybrid", "remote-first", "office days"),
-     "Making hybrid fair: meetings, presence and visibility."),
-    ("Gen Z workplace expectations", _CULTURE, ("gen z", "younger workforce"),
-     "What early-career colleagues want from work, managers and employers."),
-    ("Inclusive language", _CULTURE, ("inclusive writing", "pronouns"),
-     "Words that welcome people in, and the ones that shut them out."),
-    ("Remote collaboration", _CULTURE, ("async work", "distributed teams"),
-     "Working across time zones without endless meetings."),
-    ("Psychological safety", _CULTURE, ("speaking up", "safe teams"),
-     "Teams where people can ask, disagree and admit mistakes."),
-    ("Mental health at work", _CULTURE, ("wellbeing", "burnout"),
-     "Noticing strain, talking about it and setting boundaries."),
-    ("Neurodiversity awareness", _CULTURE, ("neuroinclusion", "adhd", "autism"),
-     "Designing work so that different minds can do their best."),
-    ("Feedback culture", _CULTURE, ("giving feedback", "upward feedback"),
-     "Asking for and giving feedback up, down and across."),
-    ("Strategic thinking", _LEAD, ("strategy", "big picture"),
-     "Seeing how the pieces fit and choosing what not to do."),
-    ("Executive communication", _LEAD, ("exec presence", "storytelling"),
-     "Saying the important thing first, to a busy senior audience."),
-    ("Career navigation", _LEAD, ("career planning", "promotion"),
-     "How careers really move, and how to ask for what you want."),
-    ("Stakeholder management", _LEAD, ("influencing", "managing up"),
-     "Getting things done with people you do not manage."),
-    ("Leading change", _LEAD, ("change management", "transformation"),
-     "Helping people through change they did not choose."),
-    ("Networking", _LEAD, ("relationship building", "mentoring"),
-     "Building relationships before you need them."),
-    ("Coaching skills", _LEAD, ("coaching", "active listening"),
-     "Helping someone find their own answer."),
-)  # fmt: skip
+SKILLS: tuple[tuple[str, Skill.Category, tuple[str, ...], str], ...] = tuple(
+    (
+        row["name"],
+        Skill.Category(row["category"]),
+        tuple(row["aliases"].split(";")) if row["aliases"] else (),
+        row["description"],
+    )
+    for row in load_csv("skills.csv")
+)
 
 
 # --- Planning (plain Python, no database) -----------------------------------------------
@@ -665,10 +352,10 @@ def _name(rng: random.Random, person: _Person, taken: set[str]) -> None:
     women, men, families = _NAMES[person.origin]
     for attempt in range(50):
         if person.gender == "Woman" or (person.gender == "Non-binary" and rng.random() < 0.5):
-            first = rng.choice(women.split())
+            first = rng.choice(women)
         else:
-            first = rng.choice(men.split())
-        last = rng.choice(families.split())
+            first = rng.choice(men)
+        last = rng.choice(families)
         if person.origin == "polish" and person.gender == "Woman" and last.endswith("ski"):
             last = last[:-1] + "a"  # Kowalski -> Kowalska
         local = f"{_ascii_word(first)}.{_ascii_word(last)}"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth import get_user_model
 
-from turnabout.pairing.demo import pairing_demo_build
+from turnabout.demo.pairing import pairing_demo_build
+from turnabout.demo.people import demo_build
+from turnabout.demo.programs import MENTOR_EMAIL, programs_demo_build
 from turnabout.pairing.models import MatchRun, Mentorship, PairExclusion, Proposal, UnmatchedEntry
-from turnabout.people.demo import demo_build
-from turnabout.programs.demo import MENTOR_EMAIL, programs_demo_build
 from turnabout.programs.models import Phase
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +20,7 @@ def _pairs() -> list[tuple[str, str, str]]:
     )
 
 
-def test_demo_cohort_is_matched_answered_and_rematched(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_demo_cohort_is_matched_answered_and_rematched() -> None:
     demo_build()
     programs_demo_build()
     summary = pairing_demo_build()

@@ -1,7 +1,7 @@
 """The demo's engagement: conversation guides, agreements, three months of sessions, goals,
 learning logs and private reflections for the active pairs of the current cohort.
 
-`engagement_demo_build` runs after `turnabout.pairing.demo.pairing_demo_build`. Acting as
+`engagement_demo_build` runs after `turnabout.demo.pairing.pairing_demo_build`. Acting as
 each partner it goes through the services with an explicit `now`, on a timeline that
 starts when the pairs became active (the people demo's anchor date) and runs twelve weeks
 to `DEMO_TODAY`: most agreements signed, sessions every cadence period (held, a few
@@ -24,6 +24,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max, Min
 
+from turnabout.demo.files import load_toml
+from turnabout.demo.people import ANCHOR, DEFAULT_SEED
+from turnabout.demo.programs import MENTEE_EMAIL, MENTOR_EMAIL, PROGRAM_NAME
 from turnabout.engagement import services
 from turnabout.engagement.ics import zone_of
 from turnabout.engagement.models import (
@@ -35,268 +38,33 @@ from turnabout.engagement.models import (
     SessionLog,
 )
 from turnabout.pairing.models import Mentorship
-from turnabout.people.demo import ANCHOR, DEFAULT_SEED
 from turnabout.people.models import Skill
-from turnabout.programs.demo import MENTEE_EMAIL, MENTOR_EMAIL, PROGRAM_NAME
 from turnabout.programs.models import Program
 
 DEMO_TODAY = datetime.combine(ANCHOR + timedelta(weeks=12), time(9, 0), tzinfo=UTC)
 
+_ENGAGEMENT = load_toml("engagement.toml")
+
 GUIDES: list[dict[str, Any]] = [
-    {
-        "title": "First session: two-way introductions",
-        "stage": ConversationGuide.Stage.FIRST,
-        "summary": "Set the tone: both of you are here to learn, and rank stays at the door.",
-        "agenda": [
-            "10 min: your working week in three pictures (each of you)",
-            "15 min: what the senior wants to learn, and why now",
-            "15 min: what the junior wants to understand about leadership",
-            "10 min: draft the agreement together: goals, ground rules, channel",
-            "5 min: book the next session before you leave",
-        ],
-        "questions": [
-            "What is something you believe about your job that nobody has challenged in years?",
-            "When did you last change your mind because someone junior told you something?",
-            "What would you stop doing tomorrow if nobody was watching?",
-            "What do you each assume the other's generation gets wrong? Say it out loud.",
-        ],
-    },
-    {
-        "title": "Show, don't tell: one tool in real work",
-        "stage": ConversationGuide.Stage.ANY,
-        "summary": "The mentee brings a real task; the mentor shows how they would do it.",
-        "agenda": [
-            "5 min: the mentee describes a task from this week",
-            "25 min: the mentor does it live with a tool they use daily; the mentee drives",
-            "10 min: the mentee repeats it alone while the mentor stays quiet",
-            "5 min: what will the mentee try before the next session?",
-        ],
-        "questions": [
-            "Which part of this task only exists because 'we have always done it this way'?",
-            "If this took five minutes instead of an hour, what would you do with the hour?",
-            "What would you be embarrassed to ask your own team about this tool?",
-            "Who in your team already does this better than you, and do they know you know?",
-        ],
-    },
-    {
-        "title": "Reverse the org chart: decisions from both ends",
-        "stage": ConversationGuide.Stage.ANY,
-        "summary": "A decision made at the top, traced to how it landed at the bottom.",
-        "agenda": [
-            "10 min: the mentee explains a recent decision and the reasoning behind it",
-            "15 min: the mentor describes how it was heard, rumoured and acted on",
-            "15 min: where did the message bend, and what would have kept it straight?",
-            "5 min: one thing each of you will do differently",
-        ],
-        "questions": [
-            "What do people two levels below you believe about this decision that isn't true?",
-            "Which meeting would you cancel if you could see it from the junior seat?",
-            "What is the real cost of the approval steps you added 'just to be safe'?",
-            "Where does your team go for the truth when the official channel is silent?",
-        ],
-    },
-    {
-        "title": "Through a young customer's eyes",
-        "stage": ConversationGuide.Stage.ANY,
-        "summary": "Look at the company's product or brand the way a 22-year-old does.",
-        "agenda": [
-            "10 min: the mentor shows where they actually discover products (feeds, creators)",
-            "15 min: find the company there together; what comes up, what doesn't",
-            "15 min: compare with how the mentee thinks customers find us",
-            "5 min: one question the mentee will take to their leadership team",
-        ],
-        "questions": [
-            "Would you follow your own company's account if you didn't work here?",
-            "Which competitor do younger colleagues admire, and why is it not the obvious one?",
-            "What would we do if our biggest channel disappeared next year?",
-            "Who should be in the room when we decide this, and is anyone under 30 there?",
-        ],
-    },
-    {
-        "title": "Midpoint check-in: are we learning the right things?",
-        "stage": ConversationGuide.Stage.MIDPOINT,
-        "summary": "Revisit the agreement's goals honestly, and change course if needed.",
-        "agenda": [
-            "10 min: each goal: where are we, on a scale of 0 to 100?",
-            "10 min: what has the mentor learned so far? (it counts too)",
-            "15 min: drop, change or sharpen a goal",
-            "10 min: give each other one piece of feedback on the sessions themselves",
-        ],
-        "questions": [
-            "Which goal did we pick because it sounded good rather than because it matters?",
-            "What have you been avoiding asking me?",
-            "What would make the next sessions twice as useful?",
-            "Is the mentee practising between sessions, or only listening during them?",
-        ],
-    },
-    {
-        "title": "Closing: what changes on Monday?",
-        "stage": ConversationGuide.Stage.CLOSING,
-        "summary": "Turn six months of conversations into commitments others can see.",
-        "agenda": [
-            "10 min: read the agreement again: what was achieved, what wasn't",
-            "15 min: the mentee shows the evidence for each goal",
-            "10 min: the mentor names what they take away about leadership",
-            "10 min: agree how you'll stay in touch, and whom each of you will mentor next",
-        ],
-        "questions": [
-            "What will you do differently on Monday that your team will notice?",
-            "Which belief did you hold six months ago that you would now argue against?",
-            "Who else in the leadership team needs a mentor like this, and will you tell them?",
-            "What should the program stop doing next time?",
-        ],
-    },
+    {**guide, "stage": ConversationGuide.Stage(guide["stage"])} for guide in _ENGAGEMENT["guides"]
 ]
-
+# A goal for a topic: its title and how it will show.
 GOAL_BANK: dict[str, tuple[str, str]] = {
-    "Generative AI tools": (
-        "Use a generative AI assistant in my weekly work",
-        "Drafts my monthly update with it and shows the team the prompt and the edits",
-    ),
-    "Prompt engineering": (
-        "Write prompts that give useful first drafts",
-        "Keeps a shared library of five prompts my team reuses",
-    ),
-    "TikTok": (
-        "Understand how our brand shows up on TikTok",
-        "Films and posts one short video with the social team",
-    ),
-    "Instagram Reels": (
-        "Make a short Reel about my team's work",
-        "Publishes one Reel on the company account",
-    ),
-    "LinkedIn personal branding": (
-        "Build a credible LinkedIn presence",
-        "Posts fortnightly for two months and replies to comments myself",
-    ),
-    "Gen Z workplace expectations": (
-        "Understand what younger colleagues expect from a leader",
-        "Changes one team ritual after asking the juniors what they need",
-    ),
-    "Hybrid work norms": (
-        "Run hybrid meetings where remote people are equal",
-        "Gets a better score on the next team pulse question about meetings",
-    ),
-    "Data visualisation": (
-        "Read and challenge a dashboard without help",
-        "Presents the quarterly numbers from the live dashboard, not from slides",
-    ),
-    "Low-code automation": (
-        "Automate one repetitive approval flow",
-        "A working flow replaces the weekly spreadsheet by email",
-    ),
-    "Cybersecurity hygiene": (
-        "Stop being the weakest link in security",
-        "Passwords in a manager, 2FA everywhere, passes the phishing test",
-    ),
-    "Slack etiquette": (
-        "Communicate in channels rather than in private messages",
-        "Moves the team's weekly status to a channel thread",
-    ),
-    "Psychological safety": (
-        "Make it safe to disagree with me",
-        "Two juniors challenge a decision in a meeting, and it changes",
-    ),
-    "Online whiteboarding": (
-        "Run a workshop on an online whiteboard",
-        "Facilitates the next planning session on the whiteboard myself",
-    ),
-    "Creator economy": (
-        "Understand how creators could work with us",
-        "Brings one creator partnership idea to the marketing review",
-    ),
+    topic: (goal["title"], goal["evidence"]) for topic, goal in _ENGAGEMENT["goal_bank"].items()
 }
-
-MENTOR_GAINS = [
-    "See how strategy is actually made, and learn to pitch an idea to senior people.",
-    "Understand how budgets and priorities are set, and build a network beyond my team.",
-    "Learn how a leader handles conflict and pressure; get feedback on my presentations.",
-    "Find out what a career path to management looks like, and practise speaking up.",
+MENTOR_GAINS: list[str] = _ENGAGEMENT["mentor_gains"]
+GROUND_RULES: list[str] = _ENGAGEMENT["ground_rules"]
+MENTEE_LEARNED: list[tuple[str, str]] = [
+    (entry["skill"], entry["text"]) for entry in _ENGAGEMENT["mentee_learned"]
 ]
-GROUND_RULES = [
-    "Cameras on, phones away. Either of us can say 'pass' on a question. "
-    "No homework without a reason.",
-    "Start and end on time. Honest over polite. What we discuss stays between us.",
-    "We meet even in busy weeks, even for twenty minutes. Disagreement is welcome.",
+MENTOR_LEARNED: list[tuple[str, str]] = [
+    (entry["skill"], entry["text"]) for entry in _ENGAGEMENT["mentor_learned"]
 ]
-MENTEE_LEARNED = [
-    (
-        "Generative AI tools",
-        "Asked the assistant to draft my board summary, then edited it: "
-        "40 minutes instead of two hours, and the structure was better.",
-    ),
-    (
-        "TikTok",
-        "The feed is not about followers: a good first second matters more than a "
-        "big account. Our ads skip exactly that.",
-    ),
-    (
-        "Gen Z workplace expectations",
-        "Juniors read silence after a proposal as a no. I now "
-        "reply within a day, even if only to say I need time.",
-    ),
-    (
-        "Data visualisation",
-        "I can filter the sales dashboard myself instead of asking for a new slide each week.",
-    ),
-    (
-        "Slack etiquette",
-        "A thumbs-up emoji from me reads as dismissive. Writing one sentence back costs nothing.",
-    ),
-    (
-        "Prompt engineering",
-        "Give the assistant the audience and an example, not just the "
-        "task; the first draft went from generic to usable.",
-    ),
-    (
-        "Hybrid work norms",
-        "Everyone joins from their own laptop in hybrid meetings now; the "
-        "remote half speaks twice as much.",
-    ),
-    ("Cybersecurity hygiene", "Set up a password manager; found eleven reused passwords."),
-]
-MENTOR_LEARNED = [
-    (
-        "Strategic thinking",
-        "Strategy is mostly deciding what not to do; saw how three "
-        "good projects were stopped to fund one.",
-    ),
-    (
-        "Executive communication",
-        "Lead with the decision you need, then the reasons. "
-        "My last update was the other way round.",
-    ),
-    ("Stakeholder management", "Talk to the people who will say no before the meeting, not in it."),
-    ("Career navigation", "Moves across departments count more than titles at this level."),
-    (
-        "Leading change",
-        "People accept a change faster when they hear why from their own "
-        "manager, not from an all-hands.",
-    ),
-    ("Coaching skills", "Asking 'what have you tried?' before giving an answer."),
-]
-MENTEE_REFLECTIONS = [
-    "Felt clumsy filming myself today. {mentor} was patient, and I realised I expect the team "
-    "to be comfortable with things I avoid. Worth remembering in the next review cycle.",
-    "I keep saying I have no time to practise between sessions. That's the same excuse I "
-    "don't accept from my own team. Blocking thirty minutes on Thursday mornings.",
-    "Uncomfortable truth from the decisions session: the approval step I added last year is "
-    "the main reason nothing reaches me early. Need to think about removing it.",
-]
-MENTOR_REFLECTIONS = [
-    "Nervous about mentoring someone so senior. Writing down why I said yes: I want to see "
-    "how decisions are really made, and I know tools they need. Both can be true.",
-    "Prepared three small demos for the first session instead of a big presentation. "
-    "Keep it practical; ask what their week looks like before showing anything.",
-]
-COMMENTS = [
-    "Really useful, we ran over time.",
-    "A bit rushed; next time fewer topics.",
-    "Good, practical session.",
-    "Great conversation about how decisions are made.",
-]
-VIDEO = "https://meet.northwind-lumen.example/{}"
-ROOMS = ["Atrium café", "Room 4.12", "Library corner", "Roof terrace meeting room"]
+MENTEE_REFLECTIONS: list[str] = _ENGAGEMENT["mentee_reflections"]
+MENTOR_REFLECTIONS: list[str] = _ENGAGEMENT["mentor_reflections"]
+COMMENTS: list[str] = _ENGAGEMENT["comments"]
+VIDEO: str = _ENGAGEMENT["video"]
+ROOMS: list[str] = _ENGAGEMENT["rooms"]
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from turnabout.engagement.demo import GUIDES, engagement_demo_build
+from turnabout.demo.engagement import GUIDES, engagement_demo_build
+from turnabout.demo.people import ANCHOR
+from turnabout.demo.programs import PROGRAM_NAME
 from turnabout.engagement.models import Agreement, ConversationGuide, MentoringSession
-from turnabout.people.demo import ANCHOR
-from turnabout.programs.demo import PROGRAM_NAME
 
 pytestmark = pytest.mark.django_db
 

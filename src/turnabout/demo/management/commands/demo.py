@@ -11,7 +11,10 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from turnabout.common.errors import Conflict
-from turnabout.people.demo import DEFAULT_SEED, DemoSummary, demo_build
+from turnabout.demo.engagement import engagement_demo_build
+from turnabout.demo.pairing import pairing_demo_build
+from turnabout.demo.people import DEFAULT_SEED, DemoSummary, demo_build
+from turnabout.demo.programs import programs_demo_build
 
 NOT_LOADED = "Database already has data; demo not loaded."
 
@@ -45,8 +48,6 @@ class Command(BaseCommand):
                 "DATABASE_URL), or pass --if-empty to skip quietly."
             ) from exc
         self._print(summary)
-        from turnabout.programs.demo import programs_demo_build
-
         programs = programs_demo_build(seed=options["seed"])
         if programs is not None:
             self.stdout.write(
@@ -54,8 +55,6 @@ class Command(BaseCommand):
                 f"{programs.mentor_applications} mentor and {programs.mentee_applications} "
                 "mentee applications in the current one."
             )
-        from turnabout.pairing.demo import pairing_demo_build
-
         pairing = pairing_demo_build(seed=options["seed"])
         if pairing is not None:
             self.stdout.write(
@@ -63,8 +62,6 @@ class Command(BaseCommand):
                 f"{pairing.proposed} waiting for answers, {pairing.declined} declined and "
                 f"re-matched (engine time {pairing.seconds:.2f} s)."
             )
-        from turnabout.engagement.demo import engagement_demo_build
-
         engagement = engagement_demo_build(seed=options["seed"])
         if engagement is not None:
             self.stdout.write(

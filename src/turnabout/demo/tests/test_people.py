@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import zoneinfo
 from collections import Counter
 from collections.abc import Iterator
@@ -13,22 +14,22 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django_tasks_db.models import DBTaskResult
 
 from turnabout.accounts.models import RoleAssignment
 from turnabout.common.audit import AuditEvent
 from turnabout.common.errors import Conflict
 from turnabout.common.models import AuditRecord
-from turnabout.enrollment.models import Application
-from turnabout.pairing.models import Mentorship
-from turnabout.people.demo import (
+from turnabout.demo.people import (
     COMPANY_NAME,
     DEMO_LOGINS,
     DEMO_PASSWORD,
     DemoSummary,
     demo_build,
 )
+from turnabout.enrollment.models import Application
+from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Employee, ResourceGroup, SensitiveAttributes, Skill
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +37,18 @@ pytestmark = pytest.mark.django_db
 Generation = SensitiveAttributes.Generation
 
 
+# The demo's accounts are checked with the production hashers (the suite's are faster).
+PRODUCTION_HASHERS = importlib.import_module("turnabout.settings").PASSWORD_HASHERS
+
+
 @pytest.fixture(scope="class")
 def company(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoSummary]:
     """One demo company shared by the tests that only read it, rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=PRODUCTION_HASHERS),
+        transaction.atomic(),
+    ):
         yield demo_build()
         transaction.set_rollback(True)
 
@@ -220,8 +229,9 @@ class TestTheDemoCompany:
 
     @pytest.mark.parametrize("login", DEMO_LOGINS, ids=lambda login: login.email.split("@")[0])
     def test_every_demo_login_can_log_in_and_holds_its_role(
-        self, company: DemoSummary, login: Any
+        self, company: DemoSummary, login: Any, settings: Any
     ) -> None:
+        settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
         assert login.password == DEMO_PASSWORD
         assert Client().login(username=login.email, password=login.password)
         user = get_user_model().objects.get(username=login.email)

@@ -1,6 +1,6 @@
 """The demo's pairing: the current cohort matched, reviewed, published, answered, re-matched.
 
-`pairing_demo_build` runs after `turnabout.programs.demo.programs_demo_build`. Acting as the
+`pairing_demo_build` runs after `turnabout.demo.programs.programs_demo_build`. Acting as the
 demo program manager it moves the current cohort to Matching, runs the engine twice (the
 program's settings, then with fairness) so that two runs can be compared, locks the three
 best pairs, excludes one, re-runs around the locks, makes sure the demo mentor login has a
@@ -21,20 +21,19 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from turnabout.demo.files import load_toml
+from turnabout.demo.people import ANCHOR, DEFAULT_SEED
+from turnabout.demo.programs import MANAGER_EMAIL, MENTEE_EMAIL, MENTOR_EMAIL, PROGRAM_NAME
 from turnabout.enrollment.models import Application
 from turnabout.pairing import adapter, services
 from turnabout.pairing.models import MatchRun, Mentorship, Proposal
-from turnabout.people.demo import ANCHOR, DEFAULT_SEED
 from turnabout.people.models import Employee
-from turnabout.programs.demo import MANAGER_EMAIL, MENTEE_EMAIL, MENTOR_EMAIL, PROGRAM_NAME
 from turnabout.programs.models import Cohort, CohortPhaseChange, Phase
 from turnabout.programs.services import cohort_change_phase
 
 CURRENT_COHORT = "Autumn 2026"
-DECLINES = (
-    ("mentee", "We already work closely together on the pricing project."),
-    ("mentor", "I'm moving teams next month and can't commit to six months."),
-    ("mentee", "I'd rather be mentored by someone outside my region."),
+DECLINES: tuple[tuple[str, str], ...] = tuple(
+    (decline["side"], decline["reason"]) for decline in load_toml("pairing.toml")["declines"]
 )
 
 
