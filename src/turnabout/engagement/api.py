@@ -340,15 +340,14 @@ def agreement_sign(request: HttpRequest, mentorship_id: int) -> Agreement:
 )
 def agreement_status(request: HttpRequest, mentorship_id: int) -> dict[str, Any]:
     """Signed or not: for the partners and the program's managers."""
-    mentorship = selectors.pair_status_get(user=request.user, mentorship_id=mentorship_id)
-    agreement = Agreement.objects.filter(mentorship=mentorship).first()
+    mentorship, status = selectors.agreement_status(user=request.user, mentorship_id=mentorship_id)
     return {
         "mentorship_id": mentorship.pk,
-        "exists": agreement is not None,
-        "mentor_signed": bool(agreement and agreement.mentor_signed_at),
-        "mentee_signed": bool(agreement and agreement.mentee_signed_at),
-        "signed": bool(agreement and agreement.signed_at),
-        "signed_at": agreement.signed_at if agreement else None,
+        "exists": status.exists,
+        "mentor_signed": status.mentor_signed,
+        "mentee_signed": status.mentee_signed,
+        "signed": status.signed,
+        "signed_at": status.signed_at,
     }
 
 

@@ -104,6 +104,24 @@ def own_applications_in(*, user: AnyUser, cohort: Cohort) -> dict[str, Applicati
     return {a.role: a for a in applications_of_user(user=user).filter(cohort=cohort)}
 
 
+def applicant_of(*, user: AnyUser) -> Employee:
+    """The signed-in employee who applies, with their resource groups (for the form)."""
+    if not permissions.can_apply(user) or user.pk is None:
+        raise PermissionDenied(_("Only employees with an account can apply."))
+    person = Employee.objects.prefetch_related("resource_groups").filter(user_id=user.pk).first()
+    if person is None:
+        raise PermissionDenied(_("Only employees with an account can apply."))
+    return person
+
+
+def question_get(*, cohort: Cohort, question_id: int) -> CustomQuestion:
+    """One custom question of a cohort the caller has looked up for its manager."""
+    question = CustomQuestion.objects.filter(cohort=cohort, pk=question_id).first()
+    if question is None:
+        raise NotFound(_("No such question."))
+    return question
+
+
 def questions_for(*, cohort: Cohort, role: str | None = None) -> list[CustomQuestion]:
     questions = list(CustomQuestion.objects.filter(cohort=cohort).order_by("position", "pk"))
     if role is None:

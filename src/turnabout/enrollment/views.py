@@ -22,7 +22,7 @@ from turnabout.enrollment.forms import (
     QuestionForm,
     ReviewFilterForm,
 )
-from turnabout.enrollment.models import WORKING_STYLE, Application, CustomQuestion, ParticipantRole
+from turnabout.enrollment.models import WORKING_STYLE, Application, ParticipantRole
 from turnabout.enrollment.profile import eligibility_problem
 from turnabout.people.models import Employee
 from turnabout.programs import selectors as program_selectors
@@ -32,9 +32,7 @@ REVIEW_PAGE_SIZE = 50
 
 
 def _me(request: HttpRequest) -> Employee:
-    if not permissions.can_apply(request.user):
-        raise errors.PermissionDenied(_("Only employees with an account can apply."))
-    return Employee.objects.prefetch_related("resource_groups").get(user=request.user.pk)
+    return selectors.applicant_of(user=request.user)
 
 
 def _form(
@@ -308,9 +306,7 @@ def question_add(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 @require_POST
 def question_remove(request: HttpRequest, cohort_pk: int, question_pk: int) -> HttpResponse:
     cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
-    question = CustomQuestion.objects.filter(cohort=cohort, pk=question_pk).first()
-    if question is None:
-        raise errors.NotFound(_("No such question."))
+    question = selectors.question_get(cohort=cohort, question_id=question_pk)
     return act(
         request,
         lambda: services.question_remove(question, acting_user=request.user),

@@ -9,7 +9,6 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator, Field, WithJsonSchema
 
 from turnabout.common.api_pagination import BoundedPageNumberPagination
-from turnabout.common.errors import NotFound
 from turnabout.common.schemas import ERRORS, ErrorOut, Text
 from turnabout.pairing import explain, permissions, selectors, services
 from turnabout.pairing.adapter import CRITERIA
@@ -533,11 +532,8 @@ def get_mentorship(request: HttpRequest, mentorship_id: int) -> dict[str, Any]:
     return mentorship_out(request, mentorship)
 
 
-def _answer(request: HttpRequest, mentorship_id: int) -> Mentorship:
-    mentorship = selectors.mentorship_get(user=request.user, mentorship_id=mentorship_id)
-    if not permissions.can_end(request.user, mentorship):
-        raise NotFound("No such mentorship.")
-    return mentorship
+def _to_answer(request: HttpRequest, mentorship_id: int) -> Mentorship:
+    return selectors.mentorship_get_to_answer(user=request.user, mentorship_id=mentorship_id)
 
 
 @router.post(
@@ -547,7 +543,8 @@ def _answer(request: HttpRequest, mentorship_id: int) -> Mentorship:
 )
 def accept(request: HttpRequest, mentorship_id: int) -> dict[str, Any]:
     mentorship = services.mentorship_accept(
-        _answer(request, mentorship_id), acting_user=request.user
+        _to_answer(request, mentorship_id),
+        acting_user=request.user,
     )
     return get_mentorship(request, mentorship.pk)
 
@@ -559,7 +556,9 @@ def accept(request: HttpRequest, mentorship_id: int) -> dict[str, Any]:
 )
 def decline(request: HttpRequest, mentorship_id: int, payload: ReasonIn) -> dict[str, Any]:
     mentorship = services.mentorship_decline(
-        _answer(request, mentorship_id), reason=payload.reason, acting_user=request.user
+        _to_answer(request, mentorship_id),
+        reason=payload.reason,
+        acting_user=request.user,
     )
     return get_mentorship(request, mentorship.pk)
 
@@ -571,6 +570,8 @@ def decline(request: HttpRequest, mentorship_id: int, payload: ReasonIn) -> dict
 )
 def end(request: HttpRequest, mentorship_id: int, payload: ReasonIn) -> dict[str, Any]:
     mentorship = services.mentorship_end(
-        _answer(request, mentorship_id), reason=payload.reason, acting_user=request.user
+        _to_answer(request, mentorship_id),
+        reason=payload.reason,
+        acting_user=request.user,
     )
     return get_mentorship(request, mentorship.pk)

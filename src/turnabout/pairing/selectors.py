@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
-from turnabout.pairing import permissions
+from turnabout.pairing import adapter, permissions
 from turnabout.pairing.adapter import CRITERIA, waiting_days
 from turnabout.pairing.models import (
     LIVE_STATUSES,
@@ -169,6 +169,41 @@ def pairable_applications(*, user: AnyUser, run: MatchRun) -> dict[str, list[App
     }
 
 
+def run_settings_of(*, cohort: Cohort) -> dict[str, Any]:
+    """The program's matching settings, completed with the engine's defaults (the run
+    settings form starts from them)."""
+    return adapter.config_mapping(cohort.program.matching_settings)
+
+
+@dataclass(frozen=True)
+class PairCheck:
+    """What a hand-made pair would be: its score, reasons and broken hard constraints (as
+    codes with parameters), and who the mentee is paired with already in the run."""
+
+    score: float
+    reasons: list[Any]
+    violations: list[Any]
+    taken_by: str
+
+
+def pair_check(*, user: AnyUser, run: MatchRun, mentor_id: int, mentee_id: int) -> PairCheck | None:
+    """Check a pair before a manager makes it by hand; None when either person is not an
+    accepted participant of the run's cohort."""
+    people = pairable_applications(user=user, run=run)
+    mentor = next((a for a in people["mentors"] if a.pk == mentor_id), None)
+    mentee = next((a for a in people["mentees"] if a.pk == mentee_id), None)
+    if mentor is None or mentee is None:
+        return None
+    taken = run.proposals.filter(mentee=mentee).select_related("mentor__person").first()
+    check = adapter.pair_violations(run.cohort, config=run.config, mentor=mentor, mentee=mentee)
+    return PairCheck(
+        score=check.score,
+        reasons=list(check.reasons),
+        violations=list(check.violations),
+        taken_by=taken.mentor.person.full_name if taken else "",
+    )
+
+
 @dataclass(frozen=True)
 class PairChange:
     mentee: Application
@@ -268,6 +303,15 @@ def mentorship_get(*, user: AnyUser, mentorship_id: int) -> Mentorship:
         .first()
     )
     if mentorship is None or not permissions.can_view_mentorship(user, mentorship):
+        raise NotFound(_("No such mentorship."))
+    return mentorship
+
+
+def mentorship_get_to_answer(*, user: AnyUser, mentorship_id: int) -> Mentorship:
+    """A mentorship the user may accept, decline or end (its partners and managers); any
+    other visible mentorship is not found for them."""
+    mentorship = mentorship_get(user=user, mentorship_id=mentorship_id)
+    if not permissions.can_end(user, mentorship):
         raise NotFound(_("No such mentorship."))
     return mentorship
 

@@ -15,7 +15,7 @@ from turnabout.common import errors
 from turnabout.common.htmx import is_htmx
 from turnabout.common.pages import act, attempt
 from turnabout.common.pagination import paginate, query_without_page
-from turnabout.pairing import adapter, explain, permissions, selectors, services
+from turnabout.pairing import explain, permissions, selectors, services
 from turnabout.pairing.explain import CRITERION_LABELS
 from turnabout.pairing.forms import (
     CompareForm,
@@ -42,7 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def cohort_page(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = selectors.cohort_for_pairing(user=request.user, cohort_id=cohort_pk)
     runs = list(selectors.runs_of_cohort(user=request.user, cohort=cohort))
-    config = adapter.config_mapping(cohort.program.matching_settings)
+    config = selectors.run_settings_of(cohort=cohort)
     return render(
         request,
         "pairing/cohort.html",
@@ -74,7 +74,7 @@ def _split_waiting(apps: list[Any]) -> dict[str, list[Any]]:
 @require_POST
 def run_start(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = selectors.cohort_for_pairing(user=request.user, cohort_id=cohort_pk)
-    config = adapter.config_mapping(cohort.program.matching_settings)
+    config = selectors.run_settings_of(cohort=cohort)
     form = RunSettingsForm(request.POST, config=config)
     if not form.is_valid():
         messages.error(request, _("Check the run's settings: %(errors)s") % {"errors": form.errors})
@@ -224,15 +224,13 @@ def pair_check(request: HttpRequest, run_pk: int) -> HttpResponse:
         mentor_id, mentee_id = int(request.GET["mentor"]), int(request.GET["mentee"])
     except (KeyError, ValueError):
         return render(request, "pairing/run.html#pair_check", context)
-    people = selectors.pairable_applications(user=request.user, run=run)
-    mentor = next((a for a in people["mentors"] if a.pk == mentor_id), None)
-    mentee = next((a for a in people["mentees"] if a.pk == mentee_id), None)
-    if mentor is not None and mentee is not None:
-        taken = run.proposals.filter(mentee=mentee).select_related("mentor__person").first()
-        context["taken"] = taken.mentor.person.full_name if taken else ""
-        check = adapter.pair_violations(run.cohort, config=run.config, mentor=mentor, mentee=mentee)
+    check = selectors.pair_check(
+        user=request.user, run=run, mentor_id=mentor_id, mentee_id=mentee_id
+    )
+    if check is not None:
         context.update(
             checked=True,
+            taken=check.taken_by,
             score=check.score,
             reasons=explain.reason_texts(check.reasons),
             explanations=explain.violation_texts(check.violations, run.config),
