@@ -34,6 +34,9 @@ class ErrorCode(StrEnum):
     # Codes that already existed before the enum.
     OVERRIDE_REQUIRED = "override_required"
     IMPORT_FILE_INVALID = "import_file_invalid"
+    # trust (issue 10): tokens, request bodies, the privacy floor.
+    TOKEN_FOR_OTHER_PERSON = "token_for_other_person"
+    TOKEN_SCOPE = "token_scope"
 
 
 class DomainError(Exception):
