@@ -17,9 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import NotFound
 from turnabout.common.privacy import meets_floor, min_group_size
+from turnabout.common.types import AnyUser
 from turnabout.engagement import permissions
 from turnabout.engagement.ics import zone_of
 from turnabout.engagement.models import (

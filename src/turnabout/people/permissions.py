@@ -18,7 +18,7 @@ from collections.abc import Callable
 from django.db.models import Q
 
 from turnabout.accounts import permissions as roles
-from turnabout.accounts.permissions import AnyUser
+from turnabout.common.types import AnyUser
 
 ManagerScope = Callable[[AnyUser], Q]
 _manager_scopes: list[ManagerScope] = []

@@ -8,9 +8,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from turnabout.accounts import permissions
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.privacy import suppress_counts
+from turnabout.common.types import AnyUser
 from turnabout.people import permissions as people_permissions
 from turnabout.people.models import Employee
 

@@ -18,9 +18,9 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions as roles
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import PermissionDenied
 from turnabout.common.privacy import suppress_counts
+from turnabout.common.types import AnyUser
 from turnabout.people.models import Employee, SensitiveAttributes
 
 Attribute = Literal["generation", "gender", "ethnicity", "resource_group"]
