@@ -6,7 +6,6 @@ from django.shortcuts import render
 
 from turnabout.accounts import permissions
 from turnabout.common import selectors
-from turnabout.common.forms import AuditFilterForm
 from turnabout.common.htmx import is_htmx
 from turnabout.common.pagination import paginate, query_without_page
 from turnabout.people import charts
@@ -27,14 +26,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def audit_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_audit_log(request.user):
         raise PermissionDenied
-    form = AuditFilterForm(
-        request.GET or None, events=selectors.audit_events_in_use(user=request.user)
-    )
-    filters = selectors.AuditFilters()
-    if form.is_bound and form.is_valid():
-        filters = selectors.AuditFilters(**form.cleaned_data)
-    records = selectors.audit_list(user=request.user, filters=filters).select_related("actor")
-    page = paginate(request, records)
+    filtered = selectors.audit_filter(user=request.user, filters=request.GET)
+    form = filtered.form
+    page = paginate(request, filtered.filtered.select_related("actor"))
     template = "common/audit_list.html#results" if is_htmx(request) else "common/audit_list.html"
     return render(
         request,

@@ -118,7 +118,7 @@ def list_people(request: HttpRequest, filters: Query[PeopleQuery]) -> object:
     """People from the HR system, filtered; org admins and program managers only."""
     return selectors.people_list(
         user=request.user,
-        filters=selectors.PeopleFilters(**filters.model_dump()),
+        filters={k: v for k, v in filters.model_dump().items() if v not in ("", None)},
     )
 
 
