@@ -180,9 +180,7 @@ def list_applications(
     """Managers of the program see every application (filtered); an applicant their own."""
     cohort = program_selectors.cohort_get(user=request.user, cohort_id=cohort_id)
     data = {k: v for k, v in filters.model_dump().items() if v not in ("", None)}
-    qs = selectors.applications_visible(
-        user=request.user, cohort=cohort, filters=selectors.ApplicationFilters(**data)
-    )
+    qs = selectors.applications_visible(user=request.user, cohort=cohort, filters=data)
     return qs.prefetch_related("avoid")
 
 

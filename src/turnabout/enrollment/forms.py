@@ -270,27 +270,6 @@ class ApplicationForm(forms.Form):
         return profile
 
 
-class ReviewFilterForm(forms.Form):
-    role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("Both roles")), *ParticipantRole.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Any status")), *Application.Status.choices],
-    )
-    department = forms.ChoiceField(label=_("Department"), required=False)
-    level_min = forms.IntegerField(label=_("Level from"), required=False, min_value=1, max_value=99)
-    level_max = forms.IntegerField(label=_("Level to"), required=False, min_value=1, max_value=99)
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-
-    def __init__(self, data: Mapping[str, Any] | None, *, departments: list[str]) -> None:
-        super().__init__(data)
-        field = self.fields["department"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("Any department")), *[(d, d) for d in departments]]
-
-
 DECISION_CHOICES = [
     (Application.Status.ACCEPTED, _("Accept")),
     (Application.Status.WAITLISTED, _("Waitlist")),

@@ -20,7 +20,6 @@ from turnabout.enrollment.forms import (
     BulkDecisionForm,
     DecisionForm,
     QuestionForm,
-    ReviewFilterForm,
 )
 from turnabout.enrollment.models import WORKING_STYLE, Application, ParticipantRole
 from turnabout.enrollment.profile import eligibility_problem
@@ -228,18 +227,11 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     """The manager's list of a cohort's applications, with filters and bulk decisions."""
     cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
-    form = ReviewFilterForm(
-        request.GET or None, **selectors.review_filter_choices(user=request.user, cohort=cohort)
+    applications = selectors.application_filter(
+        user=request.user, cohort=cohort, filters=request.GET, page=True
     )
-    filters = selectors.ApplicationFilters()
-    if form.is_bound and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
-        filters = selectors.ApplicationFilters(**data)
-    page = paginate(
-        request,
-        selectors.applications_for_review(user=request.user, cohort=cohort, filters=filters),
-        per_page=REVIEW_PAGE_SIZE,
-    )
+    form = applications.form
+    page = paginate(request, applications.filtered, per_page=REVIEW_PAGE_SIZE)
     template = "enrollment/review.html#results" if is_htmx(request) else "enrollment/review.html"
     return render(
         request,

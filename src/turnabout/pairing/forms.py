@@ -83,50 +83,6 @@ class RunSettingsForm(forms.Form):
         }
 
 
-SORT_CHOICES = (
-    ("-score", _("Best score first")),
-    ("score", _("Weakest score first")),
-    ("mentee", _("Mentee name")),
-    ("mentor", _("Mentor name")),
-    ("criterion", _("Chosen criterion")),
-)
-
-
-class ProposalFilterForm(forms.Form):
-    department = forms.ChoiceField(label=_("Department"), required=False)
-    level = forms.TypedChoiceField(label=_("Level"), required=False, coerce=int, empty_value=None)
-    criterion = forms.ChoiceField(label=_("Criterion"), required=False)
-    min_value = forms.FloatField(
-        label=_("Criterion at least"),
-        required=False,
-        min_value=0,
-        max_value=1,
-        widget=forms.NumberInput(attrs={"step": "0.1", "placeholder": "0.5"}),
-    )
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
-
-    def __init__(
-        self,
-        data: Mapping[str, Any] | None,
-        *,
-        departments: Sequence[str],
-        levels: Sequence[int],
-    ) -> None:
-        super().__init__(data)
-        department = self.fields["department"]
-        assert isinstance(department, forms.ChoiceField)
-        department.choices = [("", _("Any")), *[(d, d) for d in departments]]
-        level = self.fields["level"]
-        assert isinstance(level, forms.ChoiceField)
-        level.choices = [("", _("Any")), *[(str(n), str(n)) for n in levels]]
-        criterion = self.fields["criterion"]
-        assert isinstance(criterion, forms.ChoiceField)
-        criterion.choices = [
-            ("", _("Any")),
-            *[(n, CRITERION_LABELS.get(n, n)) for n in CRITERIA],
-        ]
-
-
 def _person_label(application: Application) -> str:
     person = application.person
     return f"{person.full_name} · {person.department} · L{person.level}"

@@ -7,12 +7,11 @@ NotFound (404), so that ids reveal nothing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, FloatField, Q, QuerySet
-from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from turnabout.common.errors import NotFound, PermissionDenied
@@ -20,6 +19,7 @@ from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.pairing import adapter, permissions
 from turnabout.pairing.adapter import CRITERIA, waiting_days
+from turnabout.pairing.filters import ProposalFilter
 from turnabout.pairing.models import (
     LIVE_STATUSES,
     MatchRun,
@@ -89,49 +89,24 @@ def proposal_get(*, user: AnyUser, proposal_id: int) -> Proposal:
     return proposal
 
 
-@dataclass(frozen=True)
-class ProposalFilters:
-    department: str = ""
-    level: int | None = None
-    criterion: str = ""
-    min_value: float | None = None
-    sort: str = "-score"
+def proposal_filter(
+    *, user: AnyUser, run: MatchRun, filters: Mapping[str, Any] | None = None
+) -> ProposalFilter:
+    """A run's proposals with both people, filtered and sorted by `filters` (query
+    parameters); a fixed number of queries. Its `.form` is the run page's filter form."""
+    if not permissions.can_manage_pairing(user, run.cohort):
+        raise NotFound(_("No such match run."))
+    qs = Proposal.objects.filter(run=run).select_related("mentor__person", "mentee__person")
+    choices = review_filter_choices(run=run)
+    return ProposalFilter(
+        filters or None, queryset=qs, departments=choices["departments"], levels=choices["levels"]
+    )
 
 
 def proposals_for_review(
-    *, user: AnyUser, run: MatchRun, filters: ProposalFilters | None = None
+    *, user: AnyUser, run: MatchRun, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Proposal]:
-    """A run's proposals with both people, filtered and sorted; a fixed number of queries."""
-    if not permissions.can_manage_pairing(user, run.cohort):
-        raise NotFound(_("No such match run."))
-    filters = filters or ProposalFilters()
-    qs = Proposal.objects.filter(run=run).select_related("mentor__person", "mentee__person")
-    if filters.department:
-        qs = qs.filter(
-            Q(mentor__person__department=filters.department)
-            | Q(mentee__person__department=filters.department)
-        )
-    if filters.level is not None:
-        qs = qs.filter(
-            Q(mentor__person__level=filters.level) | Q(mentee__person__level=filters.level)
-        )
-    criterion = filters.criterion if filters.criterion in CRITERIA else ""
-    if criterion:
-        qs = qs.annotate(criterion_value=Cast(KeyTransform(criterion, "breakdown"), FloatField()))
-        if filters.min_value is not None:
-            qs = qs.filter(criterion_value__gte=filters.min_value)
-    order: list[Any]
-    if filters.sort == "score":
-        order = ["score", "pk"]
-    elif filters.sort == "mentee":
-        order = ["mentee__person__last_name", "mentee__person__first_name", "pk"]
-    elif filters.sort == "mentor":
-        order = ["mentor__person__last_name", "mentor__person__first_name", "pk"]
-    elif filters.sort == "criterion" and criterion:
-        order = [F("criterion_value").desc(nulls_last=True), "-score", "pk"]
-    else:
-        order = ["-score", "pk"]
-    return qs.order_by(*order)
+    return proposal_filter(user=user, run=run, filters=filters).filtered
 
 
 def unmatched_of_run(*, user: AnyUser, run: MatchRun) -> QuerySet[UnmatchedEntry]:

@@ -21,7 +21,6 @@ from turnabout.pairing.forms import (
     CompareForm,
     EndForm,
     ManualPairForm,
-    ProposalFilterForm,
     ReasonForm,
     RunSettingsForm,
 )
@@ -92,28 +91,14 @@ def run_start(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 
 
 def _review_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
-    choices = selectors.review_filter_choices(run=run)
-    form = ProposalFilterForm(
-        request.GET or None, departments=choices["departments"], levels=choices["levels"]
-    )
-    filters = selectors.ProposalFilters()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ProposalFilters(
-            department=data.get("department") or "",
-            level=data.get("level"),
-            criterion=data.get("criterion") or "",
-            min_value=data.get("min_value"),
-            sort=data.get("sort") or "-score",
-        )
-    proposals = selectors.proposals_for_review(user=request.user, run=run, filters=filters)
-    page = paginate(request, proposals, per_page=REVIEW_PAGE_SIZE)
+    proposals = selectors.proposal_filter(user=request.user, run=run, filters=request.GET)
+    page = paginate(request, proposals.filtered, per_page=REVIEW_PAGE_SIZE)
     return {
-        "filter_form": form,
+        "filter_form": proposals.form,
         "page": page,
         "query": query_without_page(request),
-        "criterion": filters.criterion,
-        "criterion_label": CRITERION_LABELS.get(filters.criterion, ""),
+        "criterion": proposals.chosen_criterion,
+        "criterion_label": CRITERION_LABELS.get(proposals.chosen_criterion, ""),
     }
 
 
