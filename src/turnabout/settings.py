@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "turnabout.enrollment",
     "turnabout.pairing",
     "turnabout.engagement",
+    "turnabout.me",
     "turnabout.demo",
 ]
 
@@ -92,7 +93,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "turnabout.accounts.context_processors.navigation",
+                "turnabout.me.context_processors.navigation",
             ],
         },
     }

@@ -2,13 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from turnabout.api import api
-from turnabout.common import views as common_views
+from turnabout.me import views as me_views
 
 admin.site.site_header = "Turnabout administration"
 admin.site.site_title = "Turnabout"
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", me_views.home, name="home"),
+    path("", include("turnabout.me.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("turnabout.accounts.urls")),
     path("people/", include("turnabout.people.urls")),

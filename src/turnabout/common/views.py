@@ -9,19 +9,6 @@ from turnabout.common import selectors
 from turnabout.common.forms import AuditFilterForm
 from turnabout.common.htmx import is_htmx
 from turnabout.common.pagination import paginate, query_without_page
-from turnabout.people import charts
-from turnabout.people import selectors as people_selectors
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    context: dict[str, object] = {"me": people_selectors.person_for_user(user=user)}
-    if permissions.can_view_aggregates(user):
-        overview = people_selectors.org_overview(user=user)
-        context["overview"] = overview
-        context["department_chart"] = charts.headcount_by_department(overview)
-        context["level_chart"] = charts.headcount_by_level(overview)
-    return render(request, "common/home.html", context)
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class EnrollmentConfig(AppConfig):
     name = "turnabout.enrollment"
     verbose_name = _("Enrolment")
+
+    def ready(self) -> None:
+        from turnabout.enrollment.cohorts import EnrollmentOfCohorts
+        from turnabout.programs.hooks import register_cohort_applications
+
+        register_cohort_applications(EnrollmentOfCohorts())

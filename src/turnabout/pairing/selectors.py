@@ -7,6 +7,7 @@ NotFound (404), so that ids reveal nothing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -315,6 +316,30 @@ def partner_summary(mentorship: Mentorship, *, side: str) -> PartnerSummary:
         languages=list(app.languages),
         email=person.email if active else "",
     )
+
+
+def mentorship_cards(*, user: AnyUser, mentorships: Iterable[Mentorship]) -> list[dict[str, Any]]:
+    """The user's side of each mentorship they are a partner in: the partner as they may see
+    them and whether they have accepted yet (others' mentorships are left out)."""
+    cards = []
+    for mentorship in mentorships:
+        side = permissions.side_of(user, mentorship)
+        if side is None:
+            continue
+        cards.append(
+            {
+                "m": mentorship,
+                "side": side,
+                "partner": partner_summary(mentorship, side=side),
+                "i_accepted": (
+                    mentorship.mentor_accepted_at
+                    if side == "mentor"
+                    else mentorship.mentee_accepted_at
+                )
+                is not None,
+            }
+        )
+    return cards
 
 
 def waiting_for_partner(*, user: AnyUser, cohort: Cohort) -> list[Application]:

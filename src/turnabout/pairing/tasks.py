@@ -40,7 +40,7 @@ def send_match_email(person_id: int, run_id: int) -> None:
     if not lines:
         return
     base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    link = base + reverse("pairing:mine")
+    link = base + reverse("me:matches")
     send_mail(
         subject=f"Your reverse mentoring match: {run.cohort}",
         message=(
@@ -103,7 +103,7 @@ def send_pair_closed_email(person_id: int, mentorship_id: int) -> None:
             "so no new pairs are made in it: the program team will tell you what happens next."
         )
     base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    link = base + reverse("pairing:mine")
+    link = base + reverse("me:matches")
     send_mail(
         subject=subject,
         message=(

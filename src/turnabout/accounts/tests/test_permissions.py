@@ -32,7 +32,6 @@ def test_sponsor_sees_aggregates_only(sponsor):
 
 
 def test_participant_has_no_org_wide_access(participant):
-    assert permissions.is_participant(participant)
     assert not permissions.can_view_people(participant)
     assert not permissions.can_view_aggregates(participant)
     assert not permissions.can_import_people(participant)
@@ -45,7 +44,6 @@ def test_anonymous_user_has_no_access():
     anonymous = AnonymousUser()
     assert permissions.roles_of(anonymous) == frozenset()
     assert not permissions.can_view_people(anonymous)
-    assert not permissions.is_participant(anonymous)
 
 
 def test_granting_and_revoking_a_role_is_audited_and_takes_effect(org_admin, participant):

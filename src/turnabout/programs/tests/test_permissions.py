@@ -103,12 +103,12 @@ def test_org_admins_manage_everything(two_programs, org_admin, client):
 
 def test_navigation_links_follow_the_roles(client, program_manager, participant, sponsor):
     client.force_login(program_manager)
-    labels = [link["label"] for link in client.get("/").context["nav_links"]]
+    labels = [link.label for link in client.get("/").context["nav_links"]]
     assert "Programs" in labels
     client.force_login(sponsor)
-    labels = [link["label"] for link in client.get("/").context["nav_links"]]
+    labels = [link.label for link in client.get("/").context["nav_links"]]
     # Sponsors in the fixture are employees: they take part too.
     assert "Programs" in labels and "My mentoring" in labels
     client.force_login(participant)
-    labels = [link["label"] for link in client.get("/").context["nav_links"]]
+    labels = [link.label for link in client.get("/").context["nav_links"]]
     assert labels == ["Home", "My mentoring"]  # one hub instead of four links
