@@ -9,6 +9,7 @@ from django.shortcuts import render
 from turnabout.accounts import permissions
 from turnabout.engagement import selectors as engagement_selectors
 from turnabout.enrollment import selectors as enrollment_selectors
+from turnabout.feedback import selectors as feedback_selectors
 from turnabout.me import selectors
 from turnabout.pairing import selectors as pairing_selectors
 from turnabout.pairing.forms import EndForm, ReasonForm
@@ -42,6 +43,7 @@ def hub(request: HttpRequest) -> HttpResponse:
         {
             "hub": selectors.participant_hub(user=request.user),
             "is_participant": engagement_selectors.employee_of(request.user) is not None,
+            "open_surveys": feedback_selectors.open_surveys_for(request.user),
         },
     )
 

@@ -19,6 +19,7 @@ from turnabout.accounts.services import token_create
 from turnabout.common.audit import AuditEvent
 from turnabout.common.errors import Conflict
 from turnabout.common.models import AuditRecord
+from turnabout.common.testing import api_error
 from turnabout.pairing import selectors as pairing_selectors
 from turnabout.pairing import services as pairing_services
 from turnabout.pairing.audit import PairingEvent
@@ -118,7 +119,7 @@ def test_terminating_an_employee_takes_away_access_ends_their_pair_and_tells_the
     assert pair.mentee_application not in waiting
 
     # Access is gone: the token and the session.
-    assert client.get("/api/v1/mentorships", **headers).status_code == 401
+    assert api_error(client.get("/api/v1/mentorships", **headers)) == (401, "unauthenticated")
     assert client.get("/pairing/me/").status_code == 302
 
     audit = AuditRecord.objects
