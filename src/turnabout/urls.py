@@ -13,7 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("turnabout.accounts.urls")),
     path("people/", include("turnabout.people.urls")),
-    path("audit/", include("turnabout.common.urls")),
+    path("audit/", include("turnabout.accounts.audit_urls")),
     path("programs/", include("turnabout.programs.urls")),
     path("", include("turnabout.enrollment.urls")),
     path("pairing/", include("turnabout.pairing.urls")),
