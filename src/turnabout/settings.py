@@ -39,7 +39,7 @@ if not SECRET_KEY:
     if not DEBUG and env_bool("TURNABOUT_REQUIRE_SECRET_KEY", False):
         raise RuntimeError("SECRET_KEY must be set in production.")
     # Development and tests only: a fixed, clearly insecure key.
-    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
+    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")

@@ -19,7 +19,7 @@ from turnabout.common.audit import AuditEntry, AuditEvent, audit_record, audit_r
 from turnabout.common.errors import ValidationFailed, require
 from turnabout.common.types import AnyUserOrSystem
 
-TOKEN_PREFIX = "tbt"
+TOKEN_PREFIX = "tbt"  # noqa: S105  # the public prefix that marks a token, not a secret
 _BATCH = 500
 
 

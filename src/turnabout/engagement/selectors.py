@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from turnabout.accounts import permissions as roles
 from turnabout.common.errors import NotFound
 from turnabout.common.types import AnyUser
 from turnabout.engagement import permissions
@@ -433,8 +434,6 @@ class ProgramEngagement:
 
 def engaged_programs(*, user: AnyUser) -> QuerySet[Program]:
     """Programs whose engagement figures the user may see."""
-    from turnabout.accounts import permissions as roles
-
     if roles.is_sponsor(user) or roles.is_org_admin(user):
         return Program.objects.all().order_by("name")
     return Program.objects.filter(managed_programs_filter(user)).distinct().order_by("name")

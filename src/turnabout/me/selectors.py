@@ -78,13 +78,12 @@ def participant_hub(*, user: AnyUser, now: datetime | None = None) -> Hub:
     matches = []
     for m in proposed:
         side = Side.MENTOR if m.mentor_id == me.pk else Side.MENTEE
-        accepted = m.mentor_accepted_at if side == Side.MENTOR else m.mentee_accepted_at
         matches.append(
             MatchWaiting(
                 mentorship=m,
                 side=side,
                 partner=engagement_selectors.partner_of(m, side),
-                i_accepted=accepted is not None,
+                i_accepted=m.accepted_by(side),
             )
         )
     applications = enrollment_selectors.applications_of_user(user=user)
@@ -148,10 +147,12 @@ def home_matches(*, user: AnyUser) -> list[dict[str, Any]]:
         if side is None:
             continue
         partner = mentorship.mentee if side == "mentor" else mentorship.mentor
-        accepted = (
-            mentorship.mentor_accepted_at if side == "mentor" else mentorship.mentee_accepted_at
-        )
         out.append(
-            {"m": mentorship, "side": side, "partner": partner, "i_accepted": accepted is not None}
+            {
+                "m": mentorship,
+                "side": side,
+                "partner": partner,
+                "i_accepted": mentorship.accepted_by(side),
+            }
         )
     return out

@@ -30,7 +30,8 @@ from turnabout.pairing.models import (
     UnmatchedEntry,
 )
 from turnabout.people.models import Employee
-from turnabout.programs.models import Cohort
+from turnabout.programs.models import Cohort, Phase, Program
+from turnabout.programs.permissions import managed_programs_filter
 
 SORTS = ("-score", "score", "mentee", "mentor", "criterion")
 
@@ -52,9 +53,6 @@ def cohort_for_counts(*, user: AnyUser, cohort_id: int) -> Cohort:
 
 def managed_cohorts(*, user: AnyUser) -> QuerySet[Cohort]:
     """Cohorts whose pairing `user` manages, in or after the matching phase."""
-    from turnabout.programs.models import Phase, Program
-    from turnabout.programs.permissions import managed_programs_filter
-
     programs = Program.objects.filter(managed_programs_filter(user))
     return (
         Cohort.objects.filter(
@@ -331,12 +329,7 @@ def mentorship_cards(*, user: AnyUser, mentorships: Iterable[Mentorship]) -> lis
                 "m": mentorship,
                 "side": side,
                 "partner": partner_summary(mentorship, side=side),
-                "i_accepted": (
-                    mentorship.mentor_accepted_at
-                    if side == "mentor"
-                    else mentorship.mentee_accepted_at
-                )
-                is not None,
+                "i_accepted": mentorship.accepted_by(side),
             }
         )
     return cards

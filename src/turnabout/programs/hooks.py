@@ -8,17 +8,14 @@ of `CohortApplications` from its AppConfig.ready(), and the programs views ask h
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
+from django import forms
 from django.core.exceptions import ImproperlyConfigured
 
 from turnabout.common.types import AnyUser
-
-if TYPE_CHECKING:
-    from django import forms
-
-    from turnabout.people.models import Employee
-    from turnabout.programs.models import Cohort, Program
+from turnabout.people.models import Employee
+from turnabout.programs.models import Cohort, Program
 
 
 class CohortApplications(Protocol):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from turnabout.common import errors
 from turnabout.common.errors import PermissionDenied
 from turnabout.common.pages import act, attempt
+from turnabout.people.models import Employee
 from turnabout.people.selectors import person_for_user
 from turnabout.programs import permissions, selectors, services
 from turnabout.programs.forms import (
@@ -31,8 +32,6 @@ from turnabout.programs.services import ObjectiveData
 
 
 def _org_choices() -> dict[str, list[str]]:
-    from turnabout.people.models import Employee
-
     values = Employee.objects.values_list
     return {
         "departments": sorted(set(values("department", flat=True)) - {""}),
