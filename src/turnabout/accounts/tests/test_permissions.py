@@ -5,6 +5,7 @@ import pytest
 from turnabout.accounts import permissions
 from turnabout.accounts.models import Role
 from turnabout.accounts.services import role_grant, role_revoke
+from turnabout.common.errors import PermissionDenied
 from turnabout.common.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +65,6 @@ def test_org_admin_role_makes_a_staff_account_for_the_admin_site(make_user):
 
 
 def test_only_org_admins_grant_roles(program_manager, participant):
-    from turnabout.common.errors import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         role_grant(participant, Role.ORG_ADMIN, acting_user=program_manager)
     assert not permissions.is_org_admin(participant)

@@ -17,6 +17,7 @@ from turnabout.feedback import metrics, services
 from turnabout.feedback.models import Invitation, PairFitFlag
 from turnabout.feedback.tests.factories import NOW
 from turnabout.pairing.models import Mentorship, PairExclusion
+from turnabout.programs.tests.factories import move_to
 
 pytestmark = pytest.mark.django_db
 
@@ -88,8 +89,6 @@ def test_recurring_pulse_asks_once_per_period_and_pair(make_pairs):
 
 
 def test_pre_post_self_assessment_follows_the_cohort_phase(make_pairs):
-    from turnabout.programs.tests.factories import move_to
-
     p = make_pairs(n=1)
     survey = services.survey_create(p.cohort, template="self_assessment", acting_user=p.manager)
     assert survey.questions.get(key="skills").options  # the program's topics
