@@ -4,12 +4,10 @@ from typing import Any
 
 from django import template
 
-from turnabout.pairing.forms import CRITERION_LABELS
+from turnabout.pairing import explain
+from turnabout.pairing.explain import CRITERION_LABELS
 
 register = template.Library()
-
-SLOT_DAYS = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri"}
-SLOT_HALVES = {"am": "morning", "pm": "afternoon"}
 
 
 @register.filter
@@ -28,5 +26,22 @@ def percent(value: Any) -> str:
 
 @register.filter
 def slot_label(slot: str) -> str:
-    day, _sep, half = slot.partition("-")
-    return f"{SLOT_DAYS.get(day, day)} {SLOT_HALVES.get(half, half)}"
+    return explain.slot_label(slot)
+
+
+@register.filter
+def reason_text(reason: Any) -> str:
+    """One stored reason (an unmatched person's), for a manager."""
+    return explain.reason_text(reason) or ""
+
+
+@register.filter
+def reason_texts(reasons: Any) -> list[str]:
+    """A pair's stored reasons, for a manager (every criterion)."""
+    return explain.reason_texts(reasons or [])
+
+
+@register.filter
+def participant_reasons(reasons: Any) -> list[str]:
+    """A pair's stored reasons as its participants may read them (no sensitive criteria)."""
+    return explain.reason_texts(reasons or [], audience="participant")
