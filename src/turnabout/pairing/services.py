@@ -251,8 +251,8 @@ def match_run_execute(run_id: int) -> MatchRun | None:
         Proposal.objects.bulk_create(
             Proposal(
                 run=run,
-                mentor=row.mentor,
-                mentee=row.mentee,
+                mentor=row.mentor_application,
+                mentee=row.mentee_application,
                 score=row.score,
                 breakdown=row.breakdown,
                 reasons=row.reasons,
@@ -477,7 +477,9 @@ def proposal_create_manual(
             code=ErrorCode.MENTOR_OVER_CAPACITY,
             params={"mentor_application": mentor.pk, "capacity": mentor.capacity},
         )
-    check = adapter.pair_violations(run.cohort, config=run.config, mentor=mentor, mentee=mentee)
+    check = adapter.pair_violations(
+        run.cohort, config=run.config, mentor_application=mentor, mentee_application=mentee
+    )
     explanations = explain.violation_texts(check.violations, run.config)
     if check.violations and not override_reason:
         raise OverrideRequired(

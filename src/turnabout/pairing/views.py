@@ -230,7 +230,9 @@ def pair_check(request: HttpRequest, run_pk: int) -> HttpResponse:
     if mentor is not None and mentee is not None:
         taken = run.proposals.filter(mentee=mentee).select_related("mentor__person").first()
         context["taken"] = taken.mentor.person.full_name if taken else ""
-        check = adapter.pair_violations(run.cohort, config=run.config, mentor=mentor, mentee=mentee)
+        check = adapter.pair_violations(
+            run.cohort, config=run.config, mentor_application=mentor, mentee_application=mentee
+        )
         context.update(
             checked=True,
             score=check.score,
