@@ -150,6 +150,7 @@ def test_not_a_good_fit_flags_the_pair_and_the_mentee_can_ask_for_a_rematch(
     assert [(a.mentorship_id, a.role, a.fit) for a in answers] == [
         (m.pk, "mentor", metrics.FIT_NOT_GOOD)
     ]
+    assert metrics.fit_flagged_pairs(cohort=p.cohort) == {m.pk: "rematch_requested"}
 
 
 def test_a_good_fit_flags_nothing(make_pairs):
