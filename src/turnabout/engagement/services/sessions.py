@@ -35,6 +35,7 @@ from turnabout.engagement.services._shared import (
 from turnabout.engagement.tasks import send_session_invite as send_session_invite_task
 from turnabout.pairing.models import Mentorship
 from turnabout.programs.models import Format
+from turnabout.programs.services import cohort_activate_on_first_session
 
 MAX_AHEAD = timedelta(days=366)
 
@@ -314,6 +315,8 @@ def session_log(
     if new_outcome != session.outcome:
         session.outcome = new_outcome
         session.save(update_fields=["outcome", "updated_at"])
+        if new_outcome == MentoringSession.Outcome.HELD:
+            cohort_activate_on_first_session(session.mentorship.cohort)
     audit_record(
         actor=acting_user,
         event=EngagementEvent.SESSION_LOGGED,
