@@ -41,7 +41,8 @@ def test_the_first_held_session_moves_a_matched_cohort_to_active(pair: Any) -> N
     cohort.refresh_from_db()
     assert cohort.phase == Phase.ACTIVE
     change = CohortPhaseChange.objects.filter(cohort=cohort).latest("pk")
-    assert (change.from_phase, change.to_phase, change.actor_label) == ("matched", "active", "system")
+    assert (change.from_phase, change.to_phase) == ("matched", "active")
+    assert change.actor_label == "system"
     record = AuditRecord.objects.filter(event="cohort.phase_changed").latest("pk")
     assert record.actor_id is None
     # Logging again changes nothing more.
