@@ -180,4 +180,3 @@ def test_on_a_phone_the_menu_button_opens_the_navigation(
     assert button.get_attribute("aria-expanded") == "true"
     page.keyboard.press("Escape")
     assert menu.is_hidden()
-
