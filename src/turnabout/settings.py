@@ -60,8 +60,10 @@ INSTALLED_APPS = [
     "turnabout.people",
     "turnabout.programs",
     "turnabout.enrollment",
+    "turnabout.learning",
     "turnabout.pairing",
     "turnabout.engagement",
+    "turnabout.recognition",
 ]
 
 MIDDLEWARE = [

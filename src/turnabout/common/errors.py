@@ -34,6 +34,22 @@ class ErrorCode(StrEnum):
     # Codes that already existed before the enum.
     OVERRIDE_REQUIRED = "override_required"
     IMPORT_FILE_INVALID = "import_file_invalid"
+    # learning
+    NOT_A_PARTICIPANT = "not_a_participant"
+    MODULE_NOT_FOR_ROLE = "module_not_for_role"
+    MODULE_RETIRED = "module_retired"
+    CHECK_NOT_PASSED = "check_not_passed"
+    CHECK_ANSWERS_INVALID = "check_answers_invalid"
+    STEP_INVALID = "step_invalid"
+    FILE_TOO_LARGE = "file_too_large"
+    NOT_AN_ACCEPTED_PARTICIPANT = "not_an_accepted_participant"
+    # recognition
+    BADGE_NOT_MANUAL = "badge_not_manual"
+    CERTIFICATE_NOT_ELIGIBLE = "certificate_not_eligible"
+    CERTIFICATE_REVOKED = "certificate_revoked"
+    STORY_NOT_ALLOWED_NOW = "story_not_allowed_now"
+    STORY_CONSENT_MISSING = "story_consent_missing"
+    STORY_LOCKED = "story_locked"
 
 
 class DomainError(Exception):

@@ -27,13 +27,13 @@ from django.db.models import Max, Min
 from turnabout.engagement import services
 from turnabout.engagement.ics import zone_of
 from turnabout.engagement.models import (
-    ConversationGuide,
     LearningEntry,
     MentoringSession,
     PairGoal,
     Reflection,
     SessionLog,
 )
+from turnabout.learning.models import ConversationGuide
 from turnabout.pairing.models import Mentorship
 from turnabout.people.demo import ANCHOR, DEFAULT_SEED
 from turnabout.people.models import Skill

@@ -23,7 +23,6 @@ from turnabout.engagement import permissions
 from turnabout.engagement.ics import zone_of
 from turnabout.engagement.models import (
     Agreement,
-    ConversationGuide,
     GoalEvent,
     GoalMilestone,
     LearningEntry,
@@ -34,6 +33,7 @@ from turnabout.engagement.models import (
     Side,
 )
 from turnabout.enrollment.models import Application
+from turnabout.learning.models import ConversationGuide
 from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Employee
 from turnabout.programs.models import Cohort, Program
@@ -247,7 +247,9 @@ def next_session(mentorship: Mentorship, *, now: datetime | None = None) -> Ment
 
 
 def guides_for(program: Program) -> QuerySet[ConversationGuide]:
-    return ConversationGuide.objects.filter(program=program).order_by("position", "pk")
+    return ConversationGuide.objects.filter(program=program, retired_at__isnull=True).order_by(
+        "position", "pk"
+    )
 
 
 # --- Learning and reflections ------------------------------------------------------------

@@ -29,7 +29,6 @@ from turnabout.engagement import permissions
 from turnabout.engagement.audit import EngagementEvent
 from turnabout.engagement.models import (
     Agreement,
-    ConversationGuide,
     GoalEvent,
     GoalMilestone,
     LearningEntry,
@@ -42,6 +41,7 @@ from turnabout.engagement.models import (
 )
 from turnabout.engagement.selectors import GRACE_DAYS, agreement_prefill, employee_of
 from turnabout.enrollment.models import Communication
+from turnabout.learning.models import ConversationGuide
 from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Employee, Skill
 from turnabout.programs.models import Format

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from turnabout.engagement.demo import GUIDES, engagement_demo_build
-from turnabout.engagement.models import Agreement, ConversationGuide, MentoringSession
+from turnabout.engagement.models import Agreement, MentoringSession
+from turnabout.learning.models import ConversationGuide
 from turnabout.people.demo import ANCHOR
 from turnabout.programs.demo import PROGRAM_NAME
 
