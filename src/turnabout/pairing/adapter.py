@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.common.errors import ValidationFailed
 from turnabout.enrollment.models import Application, ParticipantRole
+from turnabout.learning.readiness import Readiness, not_ready
 from turnabout.matching import (
     CRITERIA,
     LockedPair,
@@ -122,6 +123,8 @@ class EngineInput:
     mentee_apps: dict[str, Application]
     lock_overrides: dict[tuple[int, int], str] = field(default_factory=dict)
     kept: set[tuple[int, int]] = field(default_factory=set)
+    # Accepted applicants the program's readiness gate keeps out of the run.
+    not_ready: list[tuple[Application, Readiness]] = field(default_factory=list)
 
     @property
     def match_config(self) -> MatchConfig:
@@ -181,13 +184,16 @@ def build_input(
     config: Mapping[str, Any],
     locks: Iterable[Mapping[str, Any]] = (),
     keep_live: bool = False,
+    gate: bool = True,
 ) -> EngineInput:
     """Turn the cohort's accepted applications into engine input (people who left the
-    company are left out).
+    company are left out; with the program's readiness gate on, so are those whose training
+    is not complete: they are listed as unmatched with the reason).
 
     `locks` are {mentor, mentee, override_reason} application ids to keep as they are;
     `keep_live` also keeps every live (proposed or active) mentorship fixed (a re-match).
     """
+    held = not_ready(cohort) if gate else {}
     applications = list(
         Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
         .exclude(person__status=Employee.Status.TERMINATED)  # left the company
@@ -195,6 +201,8 @@ def build_input(
         .prefetch_related("avoid")
         .order_by("role", "person__employee_id")
     )
+    held_back = [(a, held[a.pk]) for a in applications if a.pk in held]
+    applications = [a for a in applications if a.pk not in held]
     use_generation = dict(config.get("diversity", {})).get("generation", "ignore") != "ignore"
     generations: dict[int, str] = {}
     if use_generation:
@@ -267,6 +275,7 @@ def build_input(
         mentee_apps=mentee_apps,
         lock_overrides=lock_overrides,
         kept=kept,
+        not_ready=held_back,
     )
 
 
@@ -287,6 +296,14 @@ class ProposalRow:
 class UnmatchedRow:
     application: Application
     reason: str
+
+
+def training_reason(state: Readiness) -> str:
+    """ "training not complete (2 of 3 modules)"."""
+    return _("training not complete (%(done)d of %(required)d modules)") % {
+        "done": state.done,
+        "required": state.required,
+    }
 
 
 @dataclass(frozen=True)
@@ -328,6 +345,8 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
     for entry in result.unmatched:
         apps = data.mentor_apps if entry.role == "mentor" else data.mentee_apps
         unmatched.append(UnmatchedRow(application=apps[entry.id], reason=entry.reason))
+    for app, state in data.not_ready:
+        unmatched.append(UnmatchedRow(application=app, reason=training_reason(state)))
     return EngineOutput(proposals=proposals, unmatched=unmatched, result=result)
 
 
@@ -355,7 +374,7 @@ def pair_violations(
     and the cohort's exclusions, so that the check is the one a run would make. Pass `data`
     (from `build_input`) to check many pairs of one cohort without rebuilding it.
     """
-    data = data or build_input(cohort, config=config)
+    data = data or build_input(cohort, config=config, gate=False)  # a manager's own pair
     mentor_person = next((p for p in data.mentors if p.id == mentor.person.employee_id), None)
     mentee_person = next((p for p in data.mentees if p.id == mentee.person.employee_id), None)
     if mentor_person is None or mentee_person is None:
