@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "turnabout.learning",
     "turnabout.pairing",
     "turnabout.engagement",
+    "turnabout.feedback",
     "turnabout.recognition",
 ]
 

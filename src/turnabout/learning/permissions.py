@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from turnabout.accounts.permissions import AnyUser
+from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application
 from turnabout.learning.models import Audience
 from turnabout.programs import permissions as program_permissions

@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application
 from turnabout.learning import permissions, readiness
 from turnabout.learning.models import (

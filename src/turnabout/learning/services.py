@@ -19,7 +19,6 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import (
     Conflict,
@@ -28,6 +27,7 @@ from turnabout.common.errors import (
     ValidationFailed,
     require,
 )
+from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application
 from turnabout.learning import permissions
 from turnabout.learning.audit import LearningEvent
