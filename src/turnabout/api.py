@@ -18,6 +18,7 @@ from turnabout.learning.api import router as learning_router
 from turnabout.pairing.api import router as pairing_router
 from turnabout.people.api import router as people_router
 from turnabout.programs.api import router as programs_router
+from turnabout.recognition.api import router as recognition_router
 
 
 class BearerTokenAuth(HttpBearer):
@@ -78,3 +79,4 @@ api.add_router("/", enrollment_router)
 api.add_router("/", pairing_router)
 api.add_router("/", engagement_router)
 api.add_router("/", learning_router)
+api.add_router("/", recognition_router)
