@@ -25,6 +25,7 @@ urlpatterns = [
         recognition_views.certificate_verify,
         name="certificate_verify",
     ),
+    path("surveys/", include("turnabout.feedback.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from datetime import datetime
 
 from django.apps import AppConfig
@@ -9,16 +10,17 @@ class RecognitionConfig(AppConfig):
     verbose_name = _("Recognition")
 
     def ready(self) -> None:
-        from turnabout.common import ticks
+        from turnabout.engagement.ticks import tick_hook_register
 
-        ticks.register("recognition.badges_and_certificates", _tick)
+        tick_hook_register("recognition", _tick)
 
 
-def _tick(now: datetime) -> str:
+def _tick(now: datetime) -> Mapping[str, int]:
+    """Award the badges earned and issue the certificates of closed cohorts (idempotent)."""
     from turnabout.recognition.services import badges_award, certificates_tick
 
-    awarded = sum(badges_award(now=now).values())
-    issued = certificates_tick(now=now)
-    if not awarded and not issued:
-        return ""
-    return f"Awarded {awarded} badges, issued {issued} certificates."
+    counts = {
+        "badges": sum(badges_award(now=now).values()),
+        "certificates": certificates_tick(now=now),
+    }
+    return {label: n for label, n in counts.items() if n}

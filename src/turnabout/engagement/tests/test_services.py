@@ -16,7 +16,7 @@ from turnabout.engagement.models import (
     MentoringSession,
     PairGoal,
 )
-from turnabout.engagement.tests.conftest import NOW
+from turnabout.engagement.tests.factories import NOW
 from turnabout.learning.models import ConversationGuide
 from turnabout.people.models import Skill
 

@@ -33,7 +33,7 @@ def test_reminders_go_once_a_week_to_those_not_ready(build_cohort: Any) -> None:
     services.readiness_gate_set(program, acting_user=setup.manager, on=True)
     out = StringIO()
     call_command("tick", "--now", NOW.isoformat(), stdout=out)
-    assert "Queued 1 training reminders." in out.getvalue()
+    assert "1 training reminders" in out.getvalue()
     reminder = ReadinessReminder.objects.get()
     assert reminder.person_id == late_app.person_id
     # The same week: nothing new, however often the tick runs.

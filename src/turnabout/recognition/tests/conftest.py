@@ -1,5 +1,12 @@
-"""Recognition tests build an active pair through the real services (engagement fixtures)."""
+"""Recognition tests use the shared `make_pair` / `pair` fixtures (the root conftest)."""
 
-from turnabout.engagement.tests.conftest import fast_passwords, make_pair, pair
+from __future__ import annotations
 
-__all__ = ["fast_passwords", "make_pair", "pair"]
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,8 +8,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from turnabout.common import ticks
 from turnabout.engagement.services import reminders_run
+from turnabout.engagement.ticks import tick_hooks_run
+from turnabout.learning.services import readiness_reminders_run
 
 
 class Command(BaseCommand):
@@ -35,14 +36,18 @@ class Command(BaseCommand):
             if timezone.is_naive(now):
                 raise CommandError("--now needs a time zone offset, e.g. 2026-09-01T09:00+00:00")
         result = reminders_run(now=now)
-        if not result.total:
-            self.stdout.write("No reminders due.")
-        else:
+        others = tick_hooks_run(now)  # higher apps' periodic work (survey invitations, ...)
+        training = len(readiness_reminders_run(now=now))  # learning sits below: called here
+        if training:
+            others = {"training reminders": training, **others}
+        if result.total:
             parts = ", ".join(
                 f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(result.created.items())
             )
             self.stdout.write(f"Queued {result.total} reminders: {parts}.")
-        for _name, job in ticks.jobs():  # other apps' periodic work (training, badges)
-            summary = job(now)
-            if summary:
-                self.stdout.write(summary)
+        else:
+            self.stdout.write("No reminders due.")
+        if others:
+            self.stdout.write(
+                "Also queued: " + ", ".join(f"{n} {label}" for label, n in others.items()) + "."
+            )
