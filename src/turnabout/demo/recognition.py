@@ -2,8 +2,9 @@
 the demo's real activity (the same rules the tick runs), certificates for the pilot, and two
 published success stories.
 
-The pilot cohort was run from draft to closed by `demo.programs` without pairs; its fourteen
-pairs and their sessions are history, written here as rows with past dates, like the other
+The pilot cohort was run from draft to closed by `demo.programs` without a match run; its
+fourteen pairs (recorded by the surveys demo, or here when it did not run) get their held
+sessions and learning log as history, written as rows with past dates like the other
 builders' history. Everything after that goes through the services: the badge rules, the
 certificate PDFs, the stories with both partners' consent and the manager's publication.
 """
@@ -27,6 +28,7 @@ from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Skill
 from turnabout.programs.models import Cohort, Phase
 from turnabout.recognition import services
+from turnabout.recognition.models import Certificate
 
 PILOT_KICK_OFF = datetime(2026, 1, 12, 10, 0, tzinfo=UTC)
 PILOT_END = datetime(2026, 6, 26, 16, 0, tzinfo=UTC)
@@ -40,33 +42,42 @@ class RecognitionDemoSummary:
     stories: int
 
 
-def _pilot_history(pilot: Cohort, rng: random.Random) -> list[Mentorship]:
-    apps = Application.objects.filter(
-        cohort=pilot, status=Application.Status.ACCEPTED
-    ).select_related("person")
-    mentors = [a for a in apps.order_by("pk") if a.role == "mentor"]
-    mentees = [a for a in apps.order_by("pk") if a.role == "mentee"]
-    skills = list(Skill.objects.order_by("name")[:40])
-    pairs: list[Mentorship] = []
+def _pilot_pairs(pilot: Cohort, rng: random.Random) -> list[Mentorship]:
+    """The pilot's pairs: the ones the surveys demo recorded, or recorded here the same way
+    (fourteen ended pairs of its accepted applications, the last one ended early)."""
+    existing = list(Mentorship.objects.filter(cohort=pilot).order_by("pk"))
+    if existing:
+        return existing
+    apps = Application.objects.filter(cohort=pilot, status=Application.Status.ACCEPTED)
+    mentors = list(apps.filter(role="mentor").order_by("pk"))
+    mentees = list(apps.filter(role="mentee").order_by("pk"))
     for n, (mentor, mentee) in enumerate(zip(mentors, mentees, strict=False)):
-        if mentor.person_id == mentee.person_id:
-            continue
-        pair = Mentorship.objects.create(
+        early = n == len(mentees) - 1
+        Mentorship.objects.create(
             cohort=pilot,
-            mentor=mentor.person,
-            mentee=mentee.person,
+            mentor_id=mentor.person_id,
+            mentee_id=mentee.person_id,
             mentor_application=mentor,
             mentee_application=mentee,
             status=Mentorship.Status.ENDED,
             score=round(rng.uniform(0.6, 0.9), 3),
             mentor_accepted_at=PILOT_KICK_OFF - timedelta(days=20),
             mentee_accepted_at=PILOT_KICK_OFF - timedelta(days=19),
-            activated_at=PILOT_KICK_OFF - timedelta(days=19),
-            ended_at=PILOT_END,
-            ended_by_role="system",
+            activated_at=PILOT_KICK_OFF,
+            ended_at=PILOT_KICK_OFF + timedelta(days=60) if early else PILOT_END,
+            ended_by_role="mentee" if early else "program manager",
         )
-        # One pair of fourteen stopped early ("13 of 14 pairs completed").
-        held = 2 if n == len(mentees) - 1 else rng.randint(6, 11)
+    return list(Mentorship.objects.filter(cohort=pilot).order_by("pk"))
+
+
+def _pilot_history(pilot: Cohort, rng: random.Random) -> list[Mentorship]:
+    """Held sessions and learning logged both ways, for pairs that have none yet."""
+    pairs = _pilot_pairs(pilot, rng)
+    skills = list(Skill.objects.order_by("name")[:40])
+    for pair in pairs:
+        if MentoringSession.objects.filter(mentorship=pair).exists():
+            continue
+        held = 2 if pair.ended_by_role == "mentee" else rng.randint(6, 11)  # 13 of 14 completed
         MentoringSession.objects.bulk_create(
             MentoringSession(
                 mentorship=pair,
@@ -78,13 +89,12 @@ def _pilot_history(pilot: Cohort, rng: random.Random) -> list[Mentorship]:
             )
             for i in range(held)
         )
-        for side, author in ((Side.MENTEE, mentee.person), (Side.MENTOR, mentor.person)):
+        for side, author in ((Side.MENTEE, pair.mentee), (Side.MENTOR, pair.mentor)):
             entry = LearningEntry.objects.create(
                 mentorship=pair, author=author, side=side, text="(pilot learning log)"
             )
             entry.skills.set(rng.sample(skills, min(2, len(skills))))
-        pairs.append(pair)
-    return pairs
+    return [p for p in pairs if p.ended_by_role != "mentee"]
 
 
 @transaction.atomic
@@ -95,7 +105,7 @@ def recognition_demo_build(*, seed: int = DEFAULT_SEED) -> RecognitionDemoSummar
         .filter(program__name=PROGRAM_NAME, phase=Phase.CLOSED)
         .first()
     )
-    if pilot is None or Mentorship.objects.filter(cohort=pilot).exists():
+    if pilot is None or Certificate.objects.filter(cohort=pilot).exists():
         return None
     rng = random.Random(seed + 12)
     manager = get_user_model().objects.get(username=MANAGER_EMAIL)
@@ -117,7 +127,7 @@ def recognition_demo_build(*, seed: int = DEFAULT_SEED) -> RecognitionDemoSummar
         services.story_publish(story, acting_user=manager)
         stories += 1
     return RecognitionDemoSummary(
-        pilot_pairs=len(pairs),
+        pilot_pairs=Mentorship.objects.filter(cohort=pilot).count(),
         badges=sum(awarded.values()),
         certificates=len(issued),
         stories=stories,

@@ -8,7 +8,7 @@ import pytest
 
 from turnabout.learning import services as learning
 from turnabout.learning.tests.helpers import complete_training
-from turnabout.pairing import adapter
+from turnabout.pairing import adapter, explain
 from turnabout.pairing.tests.helpers import run_now
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_gate_leaves_the_untrained_unmatched_with_the_reason(build_cohort: Any) 
 
     # Gate off: everybody is in the run, whatever their training.
     open_run = run_now(setup)
-    assert not [e for e in open_run.unmatched.all() if "training" in e.reason]
+    assert not [e for e in open_run.unmatched.all() if e.reason["code"] == adapter.TRAINING]
 
     learning.readiness_gate_set(program, acting_user=setup.manager, on=True)
     data = adapter.build_input(setup.cohort, config=open_run.config)
@@ -37,7 +37,14 @@ def test_gate_leaves_the_untrained_unmatched_with_the_reason(build_cohort: Any) 
 
     gated = run_now(setup)
     reasons = {e.application_id: e.reason for e in gated.unmatched.all()}
-    assert reasons[late_app.pk] == f"training not complete ({required - 2} of {required} modules)"
+    assert reasons[late_app.pk] == {
+        "code": "unmatched.training",
+        "params": {"done": required - 2, "required": required},
+    }
+    assert (
+        explain.reason_text(reasons[late_app.pk])
+        == f"training not complete ({required - 2} of {required} modules)"
+    )
     assert late_app.pk not in {p.mentor_id for p in gated.proposals.all()}
     assert gated.proposals.count() == 2  # two trained mentors, one mentee each
 
