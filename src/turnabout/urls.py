@@ -2,18 +2,19 @@ from django.contrib import admin
 from django.urls import include, path
 
 from turnabout.api import api
-from turnabout.common import views as common_views
+from turnabout.me import views as me_views
 from turnabout.recognition import views as recognition_views
 
 admin.site.site_header = "Turnabout administration"
 admin.site.site_title = "Turnabout"
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", me_views.home, name="home"),
+    path("", include("turnabout.me.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("turnabout.accounts.urls")),
     path("people/", include("turnabout.people.urls")),
-    path("audit/", include("turnabout.common.urls")),
+    path("audit/", include("turnabout.accounts.audit_urls")),
     path("programs/", include("turnabout.programs.urls")),
     path("", include("turnabout.enrollment.urls")),
     path("pairing/", include("turnabout.pairing.urls")),

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from html import escape
 
 from django.db.models import Count, Q
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -169,18 +169,21 @@ class Badge:
 
     def emblem(self, size: int = 64) -> SafeString:
         """An SVG emblem (a ribbon rosette with the badge's glyph), titled for screen readers."""
-        title = escape(str(self.name))
-        return mark_safe(  # every interpolated text is escaped above or a constant here
-            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="{size}" '
-            f'height="{size}" role="img" aria-label="{title}" class="badge-emblem">'
-            f"<title>{title}</title>"
-            f'<path d="M22 40 L16 62 L26 56 L32 62 L34 42 Z" fill="{self.colour}" opacity=".7"/>'
-            f'<path d="M42 40 L48 62 L38 56 L32 62 L30 42 Z" fill="{self.colour}" opacity=".7"/>'
-            f'<circle cx="32" cy="26" r="22" fill="{self.colour}"/>'
-            f'<circle cx="32" cy="26" r="17" fill="none" stroke="#fff" stroke-width="2" '
-            f'stroke-dasharray="3 2"/>'
-            f'<text x="32" y="33" text-anchor="middle" font-family="DejaVu Sans, sans-serif" '
-            f'font-size="20" font-weight="bold" fill="#fff">{escape(self.glyph)}</text></svg>'
+        return format_html(
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="{size}" '
+            'height="{size}" role="img" aria-label="{title}" class="badge-emblem">'
+            "<title>{title}</title>"
+            '<path d="M22 40 L16 62 L26 56 L32 62 L34 42 Z" fill="{colour}" opacity=".7"/>'
+            '<path d="M42 40 L48 62 L38 56 L32 62 L30 42 Z" fill="{colour}" opacity=".7"/>'
+            '<circle cx="32" cy="26" r="22" fill="{colour}"/>'
+            '<circle cx="32" cy="26" r="17" fill="none" stroke="#fff" stroke-width="2" '
+            'stroke-dasharray="3 2"/>'
+            '<text x="32" y="33" text-anchor="middle" font-family="DejaVu Sans, sans-serif" '
+            'font-size="20" font-weight="bold" fill="#fff">{glyph}</text></svg>',
+            size=size,
+            title=str(self.name),
+            colour=self.colour,
+            glyph=self.glyph,
         )
 
 
