@@ -19,9 +19,11 @@ from turnabout.common import errors
 from turnabout.engagement.api import router as engagement_router
 from turnabout.enrollment.api import router as enrollment_router
 from turnabout.feedback.api import router as feedback_router
+from turnabout.learning.api import router as learning_router
 from turnabout.pairing.api import router as pairing_router
 from turnabout.people.api import router as people_router
 from turnabout.programs.api import router as programs_router
+from turnabout.recognition.api import router as recognition_router
 
 API_PREFIX = "api/v1/"
 
@@ -136,3 +138,5 @@ api.add_router("/", enrollment_router)
 api.add_router("/", pairing_router)
 api.add_router("/", engagement_router)
 api.add_router("/", feedback_router)
+api.add_router("/", learning_router)
+api.add_router("/", recognition_router)

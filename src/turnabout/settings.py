@@ -62,10 +62,12 @@ INSTALLED_APPS = [
     "turnabout.people",
     "turnabout.programs",
     "turnabout.enrollment",
+    "turnabout.learning",
     "turnabout.pairing",
     "turnabout.engagement",
     "turnabout.me",
     "turnabout.feedback",
+    "turnabout.recognition",
     "turnabout.demo",
 ]
 
