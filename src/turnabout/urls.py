@@ -1,5 +1,8 @@
+from allauth.account import views as allauth_views
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from turnabout.api import api
 from turnabout.common import views as common_views
@@ -9,6 +12,17 @@ admin.site.site_title = "Turnabout"
 
 urlpatterns = [
     path("", common_views.home, name="home"),
+    # Sign-in is django-allauth's (throttled, SSO, TOTP). The old addresses and URL names
+    # (`login`, `logout`, `password_reset`) lead to its views; Django's own auth URLs stay
+    # for the set-your-password links of invitations (`password_reset_confirm`).
+    path("accounts/login/", allauth_views.login, name="login"),
+    path("accounts/logout/", allauth_views.logout, name="logout"),
+    path("accounts/password_reset/", allauth_views.password_reset, name="password_reset"),
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+    ),
+    path("accounts/", include("allauth.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("turnabout.accounts.urls")),
     path("people/", include("turnabout.people.urls")),

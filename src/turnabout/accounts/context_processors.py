@@ -32,12 +32,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         links.append((_("Audit log"), reverse("audit:list")))
     if permissions.is_org_admin(user):
         links.append((_("API tokens"), reverse("accounts:tokens")))
+        links.append((_("Settings"), reverse("accounts:settings")))
     current = _current(request, [url for _label, url in links], participant=participant)
     return {
         "nav_links": [
             {"label": label, "url": url, "current": url == current} for label, url in links
         ],
         "user_roles": [Role(role).label for role in sorted(permissions.roles_of(user))],
+        # Two-factor sign-in is offered to the roles that can see other people's data.
+        "offer_mfa": permissions.is_org_admin(user) or permissions.is_program_manager(user),
     }
 
 

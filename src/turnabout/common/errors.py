@@ -34,6 +34,9 @@ class ErrorCode(StrEnum):
     # Codes that already existed before the enum.
     OVERRIDE_REQUIRED = "override_required"
     IMPORT_FILE_INVALID = "import_file_invalid"
+    # accounts: roles and sign-in (enterprise)
+    LAST_ORG_ADMIN = "last_org_admin"
+    SSO_CONFIG_INVALID = "sso_config_invalid"
 
 
 class DomainError(Exception):

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from turnabout.accounts.models import RoleAssignment
@@ -223,7 +224,10 @@ class TestTheDemoCompany:
         self, company: DemoSummary, login: Any
     ) -> None:
         assert login.password == DEMO_PASSWORD
-        assert Client().login(username=login.email, password=login.password)
+        response = Client().post(
+            reverse("login"), {"login": login.email, "password": login.password}
+        )
+        assert response.status_code == 302 and response["Location"] == reverse("home")
         user = get_user_model().objects.get(username=login.email)
         assert user.password.startswith("argon2")
         assert set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True)) == set(
