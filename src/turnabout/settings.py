@@ -245,3 +245,10 @@ CACHES: dict[str, Any] = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "turnabout_cache"}
 }
+
+# Identity providers from the environment (see accounts/sso_env.py and docs/sign-in.md);
+# org admins add more on the Settings -> Single sign-on page.
+from turnabout.accounts.sso_env import providers_from_env  # noqa: E402
+
+SOCIALACCOUNT_PROVIDERS = providers_from_env(os.environ)
+SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"

@@ -74,6 +74,25 @@ def _refuse(request: HttpRequest, refusal: sso.SsoRefused, email: str) -> Immedi
     return ImmediateHttpResponse(response)
 
 
+def _explain(reason: str) -> str:
+    text = reason.lower()
+    if "signature" in text or "digest" in text or "reference" in text:
+        return _(
+            "The answer from your company login failed its signature check: it was altered on "
+            "the way or signed with a key Turnabout does not trust."
+        )
+    if "expired" in text or "notonorafter" in text or "timestamp" in text:
+        return _("The answer from your company login has expired. Start the sign-in again.")
+    if "audience" in text:
+        return _(
+            "The answer from your company login was meant for another application (wrong "
+            "audience). Ask your IT team to check Turnabout's entity ID at the identity provider."
+        )
+    if "cancel" in text or "denied" in text or "access_denied" in text:
+        return _("The sign-in was cancelled at your company login.")
+    return _("The answer from your company login could not be verified, so you are not signed in.")
+
+
 def _verified_email(request: HttpRequest, sociallogin: SocialLogin) -> str:
     adapter = DefaultSocialAccountAdapter(request)
     for address in sociallogin.email_addresses:
@@ -135,6 +154,20 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             from turnabout.accounts.services import roles_sync_from_idp
 
             roles_sync_from_idp(user, sso.roles_for_groups(_groups(sociallogin), mapping), mapping)
+
+    def on_authentication_error(
+        self,
+        request: HttpRequest,
+        provider: Any,
+        error: Any = None,
+        exception: Any = None,
+        extra_context: Any = None,
+    ) -> None:
+        """Say in plain words why the identity provider's answer was refused, and audit it."""
+        reason = str(
+            (extra_context or {}).get("saml_last_error_reason") or error or exception or ""
+        )
+        raise _refuse(request, sso.SsoRefused(_explain(reason), reason=reason[:200]), "")
 
     def send_notification_mail(self, *args: Any, **kwargs: Any) -> None:
         return None  # "a third-party account was connected": every SSO sign-in would send it

@@ -19,6 +19,14 @@ def _register_settings_sections() -> None:
 
     register_settings_section(
         SettingsSection(
+            _("Single sign-on"),
+            "accounts:sso",
+            _("Sign in with your company login (OpenID Connect or SAML); SSO-only."),
+            order=10,
+        )
+    )
+    register_settings_section(
+        SettingsSection(
             _("Login lockouts"),
             "accounts:lockouts",
             _("Accounts and addresses paused after too many failed logins; unlock them."),

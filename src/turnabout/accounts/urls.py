@@ -9,4 +9,5 @@ urlpatterns = [
     path("lockouts/", views.lockout_list_view, name="lockouts"),
     path("lockouts/unlock/", views.lockout_unlock_view, name="lockout_unlock"),
     path("settings/", views.settings_view, name="settings"),
+    path("sso/", views.sso_view, name="sso"),
 ]

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from turnabout.accounts import permissions, selectors, services, settings_pages, throttling
+from turnabout.accounts import forms, permissions, selectors, services, settings_pages, throttling
 from turnabout.accounts.forms import TokenCreateForm
+from turnabout.common import errors
 
 
 def token_list_view(request: HttpRequest) -> HttpResponse:
@@ -83,3 +84,91 @@ def settings_view(request: HttpRequest) -> HttpResponse:
         for s in settings_pages.settings_sections()
     ]
     return render(request, "accounts/settings.html", {"sections": sections})
+
+
+def sso_view(request: HttpRequest) -> HttpResponse:
+    """Identity providers and the SSO-only policy (org admins)."""
+    if not permissions.is_org_admin(request.user):
+        raise PermissionDenied
+    from allauth.socialaccount.models import SocialApp
+
+    from turnabout.accounts import sso_services
+    from turnabout.accounts.sso_settings import sso_settings_get
+
+    current = sso_settings_get()
+    oidc_form = forms.OidcProviderForm(prefix="oidc")
+    saml_form = forms.SamlProviderForm(prefix="saml")
+    policy_form = forms.SsoPolicyForm(
+        prefix="policy",
+        initial={"sso_only": current.sso_only, "break_glass_user": current.break_glass_user},
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "oidc":
+                oidc_form = forms.OidcProviderForm(request.POST, prefix="oidc")
+                if oidc_form.is_valid():
+                    sso_services.sso_oidc_provider_save(
+                        acting_user=request.user, **oidc_form.cleaned_data
+                    )
+                    messages.success(request, _("Identity provider added."))
+                    return redirect("accounts:sso")
+            elif action == "saml":
+                saml_form = forms.SamlProviderForm(request.POST, prefix="saml")
+                if saml_form.is_valid():
+                    sso_services.sso_saml_provider_save(
+                        acting_user=request.user, **saml_form.cleaned_data
+                    )
+                    messages.success(request, _("Identity provider added."))
+                    return redirect("accounts:sso")
+            elif action == "policy":
+                policy_form = forms.SsoPolicyForm(request.POST, prefix="policy")
+                if policy_form.is_valid():
+                    sso_services.sso_settings_update(
+                        acting_user=request.user, **policy_form.cleaned_data
+                    )
+                    messages.success(request, _("Sign-in policy saved."))
+                    return redirect("accounts:sso")
+            elif action == "delete":
+                app = get_object_or_404(SocialApp, pk=request.POST.get("app_id"))
+                sso_services.sso_provider_delete(app, acting_user=request.user)
+                messages.success(request, _("Identity provider removed."))
+                return redirect("accounts:sso")
+        except errors.ValidationFailed as exc:
+            target = {"oidc": oidc_form, "saml": saml_form, "policy": policy_form}.get(str(action))
+            if target is not None and exc.field in target.fields:
+                target.add_error(exc.field, exc.message)
+            else:
+                messages.error(request, exc.message)
+    env_apps = [
+        {"name": app.get("name"), "slug": app.get("provider_id"), "kind": kind}
+        for kind, config in settings.SOCIALACCOUNT_PROVIDERS.items()
+        for app in config.get("APPS", [])
+    ]
+    db_apps = list(SocialApp.objects.order_by("name"))
+    for app in db_apps:
+        if app.provider == "saml":
+            app.sp_urls = {
+                "acs": request.build_absolute_uri(
+                    reverse("saml_acs", kwargs={"organization_slug": app.client_id})
+                ),
+                "metadata": request.build_absolute_uri(
+                    reverse("saml_metadata", kwargs={"organization_slug": app.client_id})
+                ),
+            }
+        else:
+            app.callback = request.build_absolute_uri(
+                reverse("openid_connect_callback", kwargs={"provider_id": app.provider_id})
+            )
+    return render(
+        request,
+        "accounts/sso.html",
+        {
+            "env_apps": env_apps,
+            "db_apps": db_apps,
+            "oidc_form": oidc_form,
+            "saml_form": saml_form,
+            "policy_form": policy_form,
+            "current": current,
+        },
+    )
