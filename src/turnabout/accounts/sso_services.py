@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions
 from turnabout.accounts.models import SsoSettings
-from turnabout.accounts.permissions import AnyUser
 from turnabout.accounts.sso_env import oidc_app, saml_app
 from turnabout.common.audit import AuditEvent, audit_record
 from turnabout.common.errors import ErrorCode, ValidationFailed, require
+from turnabout.common.types import AnyUser
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 OIDC = "openid_connect"

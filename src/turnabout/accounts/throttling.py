@@ -24,9 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import AuditEvent, audit_record
 from turnabout.common.errors import require
+from turnabout.common.types import AnyUser
 
 
 def lockout_response(

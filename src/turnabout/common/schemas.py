@@ -24,8 +24,12 @@ def text(max_length: int) -> Any:
 
 
 class ErrorOut(Schema):
+    """Every API error: a stable `code` to branch on (see docs/api.md), an English or
+    translated `message` for people, and the values a client needs to act (`params`)."""
+
     code: str
     message: str
+    params: dict[str, Any] | None = None
     details: Any = None
 
 

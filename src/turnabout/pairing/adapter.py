@@ -17,7 +17,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.common.errors import ValidationFailed
+from turnabout.common.errors import ErrorCode, ValidationFailed
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.matching import (
     CRITERIA,
@@ -77,7 +77,10 @@ def config_mapping(
         config = MatchConfig.from_mapping(merged)
     except MatchConfigError as exc:
         raise ValidationFailed(
-            _("Matching settings: %(error)s") % {"error": exc}, details={"key": exc.key}
+            _("Matching settings: %(error)s") % {"error": exc},
+            code=ErrorCode.MATCHING_SETTINGS_INVALID,
+            params={"key": exc.key},
+            details={"key": exc.key},
         ) from exc
     mapping = config.to_mapping()
     mapping["constraints"]["mentors_per_mentee"] = 1

@@ -18,15 +18,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions as roles
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import Change, audit_record
 from turnabout.common.errors import (
     Conflict,
+    ErrorCode,
     NotFound,
     PermissionDenied,
     ValidationFailed,
     require,
 )
+from turnabout.common.types import AnyUser
 from turnabout.programs import permissions
 from turnabout.programs.audit import ProgramEvent
 from turnabout.programs.models import (
@@ -125,7 +126,10 @@ def validate_matching_settings(value: Any) -> dict[str, Any]:
         MatchConfig.from_mapping(value)
     except MatchConfigError as exc:
         raise ValidationFailed(
-            _("Matching settings: %(error)s") % {"error": exc}, details={"key": exc.key}
+            _("Matching settings: %(error)s") % {"error": exc},
+            code=ErrorCode.MATCHING_SETTINGS_INVALID,
+            params={"key": exc.key},
+            details={"key": exc.key},
         ) from exc
     return dict(value)
 
@@ -180,7 +184,9 @@ def _check_eligibility_levels(program: Program) -> None:
                 "Mentors must be junior to mentees: the mentors' maximum level (%(high)d) must "
                 "be below the mentees' minimum level (%(low)d)."
             )
-            % {"high": high, "low": low}
+            % {"high": high, "low": low},
+            code=ErrorCode.ELIGIBILITY_LEVELS_INVALID,
+            params={"mentor_max_level": high, "mentee_min_level": low},
         )
 
 
@@ -255,7 +261,11 @@ def program_create(
     )
     cleaned = _clean_program_data(data, creating=True)
     if Program.objects.filter(name__iexact=cleaned["name"]).exists():
-        raise Conflict(_("A program named %(name)s exists already.") % {"name": cleaned["name"]})
+        raise Conflict(
+            _("A program named %(name)s exists already.") % {"name": cleaned["name"]},
+            code=ErrorCode.PROGRAM_NAME_TAKEN,
+            field="name",
+        )
     cleaned_objectives = [_clean_objective(objective) for objective in objectives]
     program = Program(**cleaned)
     _check_eligibility_levels(program)
@@ -283,7 +293,11 @@ def program_update(program: Program, *, data: Mapping[str, Any], acting_user: An
         "name" in cleaned
         and Program.objects.filter(name__iexact=cleaned["name"]).exclude(pk=program.pk).exists()
     ):
-        raise Conflict(_("A program named %(name)s exists already.") % {"name": cleaned["name"]})
+        raise Conflict(
+            _("A program named %(name)s exists already.") % {"name": cleaned["name"]},
+            code=ErrorCode.PROGRAM_NAME_TAKEN,
+            field="name",
+        )
     changes: dict[str, Change] = {}
     for key, value in cleaned.items():
         old = getattr(program, key)
@@ -372,14 +386,18 @@ def program_manager_add(program: Program, *, user: AbstractBaseUser, acting_user
     if not can_be_program_manager(user):
         raise ValidationFailed(
             _("%(user)s is not a program manager or org admin.") % {"user": user.get_username()},
+            code=ErrorCode.MANAGER_NOT_ELIGIBLE,
             details={"field": "email"},
+            field="email",
         )
     # Lock the program row so that concurrent adds and removes see each other.
     Program.objects.select_for_update().filter(pk=program.pk).first()
     if program.managers.filter(pk=user.pk).exists():
         raise Conflict(
             _("%(user)s already manages this program.") % {"user": user.get_username()},
+            code=ErrorCode.MANAGER_ALREADY_ADDED,
             details={"field": "email"},
+            field="email",
         )
     program.managers.add(_user_id(user))
     audit_record(
@@ -402,12 +420,16 @@ def program_manager_remove(
     Program.objects.select_for_update().filter(pk=program.pk).first()
     managers = list(program.managers.all())
     if user.pk not in {manager.pk for manager in managers}:
-        raise NotFound(_("%(user)s does not manage this program.") % {"user": user.get_username()})
+        raise NotFound(
+            _("%(user)s does not manage this program.") % {"user": user.get_username()},
+            code=ErrorCode.MANAGER_NOT_LISTED,
+        )
     # Listed managers who lost the role or left cannot run the program: they do not count.
     if not any(m.pk != user.pk and can_be_program_manager(m) for m in managers):
         raise Conflict(
             _("%(user)s is the program's last manager: add another manager first.")
-            % {"user": user.get_username()}
+            % {"user": user.get_username()},
+            code=ErrorCode.LAST_MANAGER,
         )
     program.managers.remove(user.pk)
     audit_record(
@@ -429,15 +451,27 @@ def _check_cohort_dates(
     applications_close_on: date | None,
 ) -> None:
     if ends_on <= starts_on:
-        raise ValidationFailed(_("The cohort must end after it starts."))
+        raise ValidationFailed(
+            _("The cohort must end after it starts."),
+            code=ErrorCode.COHORT_DATES_INVALID,
+            field="ends_on",
+        )
     if (
         applications_open_on
         and applications_close_on
         and applications_close_on < applications_open_on
     ):
-        raise ValidationFailed(_("Applications must close on or after the day they open."))
+        raise ValidationFailed(
+            _("Applications must close on or after the day they open."),
+            code=ErrorCode.COHORT_DATES_INVALID,
+            field="applications_close_on",
+        )
     if applications_close_on and applications_close_on > starts_on:
-        raise ValidationFailed(_("Applications must close before the cohort starts."))
+        raise ValidationFailed(
+            _("Applications must close before the cohort starts."),
+            code=ErrorCode.COHORT_DATES_INVALID,
+            field="applications_close_on",
+        )
 
 
 @transaction.atomic
@@ -466,7 +500,11 @@ def cohort_create(
         applications_close_on=applications_close_on,
     )
     if program.cohorts.filter(name__iexact=name).exists():
-        raise Conflict(_("This program has a cohort named %(name)s already.") % {"name": name})
+        raise Conflict(
+            _("This program has a cohort named %(name)s already.") % {"name": name},
+            code=ErrorCode.COHORT_NAME_TAKEN,
+            field="name",
+        )
     cohort = Cohort.objects.create(
         program=program,
         name=name,
@@ -529,7 +567,11 @@ def cohort_update(cohort: Cohort, *, data: Mapping[str, Any], acting_user: AnyUs
         .exclude(pk=cohort.pk)
         .exists()
     ):
-        raise Conflict(_("This program has a cohort named %(name)s already.") % {"name": name})
+        raise Conflict(
+            _("This program has a cohort named %(name)s already.") % {"name": name},
+            code=ErrorCode.COHORT_NAME_TAKEN,
+            field="name",
+        )
     changes: dict[str, Change] = {}
     for key in COHORT_FIELDS:
         if getattr(cohort, key) != values[key]:
@@ -578,6 +620,8 @@ def cohort_change_phase(
     if to_phase not in TRANSITIONS[from_phase]:
         raise ValidationFailed(
             transition_error(from_phase, to_phase),
+            code=ErrorCode.PHASE_TRANSITION_NOT_ALLOWED,
+            params={"from": from_phase, "to": to_phase, "allowed": list(TRANSITIONS[from_phase])},
             details={"from": from_phase, "to": to_phase, "allowed": list(TRANSITIONS[from_phase])},
         )
     cohort.phase = to_phase
@@ -612,7 +656,10 @@ def survey_update(
         _("Only this program's managers can change its survey."),
     )
     if survey.responses.exists():
-        raise Conflict(_("People have answered this survey already: its questions are fixed."))
+        raise Conflict(
+            _("People have answered this survey already: its questions are fixed."),
+            code=ErrorCode.SURVEY_HAS_ANSWERS,
+        )
     new_intro = _clean_text(intro, field="intro", max_length=2000)
     new_topics = _clean_list(list(topics), field="topics")
     if len(new_topics) > 20:
@@ -651,7 +698,9 @@ def survey_respond(
         _("Only employees with an account can answer the survey."),
     )
     if not survey.is_open:
-        raise ValidationFailed(_("This survey is not open for answers."))
+        raise ValidationFailed(
+            _("This survey is not open for answers."), code=ErrorCode.SURVEY_CLOSED
+        )
     for field, value in (("would_mentor", would_mentor), ("would_be_mentored", would_be_mentored)):
         if value not in Willingness.values:
             raise ValidationFailed(_("%(field)s must be yes, maybe or no.") % {"field": field})
@@ -662,12 +711,18 @@ def survey_respond(
     if unknown:
         raise ValidationFailed(_("Unknown topics: %(topics)s.") % {"topics": ", ".join(unknown)})
     if SurveyParticipation.objects.filter(survey=survey, user_id=_user_id(acting_user)).exists():
-        raise Conflict(_("You have answered this survey already. Thank you!"))
+        raise Conflict(
+            _("You have answered this survey already. Thank you!"),
+            code=ErrorCode.SURVEY_ALREADY_ANSWERED,
+        )
     try:
         with transaction.atomic():
             SurveyParticipation.objects.create(survey=survey, user_id=_user_id(acting_user))
     except IntegrityError:
-        raise Conflict(_("You have answered this survey already. Thank you!")) from None
+        raise Conflict(
+            _("You have answered this survey already. Thank you!"),
+            code=ErrorCode.SURVEY_ALREADY_ANSWERED,
+        ) from None
     SurveyResponse.objects.create(
         survey=survey,
         answered_on=timezone.localdate(),
