@@ -27,6 +27,14 @@ def _register_settings_sections() -> None:
     )
     register_settings_section(
         SettingsSection(
+            _("Roles"),
+            "accounts:roles",
+            _("Who is org admin, program manager or executive sponsor."),
+            order=20,
+        )
+    )
+    register_settings_section(
+        SettingsSection(
             _("Login lockouts"),
             "accounts:lockouts",
             _("Accounts and addresses paused after too many failed logins; unlock them."),

@@ -75,3 +75,24 @@ class SsoPolicyForm(forms.Form):
             .objects.filter(is_active=True, role_assignments__role=Role.ORG_ADMIN)
             .order_by("email")
         )
+
+
+class RoleGrantForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the account"))
+    role = forms.ChoiceField(label=_("Role"), choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        from turnabout.accounts.models import Role
+
+        field = self.fields["role"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = Role.choices
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        if not get_user_model().objects.filter(email__iexact=email, is_active=True).exists():
+            raise forms.ValidationError(
+                _("No active account has this email: invite the person from their page first.")
+            )
+        return email

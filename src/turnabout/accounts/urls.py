@@ -10,4 +10,7 @@ urlpatterns = [
     path("lockouts/unlock/", views.lockout_unlock_view, name="lockout_unlock"),
     path("settings/", views.settings_view, name="settings"),
     path("sso/", views.sso_view, name="sso"),
+    path("roles/", views.roles_view, name="roles"),
+    path("roles/<int:user_id>/grant/", views.role_grant_view, name="role_grant"),
+    path("roles/<int:user_id>/revoke/", views.role_revoke_view, name="role_revoke"),
 ]

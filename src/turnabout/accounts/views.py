@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 
 from turnabout.accounts import forms, permissions, selectors, services, settings_pages, throttling
 from turnabout.accounts.forms import TokenCreateForm
+from turnabout.accounts.models import Role
 from turnabout.common import errors
+from turnabout.common.pages import act
 
 
 def token_list_view(request: HttpRequest) -> HttpResponse:
@@ -171,4 +173,68 @@ def sso_view(request: HttpRequest) -> HttpResponse:
             "policy_form": policy_form,
             "current": current,
         },
+    )
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def roles_view(request: HttpRequest) -> HttpResponse:
+    """Who holds org admin, program manager and sponsor; grant by email, revoke (org admins)."""
+    if not permissions.can_manage_roles(request.user):
+        raise PermissionDenied
+    form = forms.RoleGrantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = get_user_model().objects.get(email__iexact=form.cleaned_data["email"])
+        role = Role(form.cleaned_data["role"])
+        return act(
+            request,
+            lambda: services.role_grant(user, role, acting_user=request.user),
+            success=_("%(email)s is now %(role)s.") % {"email": user.email, "role": role.label},
+            then=reverse("accounts:roles"),
+        )
+    return render(
+        request,
+        "accounts/roles.html",
+        {
+            "form": form,
+            "role_lists": [
+                (Role(role), holders)
+                for role, holders in selectors.role_holders(user=request.user).items()
+            ],
+        },
+    )
+
+
+@require_POST
+def role_grant_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    if not permissions.can_manage_roles(request.user):
+        raise PermissionDenied
+    user = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
+    role = Role(request.POST.get("role", ""))
+    return act(
+        request,
+        lambda: services.role_grant(user, role, acting_user=request.user),
+        success=_("%(email)s is now %(role)s.") % {"email": user.email, "role": role.label},
+        then=_safe_next(request, reverse("accounts:roles")),
+    )
+
+
+@require_POST
+def role_revoke_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    if not permissions.can_manage_roles(request.user):
+        raise PermissionDenied
+    user = get_object_or_404(get_user_model(), pk=user_id)
+    role = Role(request.POST.get("role", ""))
+    return act(
+        request,
+        lambda: services.role_revoke(user, role, acting_user=request.user),
+        success=_("%(email)s is no longer %(role)s.") % {"email": user.email, "role": role.label},
+        then=_safe_next(request, reverse("accounts:roles")),
     )
