@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "turnabout.pairing",
     "turnabout.engagement",
     "turnabout.feedback",
+    "turnabout.integrations",
     "turnabout.demo",
 ]
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("pairing/", include("turnabout.pairing.urls")),
     path("engagement/", include("turnabout.engagement.urls")),
     path("surveys/", include("turnabout.feedback.urls")),
+    path("integrations/", include("turnabout.integrations.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

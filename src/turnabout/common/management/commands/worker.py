@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import close_old_connections
 
+from turnabout.common.ticks import run_ticks
+
 logger = logging.getLogger(__name__)
 
 
@@ -17,6 +19,7 @@ def _tick_forever(every: float, stop: threading.Event) -> None:
     while not stop.wait(every):
         try:
             call_command("tick")
+            run_ticks()  # the jobs other apps registered (e.g. weekly chat digests)
         except Exception:  # a failed tick must not stop the worker; the next one retries
             logger.exception("turnabout tick failed")
         finally:
