@@ -174,12 +174,26 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Turnabout <turnabout@localhost>")
 
-TASKS = {
-    "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+# Background tasks. Two queues so a match run never waits behind a backlog of emails:
+# `matching` (match runs) and `default` (everything else). TASKS_BACKEND=db (the default)
+# keeps them in the database; TASKS_BACKEND=rq puts them on Redis (REDIS_URL) for workers on
+# many machines. See docs/deploy.md.
+TASK_QUEUES = ["default", "matching"]
+_TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "db").strip()
+_TASKS_BACKEND = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}.get(_TASKS_BACKEND, _TASKS_BACKEND)
+TASKS = {"default": {"BACKEND": _TASKS_BACKEND, "QUEUES": TASK_QUEUES}}
+if _TASKS_BACKEND == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {
+        queue: {
+            "URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0",
+            "DEFAULT_TIMEOUT": 6 * 3600,  # a very large match run takes minutes, not hours
+        }
+        for queue in TASK_QUEUES
     }
-}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)  # set to 1 behind HTTPS
@@ -243,6 +257,9 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TURNABOUT_PROXY_COUNT", "0")) or N
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
 )
+
+# API calls per token and minute (0: no limit); over it the API answers 429 + Retry-After.
+TURNABOUT_TOKEN_RATE_LIMIT = int(os.environ.get("TURNABOUT_TOKEN_RATE_LIMIT", "600"))
 
 # Throttles are counted in a cache that every app server shares: Redis when REDIS_URL is
 # set, else a table in the database (created by a migration of the accounts app).

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from turnabout.api import api
+from turnabout.common import health
 from turnabout.common import views as common_views
 
 admin.site.site_header = "Turnabout administration"
@@ -12,6 +13,7 @@ admin.site.site_title = "Turnabout"
 
 urlpatterns = [
     path("", common_views.home, name="home"),
+    path("health/", health.health, name="health"),
     # Sign-in is django-allauth's (throttled, SSO, TOTP). The old addresses and URL names
     # (`login`, `logout`, `password_reset`) lead to its views; Django's own auth URLs stay
     # for the set-your-password links of invitations (`password_reset_confirm`).

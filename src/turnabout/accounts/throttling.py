@@ -9,6 +9,7 @@ logins and failed logins are all in the audit log (see `accounts/signals.py`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from typing import Any
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -25,8 +27,10 @@ from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions
 from turnabout.common.audit import AuditEvent, audit_record
-from turnabout.common.errors import require
+from turnabout.common.errors import DomainError, ErrorCode, require
 from turnabout.common.types import AnyUser
+
+TOKEN_RATE_WINDOW = 60  # seconds
 
 
 def lockout_response(
@@ -118,3 +122,38 @@ def login_unlock(*, kind: str, value: str, acting_user: AnyUser) -> int:
         % {"kind": kind, "value": value, "count": removed},
     )
     return int(removed)
+
+
+class TokenRateLimited(DomainError):
+    """Too many API calls with one token in the current minute (HTTP 429, Retry-After)."""
+
+    code = ErrorCode.RATE_LIMITED
+    status = 429
+
+
+def token_rate_check(token_id: int, *, now: float | None = None) -> None:
+    """Count one API call for this token; refuse past `TURNABOUT_TOKEN_RATE_LIMIT` a minute.
+
+    A fixed one-minute window per token, counted in the shared cache (Redis or the cache
+    table), so every app server counts the same calls. `params.retry_after` (and the
+    `Retry-After` header) says how many seconds until the window ends.
+    """
+    limit: int = settings.TURNABOUT_TOKEN_RATE_LIMIT
+    if limit <= 0:
+        return
+    moment = time.time() if now is None else now
+    window = int(moment // TOKEN_RATE_WINDOW)
+    key = f"turnabout:token-rate:{token_id}:{window}"
+    cache.add(key, 0, timeout=TOKEN_RATE_WINDOW * 2)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: this call starts the window
+        cache.set(key, 1, timeout=TOKEN_RATE_WINDOW * 2)
+        count = 1
+    if count > limit:
+        retry_after = max(1, int((window + 1) * TOKEN_RATE_WINDOW - moment))
+        raise TokenRateLimited(
+            _("This token made more than %(limit)d calls this minute: retry in %(seconds)d s.")
+            % {"limit": limit, "seconds": retry_after},
+            params={"retry_after": retry_after, "limit": limit},
+        )

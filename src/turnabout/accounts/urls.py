@@ -13,4 +13,5 @@ urlpatterns = [
     path("roles/", views.roles_view, name="roles"),
     path("roles/<int:user_id>/grant/", views.role_grant_view, name="role_grant"),
     path("roles/<int:user_id>/revoke/", views.role_revoke_view, name="role_revoke"),
+    path("integrations/new/", views.integration_create_view, name="integration_create"),
 ]

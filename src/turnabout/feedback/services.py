@@ -37,8 +37,8 @@ from turnabout.feedback.models import (
     Response,
     Survey,
 )
-from turnabout.feedback.tasks import send_fit_flag as send_fit_flag_task
-from turnabout.feedback.tasks import send_invitation as send_invitation_task
+from turnabout.feedback.tasks import send_fit_flag_email as send_fit_flag_email_task
+from turnabout.feedback.tasks import send_invitation_email as send_invitation_email_task
 from turnabout.pairing.models import Mentorship
 from turnabout.programs.models import Cohort, InterestSurvey, Objective, Phase, Program
 
@@ -711,7 +711,7 @@ def _flag_if_not_a_good_fit(
             target=invitation.mentorship,
             message=_("pairing fit: not a good fit (by the %(side)s)") % {"side": flag.role},
         )
-        transaction.on_commit(partial(send_fit_flag_task.enqueue, flag.pk))
+        transaction.on_commit(partial(send_fit_flag_email_task.enqueue, flag.pk))
     return True
 
 
@@ -886,7 +886,7 @@ def invitations_run(survey: Survey, *, now: datetime, notify: bool = True) -> in
         if Invitation.objects.filter(pk=pk, emailed=False).update(emailed=True):
             sent += 1
             if notify:
-                transaction.on_commit(partial(send_invitation_task.enqueue, pk, 0))
+                transaction.on_commit(partial(send_invitation_email_task.enqueue, pk, 0))
     return sent
 
 
@@ -908,7 +908,7 @@ def reminders_run(*, today: date, notify: bool = True) -> int:
             ):
                 sent += 1
                 if notify:
-                    transaction.on_commit(partial(send_invitation_task.enqueue, pk, step))
+                    transaction.on_commit(partial(send_invitation_email_task.enqueue, pk, step))
     return sent
 
 

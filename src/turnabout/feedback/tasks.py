@@ -26,7 +26,7 @@ def privacy_sentence(mode: str) -> str:
 
 
 @task()
-def send_invitation(invitation_id: int, step: int) -> None:
+def send_invitation_email(invitation_id: int, step: int) -> None:
     """Email one invitation (step 0) or one reminder (step 1, 2, ...), if still unanswered."""
     from turnabout.feedback.models import Invitation
 
@@ -55,7 +55,7 @@ def send_invitation(invitation_id: int, step: int) -> None:
 
 
 @task()
-def send_fit_flag(flag_id: int) -> None:
+def send_fit_flag_email(flag_id: int) -> None:
     """Tell the program's managers about a "not a good fit" answer, and offer the mentee a
     new match (whoever of the two answered it)."""
     from turnabout.feedback.models import PairFitFlag

@@ -18,10 +18,10 @@ class IntegrationsConfig(AppConfig):
         post_save.connect(
             events.on_audit_record, sender=AuditRecord, dispatch_uid="integrations.events"
         )
-        from turnabout.common.ticks import register_tick
-        from turnabout.integrations.digest import digests_due
+        from turnabout.engagement.ticks import tick_hook_register
+        from turnabout.integrations.digest import digests_tick
 
-        register_tick(digests_due)
+        tick_hook_register("integrations", digests_tick)
         register_settings_section(
             SettingsSection(
                 _("Chat notifications"),

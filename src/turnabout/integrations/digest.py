@@ -74,6 +74,12 @@ def digests_due(now: datetime | None = None) -> list[Delivery]:
     return digests_send(now=now)
 
 
+def digests_tick(now: datetime) -> dict[str, int]:
+    """`turnabout tick`'s hook: the Monday digests, counted for the tick's summary."""
+    sent = len(digests_due(now))
+    return {"chat digests": sent} if sent else {}
+
+
 def digests_send(now: datetime | None = None) -> list[Delivery]:
     """Queue the digest of every program that has a channel wanting it."""
     deliveries: list[Delivery] = []

@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from turnabout.common.errors import ErrorCode, ValidationFailed
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.matching import (
+    CONSTRAINTS,
     CRITERIA,
+    LABELS,
+    REGISTRY,
     LockedPair,
     MatchConfig,
     MatchConfigError,
@@ -29,26 +32,27 @@ from turnabout.matching import (
     Mentee,
     Mentor,
     OrgChart,
+    Reason,
     match,
 )
 from turnabout.pairing.models import Mentorship, PairExclusion
-from turnabout.people.models import Employee, SensitiveAttributes
+from turnabout.people.models import Employee
+from turnabout.people.sensitive import generations_for_matching
 from turnabout.programs.models import Cohort
 
 Progress = Callable[[str, float], None]
 
-BREAKS_PREFIX = "breaks: "  # the engine's reason listing a locked pair's broken constraints
-LOCKED_REASON = "locked by the program manager"
-CRITERIA_NAMES: tuple[str, ...] = CRITERIA
-
 __all__ = [
-    "CRITERIA_NAMES",
+    "CONSTRAINTS",
+    "CRITERIA",
+    "LABELS",
+    "REGISTRY",
     "EngineInput",
     "MatchConfigError",
     "MatchInputError",
+    "Reason",
     "build_input",
     "config_mapping",
-    "describe_violations",
     "pair_violations",
     "run_engine",
 ]
@@ -85,31 +89,6 @@ def config_mapping(
     mapping = config.to_mapping()
     mapping["constraints"]["mentors_per_mentee"] = 1
     return mapping
-
-
-def describe_violations(codes: Iterable[str], config: Mapping[str, Any]) -> list[str]:
-    """Plain-language descriptions of broken hard constraints (for managers)."""
-    rules = config.get("constraints", {}) if isinstance(config, Mapping) else {}
-    gap = rules.get("min_level_gap", 1)
-    hours = rules.get("max_tz_hours")
-    texts = {
-        "same_person": _("the mentor and the mentee are the same person"),
-        "level": _("the mentor is not at least %(gap)s level(s) junior to the mentee")
-        % {"gap": gap},
-        "reporting_line": _("one of them is in the other's reporting line"),
-        "same_manager": _("they have the same manager"),
-        "excluded": _(
-            "the pair is excluded (a decline, a manager's exclusion or an applicant's "
-            "list of people to avoid)"
-        ),
-        "timezone": _("their time zones are more than %(hours)s hours apart") % {"hours": hours},
-        "language": _("they have no language in common"),
-    }
-    return [texts.get(code, code) for code in codes]
-
-
-def _clean_reasons(reasons: Sequence[str]) -> list[str]:
-    return [r for r in reasons if r != LOCKED_REASON and not r.startswith(BREAKS_PREFIX)]
 
 
 @dataclass
@@ -201,11 +180,7 @@ def build_input(
     use_generation = dict(config.get("diversity", {})).get("generation", "ignore") != "ignore"
     generations: dict[int, str] = {}
     if use_generation:
-        generations = dict(
-            SensitiveAttributes.objects.filter(
-                employee_id__in=[a.person_id for a in applications]
-            ).values_list("employee_id", "generation")
-        )
+        generations = generations_for_matching(a.person_id for a in applications)
     excluded: dict[int, set[int]] = {}
     for mentor_id, mentee_id in PairExclusion.objects.filter(cohort=cohort).values_list(
         "mentor_id", "mentee_id"
@@ -279,7 +254,7 @@ class ProposalRow:
     mentee: Application
     score: float
     breakdown: dict[str, float]
-    reasons: list[str]
+    reasons: list[dict[str, Any]]
     locked: bool
     kept: bool
     violations: list[str]
@@ -289,7 +264,7 @@ class ProposalRow:
 @dataclass(frozen=True)
 class UnmatchedRow:
     application: Application
-    reason: str
+    reason: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -320,7 +295,7 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
                 mentee=mentee,
                 score=float(pair.score),
                 breakdown={k: float(v) for k, v in pair.breakdown.items()},
-                reasons=_clean_reasons(pair.reasons),
+                reasons=[r.as_dict() for r in pair.reasons],
                 locked=pair.locked,
                 kept=key in data.kept,
                 violations=list(pair.violations),
@@ -330,7 +305,7 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
     unmatched: list[UnmatchedRow] = []
     for entry in result.unmatched:
         apps = data.mentor_apps if entry.role == "mentor" else data.mentee_apps
-        unmatched.append(UnmatchedRow(application=apps[entry.id], reason=entry.reason))
+        unmatched.append(UnmatchedRow(application=apps[entry.id], reason=entry.reason.as_dict()))
     return EngineOutput(proposals=proposals, unmatched=unmatched, result=result)
 
 
@@ -340,7 +315,7 @@ class PairCheck:
 
     score: float
     breakdown: dict[str, float]
-    reasons: list[str]
+    reasons: list[dict[str, Any]]
     violations: list[str]
 
 
@@ -374,6 +349,6 @@ def pair_violations(
     return PairCheck(
         score=float(pair.score),
         breakdown={k: float(v) for k, v in pair.breakdown.items()},
-        reasons=_clean_reasons(pair.reasons),
+        reasons=[r.as_dict() for r in pair.reasons],
         violations=list(pair.violations),
     )

@@ -23,7 +23,7 @@ from turnabout.common.audit import audit_record
 from turnabout.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed, require
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
-from turnabout.pairing import adapter, permissions
+from turnabout.pairing import adapter, explain, permissions
 from turnabout.pairing.audit import PairingEvent
 from turnabout.pairing.models import (
     LIVE_STATUSES,
@@ -43,7 +43,8 @@ logger = logging.getLogger(__name__)
 REMATCH_PHASES = (Phase.MATCHED, Phase.ACTIVE)
 ABANDONED_AFTER = timedelta(hours=1)
 MAX_REASON = 2000
-REMOVED_REASON = "removed from the proposals by the program manager"
+REMOVED_REASON = {"code": explain.REMOVED, "params": {}}
+EXCLUDED_REASON = {"code": explain.EXCLUDED, "params": {}}
 
 
 class OverrideRequired(ValidationFailed):
@@ -276,6 +277,9 @@ def match_run_execute(run_id: int) -> MatchRun | None:
         run.mentees = quality.mentees
         run.blocking_pairs = quality.blocking_pairs
         run.total_score = quality.total_score
+        run.mode = quality.mode
+        run.certified = quality.certified
+        run.gap_bound = quality.gap_bound
         run.save()
         _refresh_quality(run)
         audit_record(
@@ -373,7 +377,7 @@ def proposal_set_locked(proposal: Proposal, *, locked: bool, acting_user: AnyUse
     return proposal
 
 
-def _remove(proposal: Proposal, *, reason: str) -> None:
+def _remove(proposal: Proposal, *, reason: dict[str, Any]) -> None:
     run = proposal.run
     mentor_id, mentee_id = proposal.mentor_id, proposal.mentee_id
     proposal.delete()
@@ -413,7 +417,7 @@ def pair_exclude(proposal: Proposal, *, reason: str = "", acting_user: AnyUser) 
         },
     )
     label = _label(proposal)
-    _remove(proposal, reason=_("excluded by the program manager"))
+    _remove(proposal, reason=EXCLUDED_REASON)
     audit_record(
         actor=acting_user,
         event=PairingEvent.PAIR_EXCLUDED,
@@ -473,7 +477,7 @@ def proposal_create_manual(
             params={"mentor_application": mentor.pk, "capacity": mentor.capacity},
         )
     check = adapter.pair_violations(run.cohort, config=run.config, mentor=mentor, mentee=mentee)
-    explanations = adapter.describe_violations(check.violations, run.config)
+    explanations = explain.violation_texts(check.violations, run.config)
     if check.violations and not override_reason:
         raise OverrideRequired(
             _("This pair breaks a hard constraint: %(list)s. Give a reason to override it.")
@@ -486,7 +490,7 @@ def proposal_create_manual(
         mentee=mentee,
         score=check.score,
         breakdown=check.breakdown,
-        reasons=[_("paired by hand by the program manager"), *check.reasons],
+        reasons=[{"code": explain.MANUAL, "params": {}}, *check.reasons],
         locked=True,
         manual=True,
         violations=check.violations,

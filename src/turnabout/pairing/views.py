@@ -15,9 +15,9 @@ from turnabout.common import errors
 from turnabout.common.htmx import is_htmx
 from turnabout.common.pages import act, attempt
 from turnabout.common.pagination import paginate, query_without_page
-from turnabout.pairing import adapter, permissions, selectors, services
+from turnabout.pairing import adapter, explain, permissions, selectors, services
+from turnabout.pairing.explain import CRITERION_LABELS
 from turnabout.pairing.forms import (
-    CRITERION_LABELS,
     CompareForm,
     EndForm,
     ManualPairForm,
@@ -234,8 +234,8 @@ def pair_check(request: HttpRequest, run_pk: int) -> HttpResponse:
         context.update(
             checked=True,
             score=check.score,
-            reasons=check.reasons,
-            explanations=adapter.describe_violations(check.violations, run.config),
+            reasons=explain.reason_texts(check.reasons),
+            explanations=explain.violation_texts(check.violations, run.config),
         )
     return render(request, "pairing/run.html#pair_check", context)
 

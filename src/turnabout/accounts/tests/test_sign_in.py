@@ -245,3 +245,15 @@ def test_program_managers_are_offered_two_factor(make_user):
     client = Client()
     client.force_login(manager)
     assert reverse("mfa_index") in client.get(reverse("home")).content.decode()
+
+
+def test_the_reset_email_has_a_text_and_an_html_part():
+    from turnabout.common.email import render_email
+
+    email = render_email(
+        "accounts/emails/password_reset",
+        {"first_name": "Zoë", "email": "zoe@example.com", "action_url": "https://x.example/r/1"},
+    )
+    assert email.subject == "Choose a new Turnabout password"
+    assert "Hello Zoë," in email.text and "https://x.example/r/1" in email.text
+    assert "https://x.example/r/1" in email.html and "zoe@example.com" in email.html

@@ -17,6 +17,7 @@ PUBLIC_PREFIXES = (
     "/accounts/signup/",
     "/accounts/confirm-email/",
     "/accounts/3rdparty/login/cancelled/",
+    "/health/",  # the load balancer's check: no login, no data
 )
 
 

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def inline_tasks(monkeypatch):
     """Queued emails run at once when the transaction commits (the worker's job)."""
-    for name in ("send_invitation_task", "send_fit_flag_task"):
+    for name in ("send_invitation_email_task", "send_fit_flag_email_task"):
         task = getattr(services, name)
         monkeypatch.setattr(services, name, SimpleNamespace(enqueue=task.call))
 

@@ -9,6 +9,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("accounts", "0002_sso_settings")]
+    dependencies = [("accounts", "0004_sso_settings")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

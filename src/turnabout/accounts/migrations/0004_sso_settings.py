@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('accounts', '0003_tokens_expire'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
