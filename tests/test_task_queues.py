@@ -3,13 +3,12 @@ through django-tasks' RQ backend (the real Redis server on 127.0.0.1:6379)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.test import Client
-from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +79,7 @@ def test_an_email_a_match_run_and_the_tick_run_on_redis(
 ) -> None:
     import django_rq
 
-    from turnabout.accounts.services import user_invite
+    from turnabout.people.services import user_invite
     from turnabout.integrations.models import ChatChannel, Delivery
     from turnabout.pairing import services as pairing
     from turnabout.pairing.models import MatchRun
@@ -114,7 +113,7 @@ def test_an_email_a_match_run_and_the_tick_run_on_redis(
     )
     from django.core.management import call_command
 
-    monday = timezone.make_aware(datetime(2026, 11, 30, 9, 0)).isoformat()
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC).isoformat()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("tick", "--now", monday)
     assert rq("default") == 1

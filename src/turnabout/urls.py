@@ -6,13 +6,14 @@ from django.views.generic import RedirectView
 
 from turnabout.api import api
 from turnabout.common import health
-from turnabout.common import views as common_views
+from turnabout.me import views as me_views
 
 admin.site.site_header = "Turnabout administration"
 admin.site.site_title = "Turnabout"
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", me_views.home, name="home"),
+    path("", include("turnabout.me.urls")),
     path("health/", health.health, name="health"),
     # Sign-in is django-allauth's (throttled, SSO, TOTP). The old addresses and URL names
     # (`login`, `logout`, `password_reset`) lead to its views; Django's own auth URLs stay
@@ -28,7 +29,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("turnabout.accounts.urls")),
     path("people/", include("turnabout.people.urls")),
-    path("audit/", include("turnabout.common.urls")),
+    path("audit/", include("turnabout.accounts.audit_urls")),
     path("programs/", include("turnabout.programs.urls")),
     path("", include("turnabout.enrollment.urls")),
     path("pairing/", include("turnabout.pairing.urls")),

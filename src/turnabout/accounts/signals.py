@@ -27,7 +27,7 @@ def _address(request: HttpRequest | None) -> str:
         return ""
     try:
         return str(get_client_ip_address(request) or "")
-    except Exception:  # an odd proxy header must never break a login
+    except (ValueError, TypeError, AttributeError):  # an odd proxy header: never break a login
         return str(request.META.get("REMOTE_ADDR", ""))
 
 

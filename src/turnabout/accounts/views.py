@@ -20,11 +20,13 @@ from turnabout.accounts import (
     settings_pages,
     throttling,
 )
-from turnabout.accounts.forms import ME, IntegrationCreateForm, TokenCreateForm
+from turnabout.accounts.forms import ME, AuditFilterForm, IntegrationCreateForm, TokenCreateForm
 from turnabout.accounts.models import Role
 from turnabout.common import errors
 from turnabout.common.errors import DomainError
+from turnabout.common.htmx import is_htmx
 from turnabout.common.pages import act
+from turnabout.common.pagination import paginate, query_without_page
 
 
 def token_list_view(request: HttpRequest) -> HttpResponse:
@@ -289,4 +291,25 @@ def role_revoke_view(request: HttpRequest, user_id: int) -> HttpResponse:
         lambda: services.role_revoke(user, role, acting_user=request.user),
         success=_("%(email)s is no longer %(role)s.") % {"email": user.email, "role": role.label},
         then=_safe_next(request, reverse("accounts:roles")),
+    )
+
+
+def audit_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_audit_log(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(
+        request.GET or None, events=selectors.audit_events_in_use(user=request.user)
+    )
+    filters = selectors.AuditFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.AuditFilters(**form.cleaned_data)
+    records = selectors.audit_list(user=request.user, filters=filters).select_related("actor")
+    page = paginate(request, records)
+    template = (
+        "accounts/audit_list.html#results" if is_htmx(request) else "accounts/audit_list.html"
+    )
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "query": query_without_page(request)},
     )

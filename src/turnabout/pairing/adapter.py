@@ -100,8 +100,8 @@ class EngineInput:
     mentees: list[Mentee]
     org: OrgChart
     locked: list[LockedPair]
-    mentor_apps: dict[str, Application]
-    mentee_apps: dict[str, Application]
+    mentor_applications: dict[str, Application]
+    mentee_applications: dict[str, Application]
     lock_overrides: dict[tuple[int, int], str] = field(default_factory=dict)
     kept: set[tuple[int, int]] = field(default_factory=set)
 
@@ -194,15 +194,15 @@ def build_input(
     waiting = waiting_days(cohort, applications)
     mentors: list[Mentor] = []
     mentees: list[Mentee] = []
-    mentor_apps: dict[str, Application] = {}
-    mentee_apps: dict[str, Application] = {}
+    mentor_applications: dict[str, Application] = {}
+    mentee_applications: dict[str, Application] = {}
     for app in applications:
         avoid = [p.employee_id for p in app.avoid.all()]
         fields = _person_fields(app, exclude=avoid, generation=generations.get(app.person_id, ""))
         fields["waiting_days"] = waiting.get(app.pk, 0)
         if app.role == ParticipantRole.MENTOR:
             mentors.append(Mentor(**fields, skills=dict(app.skills), capacity=app.capacity))
-            mentor_apps[app.person.employee_id] = app
+            mentor_applications[app.person.employee_id] = app
         else:
             fields["exclude"] = tuple(
                 sorted(
@@ -211,7 +211,7 @@ def build_input(
                 )
             )
             mentees.append(Mentee(**fields, wants=dict(app.wants)))
-            mentee_apps[app.person.employee_id] = app
+            mentee_applications[app.person.employee_id] = app
 
     by_app_id = {a.pk: a for a in applications}
     lock_list: list[LockedPair] = []
@@ -241,8 +241,8 @@ def build_input(
         mentees=mentees,
         org=org_chart(),
         locked=lock_list,
-        mentor_apps=mentor_apps,
-        mentee_apps=mentee_apps,
+        mentor_applications=mentor_applications,
+        mentee_applications=mentee_applications,
         lock_overrides=lock_overrides,
         kept=kept,
     )
@@ -250,8 +250,8 @@ def build_input(
 
 @dataclass(frozen=True)
 class ProposalRow:
-    mentor: Application
-    mentee: Application
+    mentor_application: Application
+    mentee_application: Application
     score: float
     breakdown: dict[str, float]
     reasons: list[dict[str, Any]]
@@ -286,13 +286,13 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
     )
     proposals: list[ProposalRow] = []
     for pair in result.pairs:
-        mentor = data.mentor_apps[pair.mentor_id]
-        mentee = data.mentee_apps[pair.mentee_id]
-        key = (mentor.pk, mentee.pk)
+        mentor_application = data.mentor_applications[pair.mentor_id]
+        mentee_application = data.mentee_applications[pair.mentee_id]
+        key = (mentor_application.pk, mentee_application.pk)
         proposals.append(
             ProposalRow(
-                mentor=mentor,
-                mentee=mentee,
+                mentor_application=mentor_application,
+                mentee_application=mentee_application,
                 score=float(pair.score),
                 breakdown={k: float(v) for k, v in pair.breakdown.items()},
                 reasons=[r.as_dict() for r in pair.reasons],
@@ -304,7 +304,7 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
         )
     unmatched: list[UnmatchedRow] = []
     for entry in result.unmatched:
-        apps = data.mentor_apps if entry.role == "mentor" else data.mentee_apps
+        apps = data.mentor_applications if entry.role == "mentor" else data.mentee_applications
         unmatched.append(UnmatchedRow(application=apps[entry.id], reason=entry.reason.as_dict()))
     return EngineOutput(proposals=proposals, unmatched=unmatched, result=result)
 
@@ -323,8 +323,8 @@ def pair_violations(
     cohort: Cohort,
     *,
     config: Mapping[str, Any],
-    mentor: Application,
-    mentee: Application,
+    mentor_application: Application,
+    mentee_application: Application,
     data: EngineInput | None = None,
 ) -> PairCheck:
     """Score one pair and list the hard constraints it breaks (the engine's codes).
@@ -334,8 +334,10 @@ def pair_violations(
     (from `build_input`) to check many pairs of one cohort without rebuilding it.
     """
     data = data or build_input(cohort, config=config)
-    mentor_person = next((p for p in data.mentors if p.id == mentor.person.employee_id), None)
-    mentee_person = next((p for p in data.mentees if p.id == mentee.person.employee_id), None)
+    mentor_id = mentor_application.person.employee_id
+    mentee_id = mentee_application.person.employee_id
+    mentor_person = next((p for p in data.mentors if p.id == mentor_id), None)
+    mentee_person = next((p for p in data.mentees if p.id == mentee_id), None)
     if mentor_person is None or mentee_person is None:
         raise ValidationFailed(_("Both people must be accepted participants of this cohort."))
     result = match(

@@ -9,10 +9,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.services import user_invite
 from turnabout.accounts.sso import SsoRefused
 from turnabout.common.audit import AuditEvent, audit_record
 from turnabout.people.models import Employee
+from turnabout.people.services import user_invite
 
 
 @transaction.atomic

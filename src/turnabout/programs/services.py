@@ -29,6 +29,7 @@ from turnabout.common.errors import (
     require,
 )
 from turnabout.common.types import AnyUser
+from turnabout.matching import MatchConfig, MatchConfigError
 from turnabout.programs import permissions
 from turnabout.programs.audit import ProgramEvent
 from turnabout.programs.models import (
@@ -123,8 +124,6 @@ def _clean_list(value: Any, *, field: str) -> list[str]:
 
 def validate_matching_settings(value: Any) -> dict[str, Any]:
     """Check the settings with the matching engine's own validator; returns them unchanged."""
-    from turnabout.matching import MatchConfig, MatchConfigError
-
     if not isinstance(value, Mapping):
         raise ValidationFailed(_("Matching settings must be an object of keys."))
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -74,7 +74,7 @@ def test_the_weekly_digest_reaches_a_slack_and_a_teams_endpoint(
 
 
 def test_the_digest_goes_out_once_a_week_on_mondays(channels):
-    monday = timezone.make_aware(datetime(2026, 11, 30, 9, 0))
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     assert digests_due(monday + timedelta(days=1)) == []  # a Tuesday
     assert len(digests_due(monday)) == 2
     assert digests_due(monday + timedelta(minutes=5)) == []  # the next tick, same Monday

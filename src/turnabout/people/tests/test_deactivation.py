@@ -11,16 +11,12 @@ from django.core.management import call_command
 
 from turnabout.accounts.models import ApiToken
 from turnabout.accounts.selectors import token_user
-from turnabout.accounts.services import (
-    token_create,
-    user_invite,
-    users_deactivate,
-    users_deactivate_count,
-)
+from turnabout.accounts.services import token_create, users_deactivate, users_deactivate_count
 from turnabout.common.audit import AuditEvent
 from turnabout.common.errors import Conflict, PermissionDenied, ValidationFailed
 from turnabout.common.models import AuditRecord
 from turnabout.people.models import Employee
+from turnabout.people.services import user_invite
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import IntegrityError
 
 from turnabout.accounts.models import ApiToken
-from turnabout.accounts.services import token_create, user_invite
+from turnabout.accounts.services import token_create
 from turnabout.common.audit import AuditEvent
 from turnabout.common.errors import Conflict
 from turnabout.common.models import AuditRecord
@@ -25,9 +25,9 @@ from turnabout.pairing import services as pairing_services
 from turnabout.pairing.audit import PairingEvent
 from turnabout.pairing.models import Mentorship
 from turnabout.pairing.tests.helpers import bearer, published
-from turnabout.people import importing
 from turnabout.people.importing import people_import
 from turnabout.people.models import Employee
+from turnabout.people.services import user_invite
 from turnabout.people.tests.test_importing import to_csv
 
 COLUMNS = ("employee_id", "first_name", "last_name", "email", "level", "status", "termination_date")
@@ -342,7 +342,7 @@ def test_a_failing_import_deactivates_nothing_ends_nothing_and_emails_nobody(
         real_end(*args, **kwargs)  # accounts are deactivated and the pair ended by now
         raise IntegrityError("somebody else wrote meanwhile")
 
-    monkeypatch.setattr(importing.apply, "mentorships_end_for_leavers", end_then_fail)
+    monkeypatch.setattr(pairing_services, "mentorships_end_for_leavers", end_then_fail)
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(Conflict):
         run([leaving(pair.mentee)])
 

@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from turnabout.accounts.services import user_invite
 from turnabout.common.errors import Conflict, PermissionDenied, ValidationFailed
 from turnabout.common.models import AuditRecord
+from turnabout.people.services import user_invite
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
