@@ -15,6 +15,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from turnabout.accounts.scopes import scope_allows
 from turnabout.accounts.selectors import live_token
+from turnabout.accounts.throttling import token_rate_check
 from turnabout.common import errors
 from turnabout.engagement.api import router as engagement_router
 from turnabout.enrollment.api import router as enrollment_router
@@ -50,6 +51,7 @@ class BearerTokenAuth(HttpBearer):
                 code=errors.ErrorCode.TOKEN_SCOPE,
                 params={"scope": found.scope},
             )
+        token_rate_check(found.pk)  # 429 with Retry-After past the per-token limit
         request.user = found.user
         return found.user
 
@@ -101,7 +103,10 @@ def _error(
 
 @api.exception_handler(errors.DomainError)
 def domain_error(request: HttpRequest, exc: errors.DomainError) -> HttpResponse:
-    return api.create_response(request, exc.as_json(), status=exc.status)
+    response = api.create_response(request, exc.as_json(), status=exc.status)
+    if "retry_after" in exc.params:
+        response["Retry-After"] = str(exc.params["retry_after"])
+    return response
 
 
 @api.exception_handler(AuthenticationError)

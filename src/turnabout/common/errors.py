@@ -115,6 +115,9 @@ class ErrorCode(StrEnum):
     STORY_NOT_ALLOWED_NOW = "story_not_allowed_now"
     STORY_CONSENT_MISSING = "story_consent_missing"
     STORY_LOCKED = "story_locked"
+    # accounts: roles and sign-in (enterprise)
+    LAST_ORG_ADMIN = "last_org_admin"
+    SSO_CONFIG_INVALID = "sso_config_invalid"
 
 
 class DomainError(Exception):
