@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from turnabout.accounts import permissions
+from turnabout.accounts.filters import AuditFilter
 from turnabout.accounts.models import ApiToken, ServiceAccount
 from turnabout.accounts.services import TOKEN_PREFIX, hash_token
 from turnabout.common.errors import PermissionDenied
+from turnabout.common.models import AuditRecord
 from turnabout.common.types import AnyUser
 
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -55,3 +59,45 @@ def service_account_list(*, user: AnyUser) -> QuerySet[ServiceAccount]:
     if not permissions.is_org_admin(user):
         raise PermissionDenied("Only org admins see integrations.")
     return ServiceAccount.objects.select_related("user").all()
+
+
+# --- The audit log (org admins) ------------------------------------------------------
+
+
+def audit_filter(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> AuditFilter:
+    """The audit log filtered by `filters` (query parameters); org admins only. Its
+    `.filtered` is the records, its `.form` the page's filter form."""
+    if not permissions.can_view_audit_log(user):
+        raise PermissionDenied("Only org admins can read the audit log.")
+    events = sorted(set(AuditRecord.objects.values_list("event", flat=True).distinct()))
+    return AuditFilter(filters or None, queryset=AuditRecord.objects.all(), events=events)
+
+
+def audit_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> QuerySet[AuditRecord]:
+    return audit_filter(user=user, filters=filters).filtered
+
+
+def role_holders(*, user: AnyUser) -> dict[str, list[User]]:
+    """Active accounts per role, for the roles page (org admins only)."""
+    from turnabout.accounts.models import Role, RoleAssignment
+
+    if not permissions.can_manage_roles(user):
+        raise PermissionDenied("Only org admins manage roles.")
+    holders: dict[str, list[User]] = {role.value: [] for role in Role}
+    rows = (
+        RoleAssignment.objects.select_related("user")
+        .filter(user__is_active=True)
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    for row in rows:
+        holders[row.role].append(row.user)
+    return holders
+
+
+def roles_of_account(*, user: AnyUser, account_id: int) -> list[str]:
+    """The roles of one account, for a person's page (org admins only)."""
+    from turnabout.accounts.models import RoleAssignment
+
+    if not permissions.can_manage_roles(user):
+        return []
+    return sorted(RoleAssignment.objects.filter(user_id=account_id).values_list("role", flat=True))

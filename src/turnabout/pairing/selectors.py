@@ -7,7 +7,7 @@ NotFound (404), so that ids reveal nothing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,8 @@ from turnabout.pairing.models import (
     UnmatchedEntry,
 )
 from turnabout.people.models import Employee
-from turnabout.programs.models import Cohort
+from turnabout.programs.models import Cohort, Phase, Program
+from turnabout.programs.permissions import managed_programs_filter
 
 SORTS = ("-score", "score", "mentee", "mentor", "criterion")
 
@@ -51,9 +52,6 @@ def cohort_for_counts(*, user: AnyUser, cohort_id: int) -> Cohort:
 
 def managed_cohorts(*, user: AnyUser) -> QuerySet[Cohort]:
     """Cohorts whose pairing `user` manages, in or after the matching phase."""
-    from turnabout.programs.models import Phase, Program
-    from turnabout.programs.permissions import managed_programs_filter
-
     programs = Program.objects.filter(managed_programs_filter(user))
     return (
         Cohort.objects.filter(
@@ -151,7 +149,7 @@ def run_settings_of(*, cohort: Cohort) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class PairCheck:
+class PairPreview:
     """What a hand-made pair would be: its score, reasons and broken hard constraints (as
     codes with parameters), and who the mentee is paired with already in the run."""
 
@@ -161,7 +159,9 @@ class PairCheck:
     taken_by: str
 
 
-def pair_check(*, user: AnyUser, run: MatchRun, mentor_id: int, mentee_id: int) -> PairCheck | None:
+def pair_check(
+    *, user: AnyUser, run: MatchRun, mentor_id: int, mentee_id: int
+) -> PairPreview | None:
     """Check a pair before a manager makes it by hand; None when either person is not an
     accepted participant of the run's cohort."""
     people = pairable_applications(user=user, run=run)
@@ -170,8 +170,10 @@ def pair_check(*, user: AnyUser, run: MatchRun, mentor_id: int, mentee_id: int) 
     if mentor is None or mentee is None:
         return None
     taken = run.proposals.filter(mentee=mentee).select_related("mentor__person").first()
-    check = adapter.pair_violations(run.cohort, config=run.config, mentor=mentor, mentee=mentee)
-    return PairCheck(
+    check = adapter.pair_violations(
+        run.cohort, config=run.config, mentor_application=mentor, mentee_application=mentee
+    )
+    return PairPreview(
         score=check.score,
         reasons=list(check.reasons),
         violations=list(check.violations),
@@ -334,6 +336,25 @@ def partner_summary(mentorship: Mentorship, *, side: str) -> PartnerSummary:
         languages=list(app.languages),
         email=person.email if active else "",
     )
+
+
+def mentorship_cards(*, user: AnyUser, mentorships: Iterable[Mentorship]) -> list[dict[str, Any]]:
+    """The user's side of each mentorship they are a partner in: the partner as they may see
+    them and whether they have accepted yet (others' mentorships are left out)."""
+    cards = []
+    for mentorship in mentorships:
+        side = permissions.side_of(user, mentorship)
+        if side is None:
+            continue
+        cards.append(
+            {
+                "m": mentorship,
+                "side": side,
+                "partner": partner_summary(mentorship, side=side),
+                "i_accepted": mentorship.accepted_by(side),
+            }
+        )
+    return cards
 
 
 def waiting_for_partner(*, user: AnyUser, cohort: Cohort) -> list[Application]:
