@@ -213,6 +213,8 @@ class PairExclusion(models.Model):
 class Mentorship(TimeStampedModel):
     """A published pair: proposed until both accept, then active, until it ends."""
 
+    REASON_MAX = 2000  # why a pair was declined, ended or overridden
+
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Waiting for answers")
         ACTIVE = "active", _("Active")

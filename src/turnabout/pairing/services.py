@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 
 REMATCH_PHASES = (Phase.MATCHED, Phase.ACTIVE)
 ABANDONED_AFTER = timedelta(hours=1)
-MAX_REASON = 2000
+MAX_REASON = Mentorship.REASON_MAX
 REMOVED_REASON = {"code": explain.REMOVED, "params": {}}
 EXCLUDED_REASON = {"code": explain.EXCLUDED, "params": {}}
 

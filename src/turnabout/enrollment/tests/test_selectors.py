@@ -61,9 +61,7 @@ def test_review_filters(cohort, make_user, program_manager):
     review = selectors.applications_for_review
 
     def count(**filters):
-        return review(
-            user=program_manager, cohort=cohort, filters=selectors.ApplicationFilters(**filters)
-        ).count()
+        return review(user=program_manager, cohort=cohort, filters=filters).count()
 
     assert count() == 2
     assert count(role="mentee") == 1
