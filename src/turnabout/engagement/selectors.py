@@ -17,13 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from turnabout.accounts import permissions as roles
 from turnabout.common.errors import NotFound
+from turnabout.common.privacy import meets_floor, min_group_size
 from turnabout.common.types import AnyUser
 from turnabout.engagement import permissions
 from turnabout.engagement.ics import zone_of
 from turnabout.engagement.models import (
     Agreement,
-    ConversationGuide,
     GoalEvent,
     GoalMilestone,
     LearningEntry,
@@ -33,10 +34,10 @@ from turnabout.engagement.models import (
     SessionLog,
     Side,
 )
-from turnabout.enrollment.models import Application
+from turnabout.learning.models import ConversationGuide
 from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Employee
-from turnabout.programs.models import Cohort, Program
+from turnabout.programs.models import Program
 from turnabout.programs.permissions import managed_programs_filter
 
 GRACE_DAYS = 3
@@ -247,7 +248,9 @@ def next_session(mentorship: Mentorship, *, now: datetime | None = None) -> Ment
 
 
 def guides_for(program: Program) -> QuerySet[ConversationGuide]:
-    return ConversationGuide.objects.filter(program=program).order_by("position", "pk")
+    return ConversationGuide.objects.filter(program=program, retired_at__isnull=True).order_by(
+        "position", "pk"
+    )
 
 
 # --- Learning and reflections ------------------------------------------------------------
@@ -403,87 +406,6 @@ def home_summaries(
     return summaries
 
 
-# --- Participant hub ("My mentoring") ------------------------------------------------------
-
-HUB_PAIRS = 5
-HUB_LIST = 10
-HUB_JOINABLE = 6
-
-
-@dataclass(frozen=True)
-class MatchWaiting:
-    """A published match that is not active yet: either side may still have to answer."""
-
-    mentorship: Mentorship
-    side: str
-    partner: Employee
-    i_accepted: bool
-
-
-@dataclass
-class Hub:
-    """Everything a participant follows, most urgent first: a match waiting for an answer,
-    the active pairs, the applications, the cohorts open to join, then earlier pairs."""
-
-    matches: list[MatchWaiting] = field(default_factory=list)
-    pairs: list[PairSummary] = field(default_factory=list)
-    zone: str = "UTC"
-    applications: list[Application] = field(default_factory=list)
-    joinable: list[Cohort] = field(default_factory=list)
-    earlier_pairs: list[Mentorship] = field(default_factory=list)
-
-    @property
-    def to_answer(self) -> list[MatchWaiting]:
-        return [match for match in self.matches if not match.i_accepted]
-
-    @property
-    def is_empty(self) -> bool:
-        return not (
-            self.matches or self.pairs or self.applications or self.joinable or self.earlier_pairs
-        )
-
-
-def participant_hub(*, user: AnyUser, now: datetime | None = None) -> Hub:
-    """The signed-in participant's hub; empty for accounts without an employee record.
-
-    A bounded number of queries: each list is capped, and the pair summaries are at most
-    HUB_PAIRS.
-    """
-    from turnabout.enrollment import selectors as enrollment_selectors
-    from turnabout.pairing import selectors as pairing_selectors
-    from turnabout.programs import selectors as program_selectors
-
-    me = employee_of(user)
-    if me is None:
-        return Hub()
-    proposed = pairing_selectors.mentorships_of_user(user=user).filter(
-        status=Mentorship.Status.PROPOSED
-    )[:HUB_LIST]
-    matches = []
-    for m in proposed:
-        side = Side.MENTOR if m.mentor_id == me.pk else Side.MENTEE
-        accepted = m.mentor_accepted_at if side == Side.MENTOR else m.mentee_accepted_at
-        matches.append(
-            MatchWaiting(
-                mentorship=m,
-                side=side,
-                partner=partner_of(m, side),
-                i_accepted=accepted is not None,
-            )
-        )
-    applications = enrollment_selectors.applications_of_user(user=user)
-    applied = applications.exclude(status=Application.Status.WITHDRAWN).values("cohort_id")
-    joinable = program_selectors.cohorts_joinable(user=user).exclude(pk__in=applied)
-    return Hub(
-        matches=matches,
-        pairs=home_summaries(user=user, now=now, limit=HUB_PAIRS),
-        zone=zone_of(me).key,
-        applications=list(applications[:HUB_LIST]),
-        joinable=list(joinable[:HUB_JOINABLE]),
-        earlier_pairs=list(my_pairs(user=user).exclude(status=Mentorship.Status.ACTIVE)[:HUB_LIST]),
-    )
-
-
 # --- Program view (managers, sponsors) -------------------------------------------------------
 
 
@@ -502,21 +424,25 @@ class PairRow:
 
 @dataclass
 class ProgramEngagement:
+    """A program's figures. Below the privacy floor of active pairs (`shown` False) every
+    figure but the number of pairs is None and there are no tags: with two pairs, "3
+    learning entries by mentors" is about two people."""
+
     program: Program
     pairs: int
-    agreements_signed: int
-    held: int
-    cancelled: int
-    no_shows: int
-    learning_by_side: dict[str, int]
+    agreements_signed: int | None
+    held: int | None
+    cancelled: int | None
+    no_shows: int | None
+    learning_by_side: dict[str, int | None]
     tags: list[tuple[str, int]]
     rows: list[PairRow] = field(default_factory=list)
+    shown: bool = True
+    minimum: int = 0
 
 
 def engaged_programs(*, user: AnyUser) -> QuerySet[Program]:
     """Programs whose engagement figures the user may see."""
-    from turnabout.accounts import permissions as roles
-
     if roles.is_sponsor(user) or roles.is_org_admin(user):
         return Program.objects.all().order_by("name")
     return Program.objects.filter(managed_programs_filter(user)).distinct().order_by("name")
@@ -569,18 +495,23 @@ def program_engagement(
         .order_by("-n", "skill__name")  # type: ignore[misc]
         .values_list("skill__name", "n")[:20]
     )
+    pair_count = pairs.count()
+    shown = meets_floor(pair_count)
     result = ProgramEngagement(
         program=program,
-        pairs=pairs.count(),
-        agreements_signed=signed,
-        held=outcomes.get("held", 0),
-        cancelled=outcomes.get("cancelled", 0),
-        no_shows=outcomes.get("no_show", 0),
+        pairs=pair_count,
+        agreements_signed=signed if shown else None,
+        held=outcomes.get("held", 0) if shown else None,
+        cancelled=outcomes.get("cancelled", 0) if shown else None,
+        no_shows=outcomes.get("no_show", 0) if shown else None,
         learning_by_side={
-            Side.MENTOR: by_side.get("mentor", 0),
-            Side.MENTEE: by_side.get("mentee", 0),
+            Side.MENTOR: by_side.get("mentor", 0) if shown else None,
+            Side.MENTEE: by_side.get("mentee", 0) if shown else None,
         },
-        tags=tags,
+        # Tags count entries, not people: a tag used fewer times than the floor is left out.
+        tags=[(name, n) for name, n in tags if meets_floor(n)] if shown else [],
+        shown=shown,
+        minimum=min_group_size(),
     )
     if with_rows and permissions.can_view_pair_list(user, program):
         result.rows = pair_rows(pairs=pairs, now=now)

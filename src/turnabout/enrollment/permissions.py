@@ -8,15 +8,17 @@
 
 from __future__ import annotations
 
-from turnabout.accounts import permissions as roles
+from django.db.models import Q
+
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application
+from turnabout.people.permissions import is_participant
 from turnabout.programs import permissions as program_permissions
 from turnabout.programs.models import Cohort
 
 
 def can_apply(user: AnyUser) -> bool:
-    return roles.is_participant(user)
+    return is_participant(user)
 
 
 def is_applicant(user: AnyUser, application: Application) -> bool:
@@ -38,3 +40,11 @@ def can_edit_application(user: AnyUser, application: Application) -> bool:
 
 def can_manage_questions(user: AnyUser, cohort: Cohort) -> bool:
     return program_permissions.can_manage_cohort(user, cohort)
+
+
+def applicants_of_managed_programs(user: AnyUser) -> Q:
+    """The people a program manager may look up: those who applied to a program they manage
+    (registered with `people.permissions` when the app starts)."""
+    return Q(
+        pk__in=Application.objects.filter(cohort__program__managers=user.pk).values("person_id")
+    )

@@ -37,9 +37,10 @@ from turnabout.feedback.models import (
     Response,
     Survey,
 )
-from turnabout.feedback.tasks import send_fit_flag as send_fit_flag_task
-from turnabout.feedback.tasks import send_invitation as send_invitation_task
+from turnabout.feedback.tasks import send_fit_flag_email as send_fit_flag_email_task
+from turnabout.feedback.tasks import send_invitation_email as send_invitation_email_task
 from turnabout.pairing.models import Mentorship
+from turnabout.pairing.services import mentorship_end
 from turnabout.programs.models import Cohort, InterestSurvey, Objective, Phase, Program
 
 # How many earlier anonymous responses are re-inserted with each new one (all of them
@@ -711,7 +712,7 @@ def _flag_if_not_a_good_fit(
             target=invitation.mentorship,
             message=_("pairing fit: not a good fit (by the %(side)s)") % {"side": flag.role},
         )
-        transaction.on_commit(partial(send_fit_flag_task.enqueue, flag.pk))
+        transaction.on_commit(partial(send_fit_flag_email_task.enqueue, flag.pk))
     return True
 
 
@@ -727,8 +728,6 @@ def fit_flag_request_rematch(flag: PairFitFlag, *, acting_user: AnyUser) -> Pair
     """The mentee of a pair flagged "not a good fit" takes the offer of a new match: the
     pair ends (through pairing's own service, which frees both and tells the partner) and
     the program's managers re-match the cohort."""
-    from turnabout.pairing.services import mentorship_end
-
     flag = PairFitFlag.objects.select_for_update().select_related("mentorship").get(pk=flag.pk)
     mentorship = flag.mentorship
     mentee_user = getattr(mentorship.mentee, "user_id", None)
@@ -821,7 +820,9 @@ def invitations_due(survey: Survey, *, now: datetime) -> list[_Due]:
             survey, _pairs_of(survey, (*active, Mentorship.Status.ENDED)), "phase_wrapping_up"
         )
     if survey.trigger == t.PRE_POST:
-        if phase == Phase.ACTIVE:
+        # "pre" as soon as a pair is active (whatever the cohort's phase until wrap-up),
+        # "post" once the cohort wraps up.
+        if phase not in (Phase.WRAPPING_UP, Phase.CLOSED):
             return _targets(survey, _pairs_of(survey, active), metrics.PRE)
         if phase == Phase.WRAPPING_UP:
             return _targets(
@@ -886,7 +887,7 @@ def invitations_run(survey: Survey, *, now: datetime, notify: bool = True) -> in
         if Invitation.objects.filter(pk=pk, emailed=False).update(emailed=True):
             sent += 1
             if notify:
-                transaction.on_commit(partial(send_invitation_task.enqueue, pk, 0))
+                transaction.on_commit(partial(send_invitation_email_task.enqueue, pk, 0))
     return sent
 
 
@@ -908,7 +909,7 @@ def reminders_run(*, today: date, notify: bool = True) -> int:
             ):
                 sent += 1
                 if notify:
-                    transaction.on_commit(partial(send_invitation_task.enqueue, pk, step))
+                    transaction.on_commit(partial(send_invitation_email_task.enqueue, pk, step))
     return sent
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +29,11 @@ from turnabout.common.errors import (
     require,
 )
 from turnabout.common.types import AnyUser
+from turnabout.matching import MatchConfig, MatchConfigError
 from turnabout.programs import permissions
 from turnabout.programs.audit import ProgramEvent
 from turnabout.programs.models import (
+    COMFORT_OPTIONS,
     TRANSITIONS,
     Cohort,
     CohortPhaseChange,
@@ -39,8 +42,10 @@ from turnabout.programs.models import (
     Objective,
     Phase,
     Program,
+    SurveyDailyCount,
     SurveyParticipation,
-    SurveyResponse,
+    SurveyQuestion,
+    SurveyTally,
     Willingness,
 )
 
@@ -52,24 +57,25 @@ DEFAULT_SURVEY_TOPICS = (
     "Data privacy",
     "Inclusive language",
 )
-MAX_LIST_ITEMS = 50
+MAX_LIST_ITEMS = Program.LIST_MAX
 
-# Fields of the program design that `program_create` and `program_update` accept.
+# Fields of the program design that `program_create` and `program_update` accept, with the
+# model's limits.
 TEXT_FIELDS: dict[str, int] = {
-    "name": 200,
-    "purpose": 5000,
-    "guidelines": 10000,
-    "mentor_responsibilities": 5000,
-    "mentee_responsibilities": 5000,
-    "confidentiality": 5000,
-    "time_commitment": 200,
-    "welcome_mentor": 5000,
-    "welcome_mentee": 5000,
+    "name": Program.NAME_MAX,
+    "purpose": Program.TEXT_MAX,
+    "guidelines": Program.GUIDELINES_MAX,
+    "mentor_responsibilities": Program.TEXT_MAX,
+    "mentee_responsibilities": Program.TEXT_MAX,
+    "confidentiality": Program.TEXT_MAX,
+    "time_commitment": Program.TIME_COMMITMENT_MAX,
+    "welcome_mentor": Program.TEXT_MAX,
+    "welcome_mentee": Program.TEXT_MAX,
 }
 INT_FIELDS: dict[str, tuple[int, int]] = {
-    "meeting_every_days": (1, 365),
-    "session_minutes": (5, 600),
-    "duration_months": (1, 60),
+    "meeting_every_days": (Program.MEETING_EVERY_DAYS_MIN, Program.MEETING_EVERY_DAYS_MAX),
+    "session_minutes": (Program.SESSION_MINUTES_MIN, Program.SESSION_MINUTES_MAX),
+    "duration_months": (Program.DURATION_MONTHS_MIN, Program.DURATION_MONTHS_MAX),
 }
 LEVEL_FIELDS = ("mentor_max_level", "mentee_min_level")
 LIST_FIELDS = ("departments", "locations")
@@ -108,7 +114,7 @@ def _clean_list(value: Any, *, field: str) -> list[str]:
         raise ValidationFailed(_("%(field)s must be a list.") % {"field": field})
     items: list[str] = []
     for item in value:
-        text = _clean_text(item, field=field, max_length=120)
+        text = _clean_text(item, field=field, max_length=Program.LIST_ITEM_MAX)
         if text and text not in items:
             items.append(text)
     if len(items) > MAX_LIST_ITEMS:
@@ -118,8 +124,6 @@ def _clean_list(value: Any, *, field: str) -> list[str]:
 
 def validate_matching_settings(value: Any) -> dict[str, Any]:
     """Check the settings with the matching engine's own validator; returns them unchanged."""
-    from turnabout.matching import MatchConfig, MatchConfigError
-
     if not isinstance(value, Mapping):
         raise ValidationFailed(_("Matching settings must be an object of keys."))
     try:
@@ -154,10 +158,13 @@ def _clean_program_data(data: Mapping[str, Any], *, creating: bool) -> dict[str,
             cleaned[key] = value
         elif key in LEVEL_FIELDS:
             if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not Program.LEVEL_MIN <= value <= Program.LEVEL_MAX
             ):
                 raise ValidationFailed(
-                    _("%(field)s must be a level from 1 to 99, or empty.") % {"field": key}
+                    _("%(field)s must be a level from %(low)d to %(high)d, or empty.")
+                    % {"field": key, "low": Program.LEVEL_MIN, "high": Program.LEVEL_MAX}
                 )
             cleaned[key] = value
         elif key in LIST_FIELDS:
@@ -203,7 +210,7 @@ class ObjectiveData:
 
 
 def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
-    title = _clean_text(data.title, field="title", max_length=200)
+    title = _clean_text(data.title, field="title", max_length=Objective.TITLE_MAX)
     if not title:
         raise ValidationFailed(_("Give the objective a title."))
     if data.metric not in Objective.Metric.values:
@@ -220,7 +227,7 @@ def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
         raise ValidationFailed(
             _("Objective %(title)s: the target must be a number.") % {"title": title}
         ) from None
-    if not target.is_finite() or abs(target) >= Decimal("100000000"):
+    if not target.is_finite() or abs(target) > Objective.TARGET_LIMIT:
         raise ValidationFailed(
             _("Objective %(title)s: the target is out of range.") % {"title": title}
         )
@@ -242,7 +249,9 @@ def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
         "target": target,
         "unit": data.unit,
         "comparison": data.comparison,
-        "parameter": _clean_text(data.parameter, field="parameter", max_length=120),
+        "parameter": _clean_text(
+            data.parameter, field="parameter", max_length=Objective.PARAMETER_MAX
+        ),
     }
 
 
@@ -490,7 +499,7 @@ def cohort_create(
         permissions.can_manage_program(acting_user, program),
         _("Only this program's managers can add cohorts."),
     )
-    name = _clean_text(name, field="name", max_length=120)
+    name = _clean_text(name, field="name", max_length=Cohort.NAME_MAX)
     if not name:
         raise ValidationFailed(_("Give the cohort a name, e.g. Autumn 2026."))
     _check_cohort_dates(
@@ -549,7 +558,7 @@ def cohort_update(cohort: Cohort, *, data: Mapping[str, Any], acting_user: AnyUs
         raise ValidationFailed(_("Unknown cohort fields: %(keys)s.") % {"keys": ", ".join(unknown)})
     values = {key: getattr(cohort, key) for key in COHORT_FIELDS}
     values.update(data)
-    name = _clean_text(values["name"], field="name", max_length=120)
+    name = _clean_text(values["name"], field="name", max_length=Cohort.NAME_MAX)
     if not name:
         raise ValidationFailed(_("Give the cohort a name, e.g. Autumn 2026."))
     values["name"] = name
@@ -614,7 +623,7 @@ def cohort_change_phase(
             _("Unknown phase %(phase)s. Phases: %(all)s.")
             % {"phase": to_phase, "all": ", ".join(Phase.values)}
         )
-    note = _clean_text(note, field="note", max_length=2000)
+    note = _clean_text(note, field="note", max_length=Cohort.NOTE_MAX)
     locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
     from_phase = locked.phase
     if to_phase not in TRANSITIONS[from_phase]:
@@ -644,6 +653,34 @@ def cohort_change_phase(
     return cohort
 
 
+@transaction.atomic
+def cohort_activate_on_first_session(cohort: Cohort) -> bool:
+    """A system action: a matched cohort becomes Active when its first pair holds a session,
+    so the phase shown everywhere matches what people are doing. Returns True if it moved."""
+    locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if locked.phase != Phase.MATCHED:
+        return False
+    note = _("The first session of a pair was held.")
+    Cohort.objects.filter(pk=locked.pk).update(phase=Phase.ACTIVE, updated_at=timezone.now())
+    CohortPhaseChange.objects.create(
+        cohort=locked,
+        from_phase=Phase.MATCHED,
+        to_phase=Phase.ACTIVE,
+        actor_id=None,
+        actor_label="system",
+        note=note,
+    )
+    audit_record(
+        actor=None,
+        event=ProgramEvent.COHORT_PHASE_CHANGED,
+        target=locked,
+        changes={"phase": (Phase.MATCHED, Phase.ACTIVE)},
+        message=note,
+    )
+    cohort.phase = Phase.ACTIVE
+    return True
+
+
 # --- Interest survey --------------------------------------------------------------------
 
 
@@ -655,15 +692,17 @@ def survey_update(
         permissions.can_manage_cohort(acting_user, survey.cohort),
         _("Only this program's managers can change its survey."),
     )
-    if survey.responses.exists():
+    if survey.participations.exists():
         raise Conflict(
             _("People have answered this survey already: its questions are fixed."),
             code=ErrorCode.SURVEY_HAS_ANSWERS,
         )
-    new_intro = _clean_text(intro, field="intro", max_length=2000)
+    new_intro = _clean_text(intro, field="intro", max_length=InterestSurvey.INTRO_MAX)
     new_topics = _clean_list(list(topics), field="topics")
-    if len(new_topics) > 20:
-        raise ValidationFailed(_("Ask about at most 20 topics."))
+    if len(new_topics) > InterestSurvey.TOPICS_MAX:
+        raise ValidationFailed(
+            _("Ask about at most %(n)d topics.") % {"n": InterestSurvey.TOPICS_MAX}
+        )
     changes: dict[str, Change] = {}
     if new_intro != survey.intro:
         changes["intro"] = (survey.intro, new_intro)
@@ -688,10 +727,11 @@ def survey_respond(
     topics: Iterable[str],
     acting_user: AnyUser,
 ) -> None:
-    """Record an anonymous answer and, separately, that `acting_user` answered.
+    """Count an anonymous answer and record, separately, that `acting_user` answered.
 
-    The two rows share no key, no time (the answer keeps the date only) and no order: the
-    answer's key is random. The audit record names the survey, never the person.
+    The answer itself is never stored: it adds one to the survey's per-option tallies
+    (`SurveyTally`) and to today's count of answers (`SurveyDailyCount`, instead of an
+    audit record per answer). Only the participation row names the person.
     """
     require(
         permissions.can_answer_survey(acting_user),
@@ -704,12 +744,17 @@ def survey_respond(
     for field, value in (("would_mentor", would_mentor), ("would_be_mentored", would_be_mentored)):
         if value not in Willingness.values:
             raise ValidationFailed(_("%(field)s must be yes, maybe or no.") % {"field": field})
-    if isinstance(comfort, bool) or not isinstance(comfort, int) or not 1 <= comfort <= 5:
-        raise ValidationFailed(_("Comfort must be a number from 1 to 5."))
+    low, high = InterestSurvey.COMFORT_MIN, InterestSurvey.COMFORT_MAX
+    if isinstance(comfort, bool) or not isinstance(comfort, int) or not low <= comfort <= high:
+        raise ValidationFailed(
+            _("Comfort must be a number from %(low)d to %(high)d.") % {"low": low, "high": high}
+        )
     chosen = _clean_list(list(topics), field="topics")
     unknown = [topic for topic in chosen if topic not in survey.topics]
     if unknown:
         raise ValidationFailed(_("Unknown topics: %(topics)s.") % {"topics": ", ".join(unknown)})
+    # Serialise answers to one survey: the tallies are created once, counts never race.
+    InterestSurvey.objects.select_for_update().filter(pk=survey.pk).first()
     if SurveyParticipation.objects.filter(survey=survey, user_id=_user_id(acting_user)).exists():
         raise Conflict(
             _("You have answered this survey already. Thank you!"),
@@ -723,17 +768,44 @@ def survey_respond(
             _("You have answered this survey already. Thank you!"),
             code=ErrorCode.SURVEY_ALREADY_ANSWERED,
         ) from None
-    SurveyResponse.objects.create(
-        survey=survey,
-        answered_on=timezone.localdate(),
-        would_mentor=would_mentor,
-        would_be_mentored=would_be_mentored,
-        comfort=comfort,
-        topics=sorted(chosen),
+    chosen_options = [
+        (SurveyQuestion.WOULD_MENTOR, would_mentor),
+        (SurveyQuestion.WOULD_BE_MENTORED, would_be_mentored),
+        (SurveyQuestion.COMFORT, str(comfort)),
+        *((SurveyQuestion.TOPIC, topic) for topic in chosen),
+    ]
+    _survey_count(survey, chosen_options)
+
+
+def _survey_tally_keys(survey: InterestSurvey) -> list[tuple[str, str]]:
+    """Every (question, option) of a survey, in a fixed order that owes nothing to answers."""
+    return [
+        *((SurveyQuestion.WOULD_MENTOR, str(v)) for v in Willingness.values),
+        *((SurveyQuestion.WOULD_BE_MENTORED, str(v)) for v in Willingness.values),
+        *((SurveyQuestion.COMFORT, v) for v in COMFORT_OPTIONS),
+        *((SurveyQuestion.TOPIC, str(t)) for t in survey.topics),
+    ]
+
+
+def _survey_count(survey: InterestSurvey, chosen: Sequence[tuple[str, str]]) -> None:
+    """Add one answer to the tallies and to today's count, leaving no trace of its own.
+
+    All tallies of the survey are written by one UPDATE (+1 for the chosen options, +0 for
+    the rest), so every row gets a new version at once and in the table's own order.
+    """
+    if not SurveyTally.objects.filter(survey=survey).exists():
+        SurveyTally.objects.bulk_create(
+            [
+                SurveyTally(survey=survey, question=question, option=option)
+                for question, option in _survey_tally_keys(survey)
+            ]
+        )
+    picked = Q(pk__in=[])
+    for question, option in chosen:
+        picked |= Q(question=question, option=option)
+    SurveyTally.objects.filter(survey=survey).update(
+        count=F("count") + Case(When(picked, then=Value(1)), default=Value(0))
     )
-    audit_record(
-        actor=None,
-        event=ProgramEvent.SURVEY_ANSWERED,
-        target=survey,
-        message="An anonymous answer was recorded.",
-    )
+    day = timezone.localdate()
+    daily, _created = SurveyDailyCount.objects.get_or_create(survey=survey, day=day)
+    SurveyDailyCount.objects.filter(pk=daily.pk).update(count=F("count") + 1)
