@@ -34,6 +34,13 @@ class ErrorCode(StrEnum):
     # Codes that already existed before the enum.
     OVERRIDE_REQUIRED = "override_required"
     IMPORT_FILE_INVALID = "import_file_invalid"
+    # insights
+    KPI_NOT_CUSTOM = "kpi_not_custom"
+    KPI_VALUE_IN_FUTURE = "kpi_value_in_future"
+    HEALTH_SIGNAL_UNKNOWN = "health_signal_unknown"
+    REMATCH_NOT_ACTIVE = "rematch_not_active"
+    LESSONS_TOO_LITTLE_DATA = "lessons_too_little_data"
+    EXPORT_NOT_ALLOWED = "export_not_allowed"
 
 
 class DomainError(Exception):

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from turnabout.common import errors
+from turnabout.common import errors, hooks
 from turnabout.common.errors import PermissionDenied
 from turnabout.programs import permissions, selectors, services
 from turnabout.programs.forms import (
@@ -85,6 +85,10 @@ def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
             "manager_candidates": selectors.manager_candidates(program=program)
             if can_manage
             else [],
+            # Sections that higher apps add (KPI values from insights), through the hook.
+            "extra_sections": [
+                html for _name, hook in hooks.program_sections() if (html := hook(request, program))
+            ],
         },
     )
 

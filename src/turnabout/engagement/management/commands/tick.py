@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from turnabout.common import hooks
 from turnabout.engagement.services import reminders_run
 
 
@@ -36,8 +37,13 @@ class Command(BaseCommand):
         result = reminders_run(now=now)
         if not result.total:
             self.stdout.write("No reminders due.")
-            return
-        parts = ", ".join(
-            f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(result.created.items())
-        )
-        self.stdout.write(f"Queued {result.total} reminders: {parts}.")
+        else:
+            parts = ", ".join(
+                f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(result.created.items())
+            )
+            self.stdout.write(f"Queued {result.total} reminders: {parts}.")
+        # Higher apps' periodic work (pair health, KPI snapshots, digests), via the hook.
+        for _name, hook in hooks.tick_hooks():
+            line = hook(now)
+            if line:
+                self.stdout.write(line)

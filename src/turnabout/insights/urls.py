@@ -1,0 +1,18 @@
+from django.urls import path
+
+from turnabout.insights import views
+
+app_name = "insights"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("programs/<int:program_pk>/", views.dashboard_program, name="program"),
+    path("cohorts/<int:cohort_pk>/", views.dashboard_cohort, name="cohort"),
+    path("kpis/<int:objective_pk>/", views.kpi_detail, name="kpi"),
+    path("kpis/<int:objective_pk>/values", views.manual_value_add, name="kpi_value_add"),
+    path("health/", views.health_all, name="health_all"),
+    path("programs/<int:program_pk>/health/", views.health_list, name="health"),
+    path("pairs/<int:pk>/", views.pair_detail, name="pair"),
+    path("pairs/<int:pk>/notes", views.note_add, name="note_add"),
+    path("pairs/<int:pk>/snooze", views.snooze, name="snooze"),
+    path("pairs/<int:pk>/rematch", views.rematch, name="rematch"),
+]

@@ -1,0 +1,285 @@
+"""Insights pages. Thin: look up through a scoped selector, call a service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from turnabout.common import errors
+from turnabout.insights import charts, permissions, selectors, services
+from turnabout.insights.health import SIGNALS
+from turnabout.insights.models import HealthState, KpiState, SignalSnooze
+from turnabout.programs.models import Objective, Program
+
+STATE_COLOR: dict[str, str] = {
+    KpiState.ON_TRACK: "ok",
+    KpiState.AT_RISK: "warn",
+    KpiState.OFF_TRACK: "bad",
+    KpiState.NO_DATA: "grey",
+}
+HEALTH_COLOR: dict[str, str] = {
+    HealthState.ON_TRACK: "ok",
+    HealthState.CHECK_IN: "warn",
+    HealthState.AT_RISK: "bad",
+}
+
+
+def _unit(objective: Objective) -> str:
+    return "%" if objective.unit == Objective.Unit.PERCENT else ""
+
+
+def _card_context(cards: list[selectors.KpiCard]) -> list[dict[str, Any]]:
+    return [
+        {
+            "card": card,
+            "color": STATE_COLOR.get(card.kpi.state, "grey"),
+            "spark": charts.sparkline(
+                card.history_values,
+                target=float(card.objective.target),
+                label=_("History of %(kpi)s against its target") % {"kpi": card.objective.title},
+                state=STATE_COLOR.get(card.kpi.state, "brand"),
+            ),
+        }
+        for card in cards
+    ]
+
+
+def program_kpi_section(request: HttpRequest, program: Program) -> str:
+    """The "How it is going" section of the program page (through the programs hook)."""
+    if not permissions.can_view_insights(request.user, program):
+        return ""
+    cohort, cards = selectors.kpi_cards(program=program)
+    return render_to_string(
+        "insights/_kpi_section.html",
+        {"program": program, "cohort": cohort, "cards": _card_context(cards)},
+        request=request,
+    )
+
+
+def _dashboard(request: HttpRequest, program: Program, cohort: Any) -> HttpResponse:
+    board = selectors.dashboard(user=request.user, program=program, cohort=cohort)
+    weeks = board.weeks
+    context = {
+        "board": board,
+        "cards": _card_context(board.cards),
+        "funnel_chart": charts.bars(
+            [label for label, _n in board.funnel],
+            [n for _label, n in board.funnel],
+            label=_("Enrolment funnel: people at each step"),
+        ),
+        "weeks_chart": charts.bars(
+            [f"{w:%-d %b}" for w, _h, _m in weeks],
+            [h for _w, h, _m in weeks],
+            label=_("Sessions held per week"),
+            horizontal=False,
+            color="teal",
+        ),
+        "health_chart": charts.stacked(
+            [(label, n, HEALTH_COLOR[HealthState(code)]) for code, label, n in board.health],
+            label=_("Health of the active pairs"),
+        ),
+        "mentee_topics_chart": charts.bars(
+            [t for t, _n in board.topics_to_mentees],
+            [n for _t, n in board.topics_to_mentees],
+            label=_("What mentees learned (learning log tags)"),
+        ),
+        "mentor_topics_chart": charts.bars(
+            [t for t, _n in board.topics_to_mentors],
+            [n for _t, n in board.topics_to_mentors],
+            label=_("What mentors learned (learning log tags)"),
+            color="teal",
+        ),
+        "skill_chart": charts.intervals(
+            [(t, f.mean or 0.0, f.low, f.high) for t, f in board.skill_change],
+            label=_("Self-rating change per topic with 95% intervals"),
+        )
+        if board.skill_change
+        else "",
+        "can_manage": permissions.can_view_pairs(request.user, program),
+    }
+    return render(request, "insights/dashboard.html", context)
+
+
+def dashboard_program(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, program_id=program_pk)
+    return _dashboard(request, program, None)
+
+
+def dashboard_cohort(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = selectors.cohort_get(user=request.user, cohort_id=cohort_pk)
+    return _dashboard(request, cohort.program, cohort)
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    programs = list(selectors.programs_visible(user=request.user))
+    if len(programs) == 1:
+        return redirect("insights:program", programs[0].pk)
+    return render(request, "insights/index.html", {"programs": programs})
+
+
+def kpi_detail(request: HttpRequest, objective_pk: int) -> HttpResponse:
+    objective = selectors.objective_get(user=request.user, objective_id=objective_pk)
+    program = objective.program
+    cohort_id = request.GET.get("cohort")
+    cohort = (
+        selectors.cohort_get(user=request.user, cohort_id=int(cohort_id))
+        if cohort_id and cohort_id.isdigit()
+        else None
+    )
+    cohort, cards = selectors.kpi_cards(program=program, cohort=cohort)
+    card = next((c for c in cards if c.objective.pk == objective.pk), None)
+    history = card.history if card else []
+    chart = charts.line_vs_target(
+        [d for d, _v in history],
+        [float(v) if v is not None else None for _d, v in history],
+        target=float(objective.target),
+        label=_("%(kpi)s over time against its target") % {"kpi": objective.title},
+        unit=_unit(objective),
+    )
+    manual = (
+        list(objective.manual_values.all()[:50])
+        if objective.metric == Objective.Metric.CUSTOM
+        else []
+    )
+    return render(
+        request,
+        "insights/kpi_detail.html",
+        {
+            "objective": objective,
+            "program": program,
+            "cohort": cohort,
+            "card": card,
+            "color": STATE_COLOR.get(card.kpi.state, "grey") if card else "grey",
+            "chart": chart,
+            "history": list(reversed(history)),
+            "manual": manual,
+            "can_record": objective.metric == Objective.Metric.CUSTOM
+            and permissions.can_record_values(request.user, program),
+            "today": timezone.localdate(),
+            "cohorts": list(program.cohorts.all()),
+        },
+    )
+
+
+def _flash(request: HttpRequest, exc: errors.DomainError) -> None:
+    messages.error(request, exc.message)
+
+
+@require_POST
+def manual_value_add(request: HttpRequest, objective_pk: int) -> HttpResponse:
+    objective = selectors.objective_get(user=request.user, objective_id=objective_pk)
+    try:
+        day = date.fromisoformat(request.POST.get("day", ""))
+        services.manual_value_record(
+            objective,
+            day=day,
+            value=request.POST.get("value", ""),
+            note=request.POST.get("note", ""),
+            acting_user=request.user,
+        )
+    except ValueError:
+        messages.error(request, _("Give the day as YYYY-MM-DD."))
+    except errors.DomainError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Value recorded."))
+    return redirect("insights:kpi", objective.pk)
+
+
+def health_list(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, program_id=program_pk)
+    if not permissions.can_view_pairs(request.user, program):
+        raise errors.PermissionDenied(_("Only this program's managers see its pairs."))
+    state = request.GET.get("state", "")
+    state = state if state in HealthState.values else ""
+    rows = selectors.pair_health_rows(user=request.user, program=program, state=state)
+    return render(
+        request,
+        "insights/health_list.html",
+        {"program": program, "rows": rows, "state": state, "states": HealthState.choices},
+    )
+
+
+def health_all(request: HttpRequest) -> HttpResponse:
+    programs = [
+        p
+        for p in selectors.programs_visible(user=request.user)
+        if permissions.can_view_pairs(request.user, p)
+    ]
+    if len(programs) == 1:
+        return redirect("insights:health", programs[0].pk)
+    return render(request, "insights/index.html", {"programs": programs, "health": True})
+
+
+def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = selectors.pair_get_for_manager(user=request.user, pair_id=pk)
+    detail = selectors.pair_health_detail(user=request.user, pair=pair)
+    return render(
+        request,
+        "insights/pair.html",
+        {
+            "detail": detail,
+            "pair": pair,
+            "signals": SIGNALS,
+            "snooze_max": SignalSnooze.DAYS_MAX,
+        },
+    )
+
+
+def _pair_action(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    pair = selectors.pair_get_for_manager(user=request.user, pair_id=pk)
+    try:
+        action(pair)
+    except errors.DomainError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect("insights:pair", pair.pk)
+
+
+@require_POST
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pair_action(
+        request,
+        pk,
+        lambda pair: services.checkin_note_add(
+            pair, body=request.POST.get("body", ""), acting_user=request.user
+        ),
+        _("Note saved."),
+    )
+
+
+@require_POST
+def snooze(request: HttpRequest, pk: int) -> HttpResponse:
+    days = request.POST.get("days", "14")
+    return _pair_action(
+        request,
+        pk,
+        lambda pair: services.signal_snooze(
+            pair,
+            signal=request.POST.get("signal", ""),
+            days=int(days) if days.isdigit() else 0,
+            acting_user=request.user,
+        ),
+        _("Signal snoozed."),
+    )
+
+
+@require_POST
+def rematch(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pair_action(
+        request,
+        pk,
+        lambda pair: services.rematch_offer(
+            pair, message=request.POST.get("message", ""), acting_user=request.user
+        ),
+        _("Re-match offered: both partners were emailed."),
+    )
