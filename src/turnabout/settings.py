@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "turnabout.enrollment",
     "turnabout.pairing",
     "turnabout.engagement",
+    "turnabout.feedback",
     "turnabout.insights",
 ]
 

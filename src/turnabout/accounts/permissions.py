@@ -6,13 +6,8 @@ participant (any account linked to an employee record).
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
-
 from turnabout.accounts.models import Role, RoleAssignment
-
-AnyUser = AbstractBaseUser | AnonymousUser  # whoever a service acts for
-AnyUserOrSystem = AnyUser | None  # None: the system itself (HR import, scheduled work)
+from turnabout.common.types import AnyUser
 
 _CACHE_ATTR = "_turnabout_roles"
 

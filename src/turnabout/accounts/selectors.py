@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from turnabout.accounts import permissions
 from turnabout.accounts.models import ApiToken
-from turnabout.accounts.permissions import AnyUser
 from turnabout.accounts.services import TOKEN_PREFIX, hash_token
 from turnabout.common.errors import PermissionDenied
+from turnabout.common.types import AnyUser
 
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions
 from turnabout.accounts.models import ApiToken, Role, RoleAssignment
-from turnabout.accounts.permissions import AnyUserOrSystem
 from turnabout.common.audit import AuditEntry, AuditEvent, audit_record, audit_record_many
 from turnabout.common.errors import Conflict, ValidationFailed, require
+from turnabout.common.types import AnyUserOrSystem
 from turnabout.people.models import Employee
 
 TOKEN_PREFIX = "tbt"

@@ -7,9 +7,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from turnabout.accounts import permissions
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import PermissionDenied
 from turnabout.common.models import AuditRecord
+from turnabout.common.types import AnyUser
 
 
 @dataclass(frozen=True)

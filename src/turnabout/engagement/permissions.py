@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from turnabout.accounts.permissions import AnyUser
+from turnabout.common.types import AnyUser
 from turnabout.pairing import permissions as pairing_permissions
 from turnabout.pairing.models import Mentorship
 from turnabout.programs import permissions as program_permissions

@@ -17,8 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import NotFound
+from turnabout.common.types import AnyUser
 from turnabout.engagement import permissions
 from turnabout.engagement.ics import zone_of
 from turnabout.engagement.models import (

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from turnabout.accounts import permissions as roles
-from turnabout.accounts.permissions import AnyUser
+from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application
 from turnabout.programs import permissions as program_permissions
 from turnabout.programs.models import Cohort

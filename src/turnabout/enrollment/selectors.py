@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.common.types import AnyUser
 from turnabout.enrollment import permissions
 from turnabout.enrollment.models import Application, CustomQuestion, ParticipantRole
 from turnabout.people.models import Employee, Skill

@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import AuditEntry, Change, audit_record, audit_record_many
 from turnabout.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
+from turnabout.common.types import AnyUser
 from turnabout.enrollment import permissions
 from turnabout.enrollment.audit import EnrollmentEvent
 from turnabout.enrollment.models import Application, CustomQuestion, ParticipantRole

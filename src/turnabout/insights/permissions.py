@@ -13,7 +13,7 @@
 
 from __future__ import annotations
 
-from turnabout.accounts.permissions import AnyUser
+from turnabout.common.types import AnyUser
 from turnabout.programs import permissions as program_permissions
 from turnabout.programs.models import Program
 

@@ -17,9 +17,9 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import NotFound
 from turnabout.common.privacy import meets_floor, suppress_counts
+from turnabout.common.types import AnyUser
 from turnabout.engagement.models import Agreement, LearningEntry, MentoringSession, PairGoal
 from turnabout.enrollment.models import Application
 from turnabout.insights import health, metrics, permissions, sources

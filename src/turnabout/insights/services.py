@@ -20,9 +20,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import Conflict, ErrorCode, ValidationFailed, require
+from turnabout.common.types import AnyUser
 from turnabout.insights import health, metrics, permissions
 from turnabout.insights.audit import InsightsEvent
 from turnabout.insights.models import (

@@ -12,7 +12,8 @@
 
 from __future__ import annotations
 
-from turnabout.accounts.permissions import AnyUser, is_org_admin
+from turnabout.accounts.permissions import is_org_admin
+from turnabout.common.types import AnyUser
 from turnabout.pairing.models import Mentorship
 from turnabout.programs import permissions as program_permissions
 from turnabout.programs.models import Cohort

@@ -15,8 +15,8 @@ from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.pairing import permissions
 from turnabout.pairing.adapter import CRITERIA_NAMES, waiting_days

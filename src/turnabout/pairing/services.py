@@ -19,9 +19,9 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed, require
+from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.pairing import adapter, permissions
 from turnabout.pairing.audit import PairingEvent

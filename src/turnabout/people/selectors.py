@@ -8,8 +8,8 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from turnabout.accounts import permissions
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.common.types import AnyUser
 from turnabout.people.models import Employee
 
 

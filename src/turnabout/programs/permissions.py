@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from turnabout.accounts import permissions as roles
-from turnabout.accounts.permissions import AnyUser
+from turnabout.common.types import AnyUser
 from turnabout.programs.models import PUBLIC_PHASES, Cohort, Program
 
 

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions as roles
 from turnabout.accounts.models import Role, RoleAssignment
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.errors import NotFound, PermissionDenied, ValidationFailed
+from turnabout.common.types import AnyUser
 from turnabout.programs import permissions
 from turnabout.programs.models import (
     PUBLIC_PHASES,

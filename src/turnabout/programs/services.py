@@ -18,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions as roles
-from turnabout.accounts.permissions import AnyUser
 from turnabout.common.audit import Change, audit_record
 from turnabout.common.errors import (
     Conflict,
@@ -27,6 +26,7 @@ from turnabout.common.errors import (
     ValidationFailed,
     require,
 )
+from turnabout.common.types import AnyUser
 from turnabout.programs import permissions
 from turnabout.programs.audit import ProgramEvent
 from turnabout.programs.models import (

@@ -344,7 +344,7 @@ def test_a_failing_import_deactivates_nothing_ends_nothing_and_emails_nobody(
         real_end(*args, **kwargs)  # accounts are deactivated and the pair ended by now
         raise IntegrityError("somebody else wrote meanwhile")
 
-    monkeypatch.setattr(importing, "mentorships_end_for_leavers", end_then_fail)
+    monkeypatch.setattr(importing.apply, "mentorships_end_for_leavers", end_then_fail)
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(Conflict):
         run([leaving(pair.mentee)])
 

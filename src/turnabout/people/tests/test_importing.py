@@ -578,13 +578,13 @@ def test_whole_file_problems_raise_import_file_error(
 
 
 def test_a_file_over_the_size_limit_is_refused(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("turnabout.people.importing.MAX_FILE_BYTES", 100)
+    monkeypatch.setattr("turnabout.people.importing.read.MAX_FILE_BYTES", 100)
     with pytest.raises(ImportFileError, match="too big"):
         run(to_csv(people(5)))
 
 
 def test_too_many_rows_are_refused(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("turnabout.people.importing.MAX_ROWS", 3)
+    monkeypatch.setattr("turnabout.people.importing.read.MAX_ROWS", 3)
     with pytest.raises(ImportFileError, match="at most 3 rows"):
         run(to_csv(people(4)))
 
