@@ -49,6 +49,7 @@ class Figure:
     count: int
     note: str = ""
     about_people: bool = True
+    hidden: bool = False  # the source already hid it (below the privacy floor)
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,8 @@ def _from_means(
 ) -> Callable[[int], Figure]:
     def figure(cohort_id: int) -> Figure:
         mean = means.get(cohort_id)
+        if mean is not None and mean.hidden:
+            return Figure(None, 0, hidden=True)
         if mean is None or mean.mean is None:
             return Figure(None, 0)
         return Figure(mean.mean * scale, mean.n)
@@ -253,20 +256,23 @@ def _from_means(
 def satisfaction(
     objectives: Sequence[Objective], cohorts: Sequence[Cohort], day: date
 ) -> dict[tuple[int, int], Figure]:
-    """Mean satisfaction (1-5); an objective whose title or parameter says "again" reads the
-    share who would do it again (in %, or on a 1-5 scale when its unit is points)."""
+    """Mean satisfaction (1-5) of the final evaluations; an objective whose title says
+    "again" reads "I would do it again" instead: its mean (1-5) in points, or the share who
+    agree (4 or 5) in percent."""
+    from turnabout.feedback.metrics import is_would_do_it_again
+
     ids = [c.pk for c in cohorts]
     result = {}
-    plain = _from_means(sources.satisfaction(ids, until=day))
-    again_means = None
+    plain = None
     for objective in objectives:
-        wants_again = "again" in f"{objective.title} {objective.parameter}".lower()
-        if wants_again:
-            if again_means is None:
-                again_means = sources.would_do_again(ids, until=day)
-            percent = objective.unit == Objective.Unit.PERCENT
-            get = _from_means(again_means, 100.0 if percent else 5.0)
+        if is_would_do_it_again(objective):
+            if objective.unit == Objective.Unit.PERCENT:
+                get = _from_means(sources.would_do_again_share(ids), 100.0)
+            else:
+                get = _from_means(sources.would_do_again(ids, until=day))
         else:
+            if plain is None:
+                plain = _from_means(sources.satisfaction(ids, until=day))
             get = plain
         for cohort in cohorts:
             result[(objective.pk, cohort.pk)] = get(cohort.pk)
@@ -366,7 +372,9 @@ def compute(
 
 
 def _value(objective: Objective, cohort: Cohort, figure: Figure) -> KpiValue:
-    hidden = figure.about_people and figure.value is not None and not meets_floor(figure.count)
+    hidden = figure.hidden or (
+        figure.about_people and figure.value is not None and not meets_floor(figure.count)
+    )
     value = None if figure.value is None or hidden else Decimal(str(round(figure.value, 3)))
     return KpiValue(
         objective=objective,

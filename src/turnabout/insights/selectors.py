@@ -372,42 +372,27 @@ def dashboard(
     result.health = [(s, str(HealthState(s).label), shown[s]) for s in HealthState.values]
     result.topics_to_mentees = _topics(started, "mentee")
     result.topics_to_mentors = _topics(started, "mentor")
-    nps = sources.nps(ids)
-    sat = sources.satisfaction(ids)
-    if len(ids) == 1:
-        result.nps = nps.get(ids[0])
-        result.satisfaction = sat.get(ids[0])
-        changes = sources.skill_change_by_topic(ids).get(ids[0], {})
+    if cohort is not None:
+        result.nps = sources.nps(cohort=cohort)
+        result.satisfaction = sources.satisfaction([cohort.pk]).get(cohort.pk)
+        changes = sources.skill_change_by_topic(cohort=cohort)
     else:
-        result.nps = _merge_nps(list(nps.values()))
-        result.satisfaction = _merge_means(list(sat.values()))
-        changes = {}
+        result.nps = sources.nps(program=program)
+        result.satisfaction = sources.satisfaction_of_program(program)
+        changes = sources.skill_change_by_topic(program=program)
     result.skill_change = sorted(
-        ((topic, fig) for topic, fig in changes.items() if meets_floor(fig.n)),
+        (
+            (topic, fig)
+            for topic, fig in changes.items()
+            if fig.mean is not None and meets_floor(fig.n)
+        ),
         key=lambda item: -(item[1].mean or 0),
     )
-    if result.nps is not None and not meets_floor(result.nps.n):
-        result.nps = None
-    if result.satisfaction is not None and not meets_floor(result.satisfaction.n):
+    if result.satisfaction is not None and (
+        result.satisfaction.mean is None or not meets_floor(result.satisfaction.n)
+    ):
         result.satisfaction = None
     return result
-
-
-def _merge_nps(figures: list[sources.NpsFigure]) -> sources.NpsFigure | None:
-    n = sum(f.n for f in figures)
-    if not n:
-        return None
-    pro = sum(f.promoters for f in figures)
-    det = sum(f.detractors for f in figures)
-    return sources.NpsFigure(100.0 * (pro - det) / n, n, pro, n - pro - det, det)
-
-
-def _merge_means(figures: list[sources.MeanFigure]) -> sources.MeanFigure | None:
-    known = [f for f in figures if f.mean is not None and f.n]
-    n = sum(f.n for f in known)
-    if not n:
-        return None
-    return sources.MeanFigure(sum((f.mean or 0) * f.n for f in known) / n, n)
 
 
 def _funnel(
