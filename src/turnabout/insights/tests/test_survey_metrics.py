@@ -90,8 +90,12 @@ def test_fit_and_pulses_feed_pair_health():
     oq = Question.objects.create(
         survey=pulse, position=2, kind="multiple", text="Obstacles", key="obstacles"
     )
-    for day, who, role, rating in [(WHEN - timedelta(days=40), m.mentor, "mentor", 9),
-                                   (WHEN, m.mentor, "mentor", 5), (WHEN, m.mentee, "mentee", 9)]:  # fmt: skip
+    answers = [
+        (WHEN - timedelta(days=40), m.mentor, "mentor", 9),
+        (WHEN, m.mentor, "mentor", 5),
+        (WHEN, m.mentee, "mentee", 9),
+    ]
+    for day, who, role, rating in answers:
         occasion = f"{role}-{day:%m}"
         _answer(pulse, pq, who, role=role, number=rating, mentorship=m, occasion=occasion, when=day)
     _answer(pulse, oq, m.mentor, role="mentor", choices=["Feeling unheard or disrespected"],
