@@ -432,6 +432,17 @@ def _funnel(
     return [(labels[step], figures[step]) for step in FUNNEL_STEPS]
 
 
+def cohort_funnel(cohort: Cohort, today: date | None = None) -> list[tuple[str, int | None]]:
+    pairs = Mentorship.objects.filter(cohort=cohort)
+    return _funnel(
+        [cohort.pk],
+        [cohort],
+        pairs,
+        pairs.filter(activated_at__isnull=False),
+        today or timezone.localdate(),
+    )
+
+
 def _weeks(started: QuerySet[Mentorship]) -> list[tuple[date, int, int]]:
     rows = (
         MentoringSession.objects.filter(mentorship__in=started)

@@ -15,4 +15,9 @@ urlpatterns = [
     path("pairs/<int:pk>/notes", views.note_add, name="note_add"),
     path("pairs/<int:pk>/snooze", views.snooze, name="snooze"),
     path("pairs/<int:pk>/rematch", views.rematch, name="rematch"),
+    path("programs/<int:program_pk>/groups/", views.groups, name="groups"),
+    path("cohorts/<int:cohort_pk>/retention/", views.retention_view, name="retention"),
+    path("programs/<int:program_pk>/compare/", views.compare_view, name="compare"),
+    path("programs/<int:program_pk>/lessons/", views.lessons_view, name="lessons"),
+    path("programs/<int:program_pk>/lessons/apply", views.lessons_apply, name="lessons_apply"),
 ]

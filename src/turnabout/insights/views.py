@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.common import errors
-from turnabout.insights import charts, permissions, selectors, services
+from turnabout.insights import analysis, charts, permissions, selectors, services
 from turnabout.insights.health import SIGNALS
 from turnabout.insights.models import HealthState, KpiState, SignalSnooze
 from turnabout.programs.models import Objective, Program
@@ -283,3 +283,128 @@ def rematch(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         _("Re-match offered: both partners were emailed."),
     )
+
+
+# --- Groups, retention, comparison, lessons --------------------------------------------------
+
+
+def _scope(request: HttpRequest, program: Program) -> tuple[Any, list[Any]]:
+    cohorts = list(program.cohorts.exclude(phase="draft"))
+    cohort_id = request.GET.get("cohort", "")
+    chosen = next((c for c in cohorts if str(c.pk) == cohort_id), None)
+    return chosen, ([chosen] if chosen else cohorts)
+
+
+def groups(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, program_id=program_pk)
+    cohort, scope = _scope(request, program)
+    dimension = request.GET.get("by", "department")
+    table = analysis.breakdown(cohorts=scope, dimension=dimension)
+    chart = charts.bars(
+        [row.label for row in table.rows],
+        [row.applied for row in table.rows],
+        label=_("Applicants per group"),
+    )
+    return render(
+        request,
+        "insights/groups.html",
+        {
+            "program": program,
+            "cohort": cohort,
+            "cohorts": program.cohorts.exclude(phase="draft"),
+            "table": table,
+            "dimensions": [(k, str(v)) for k, v in analysis.DIMENSIONS.items()],
+            "chart": chart,
+        },
+    )
+
+
+def retention_view(request: HttpRequest, cohort_pk: int) -> HttpResponse:
+    cohort = selectors.cohort_get(user=request.user, cohort_id=cohort_pk)
+    result = analysis.retention(cohort=cohort)
+    labels, values = [], []
+    for figure in result.figures:
+        labels += [
+            _("Participants, %(m)d months") % {"m": figure.months},
+            _("Comparison, %(m)d months") % {"m": figure.months},
+        ]
+        values += [figure.participants_share, figure.comparison_share]
+    return render(
+        request,
+        "insights/retention.html",
+        {
+            "cohort": cohort,
+            "program": cohort.program,
+            "result": result,
+            "chart": charts.bars(labels, values, label=_("Share still employed"), suffix="%"),
+        },
+    )
+
+
+def compare_view(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, program_id=program_pk)
+    available = list(program.cohorts.exclude(phase="draft").order_by("starts_on"))
+    wanted = {int(x) for x in request.GET.getlist("cohorts") if x.isdigit()}
+    chosen = [c for c in available if c.pk in wanted] or available
+    objectives, columns = analysis.compare(
+        program=program, cohorts=chosen, funnel_of=lambda c: selectors.cohort_funnel(c)
+    )
+    rows = [
+        (
+            objective,
+            [column.kpis.get(objective.pk) for column in columns],
+        )
+        for objective in objectives
+    ]
+    funnel_rows = []
+    if columns:
+        for index, (label, _n) in enumerate(columns[0].funnel):
+            funnel_rows.append((label, [column.funnel[index][1] for column in columns]))
+    health_rows = [
+        (str(label), [column.health.get(code) for column in columns])
+        for code, label in HealthState.choices
+    ]
+    return render(
+        request,
+        "insights/compare.html",
+        {
+            "program": program,
+            "available": available,
+            "columns": columns,
+            "kpi_rows": rows,
+            "funnel_rows": funnel_rows,
+            "health_rows": health_rows,
+        },
+    )
+
+
+def lessons_view(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, program_id=program_pk)
+    if not permissions.can_view_pairs(request.user, program):
+        raise errors.PermissionDenied(_("Only this program's managers see the lessons."))
+    result = analysis.lessons(program=program)
+    return render(
+        request,
+        "insights/lessons.html",
+        {
+            "program": program,
+            "result": result,
+            "outcomes": {k: str(v) for k, v in analysis.OUTCOMES.items()},
+            "too_little": analysis.explain_too_little(result) if result.too_little else "",
+            "can_apply": permissions.can_apply_lessons(request.user, program)
+            and bool(result.suggested),
+        },
+    )
+
+
+@require_POST
+def lessons_apply(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, program_id=program_pk)
+    result = analysis.lessons(program=program)
+    try:
+        services.lessons_apply(program, weights=result.suggested, acting_user=request.user)
+    except errors.DomainError as exc:
+        _flash(request, exc)
+    else:
+        messages.success(request, _("The suggested weights are now the program's settings."))
+    return redirect("insights:lessons", program.pk)
