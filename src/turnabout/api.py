@@ -14,6 +14,7 @@ from turnabout.accounts.selectors import token_user
 from turnabout.common import errors
 from turnabout.engagement.api import router as engagement_router
 from turnabout.enrollment.api import router as enrollment_router
+from turnabout.insights.api import router as insights_router
 from turnabout.pairing.api import router as pairing_router
 from turnabout.people.api import router as people_router
 from turnabout.programs.api import router as programs_router
@@ -76,3 +77,4 @@ api.add_router("/", programs_router)
 api.add_router("/", enrollment_router)
 api.add_router("/", pairing_router)
 api.add_router("/", engagement_router)
+api.add_router("/insights", insights_router)

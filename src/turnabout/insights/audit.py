@@ -9,3 +9,4 @@ class InsightsEvent(models.TextChoices):
     REMATCH_OFFERED = "pair.rematch_offered", "Re-match offered"
     DIGESTS_SENT = "health.digests_sent", "Pair health digests sent"
     LESSONS_APPLIED = "program.lessons_applied", "Suggested matching weights applied"
+    EXPORTED = "insights.exported", "Per-person table exported"

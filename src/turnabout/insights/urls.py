@@ -20,4 +20,11 @@ urlpatterns = [
     path("programs/<int:program_pk>/compare/", views.compare_view, name="compare"),
     path("programs/<int:program_pk>/lessons/", views.lessons_view, name="lessons"),
     path("programs/<int:program_pk>/lessons/apply", views.lessons_apply, name="lessons_apply"),
+    path("programs/<int:program_pk>/exports/", views.exports_page, name="exports"),
+    path(
+        "programs/<int:program_pk>/exports/<slug:table>.<str:fmt>",
+        views.export,
+        name="export",
+    ),
+    path("report.pdf", views.report, name="report"),
 ]

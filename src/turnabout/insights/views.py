@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.common import errors
-from turnabout.insights import analysis, charts, permissions, selectors, services
+from turnabout.insights import analysis, charts, exports, permissions, selectors, services
+from turnabout.insights import report as report_module
 from turnabout.insights.health import SIGNALS
 from turnabout.insights.models import HealthState, KpiState, SignalSnooze
 from turnabout.programs.models import Objective, Program
@@ -408,3 +409,32 @@ def lessons_apply(request: HttpRequest, program_pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The suggested weights are now the program's settings."))
     return redirect("insights:lessons", program.pk)
+
+
+# --- Exports and the report ------------------------------------------------------------------
+
+
+def export(request: HttpRequest, program_pk: int, table: str, fmt: str) -> HttpResponseBase:
+    program = selectors.program_get(user=request.user, program_id=program_pk)
+    return exports.export_response(user=request.user, program=program, name=table, fmt=fmt)
+
+
+def exports_page(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, program_id=program_pk)
+    manager = permissions.can_view_pairs(request.user, program)
+    tables = [t for t in exports.TABLES.values() if manager or not t.per_person]
+    return render(request, "insights/exports.html", {"program": program, "tables": tables})
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """The sponsors' PDF: one page per program the user may see (`?program=` for one)."""
+    programs = list(selectors.programs_visible(user=request.user))
+    wanted = request.GET.get("program", "")
+    if wanted.isdigit():
+        programs = [selectors.program_get(user=request.user, program_id=int(wanted))]
+    if not programs:
+        raise errors.NotFound(_("No program to report on."))
+    pdf = report_module.report_pdf(user=request.user, programs=programs)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="turnabout-program-report.pdf"'
+    return response
