@@ -93,3 +93,34 @@ def sponsor(make_user: Callable[..., Any]) -> Any:
 @pytest.fixture
 def participant(make_user: Callable[..., Any]) -> Any:
     return make_user()
+
+
+# --- Built through the real services: a published cohort, an active pair ---------------
+
+
+@pytest.fixture
+def build_cohort(program_manager: Any, make_user: Callable[..., Any]) -> Callable[..., Any]:
+    """A cohort with applications, matched and ready to publish (`pairing.tests.factories`)."""
+    from turnabout.pairing.tests.factories import make_setup
+
+    def build(**kwargs: Any) -> Any:
+        return make_setup(program_manager, make_user, **kwargs)
+
+    return build
+
+
+@pytest.fixture
+def make_pair(program_manager: Any, make_user: Callable[..., Any]) -> Callable[..., Any]:
+    """An active pair, the two partners in different time zones
+    (`engagement.tests.factories`)."""
+    from turnabout.engagement.tests.factories import build_pair
+
+    def make(**kwargs: Any) -> Any:
+        return build_pair(program_manager, make_user, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def pair(make_pair: Callable[..., Any]) -> Any:
+    return make_pair()

@@ -14,6 +14,7 @@ from turnabout.accounts.selectors import token_user
 from turnabout.common import errors
 from turnabout.engagement.api import router as engagement_router
 from turnabout.enrollment.api import router as enrollment_router
+from turnabout.feedback.api import router as feedback_router
 from turnabout.insights.api import router as insights_router
 from turnabout.pairing.api import router as pairing_router
 from turnabout.people.api import router as people_router
@@ -47,9 +48,10 @@ api = NinjaAPI(
 
 
 def _error(
-    request: HttpRequest, status: int, code: str, message: str, **extra: Any
+    request: HttpRequest, status: int, code: errors.ErrorCode, message: str, **extra: Any
 ) -> HttpResponse:
-    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+    body = {"code": str(code), "message": message, **extra}
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(errors.DomainError)
@@ -59,17 +61,30 @@ def domain_error(request: HttpRequest, exc: errors.DomainError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", "Log in or send a valid bearer token.")
+    return _error(
+        request, 401, errors.ErrorCode.UNAUTHENTICATED, "Log in or send a valid bearer token."
+    )
 
 
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-    return _error(request, 422, "invalid_input", "The request is not valid.", details=exc.errors)
+    return _error(
+        request,
+        422,
+        errors.ErrorCode.INVALID_INPUT,
+        "The request is not valid.",
+        details=exc.errors,
+    )
 
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, "http_error", str(exc))
+    # ninja raises these for a body it cannot parse (400) and similar request-level faults.
+    code = {
+        400: errors.ErrorCode.MALFORMED_REQUEST,
+        429: errors.ErrorCode.RATE_LIMITED,
+    }.get(exc.status_code, errors.ErrorCode.DOMAIN_ERROR)
+    return _error(request, exc.status_code, code, str(exc))
 
 
 api.add_router("/people", people_router)
@@ -77,4 +92,5 @@ api.add_router("/", programs_router)
 api.add_router("/", enrollment_router)
 api.add_router("/", pairing_router)
 api.add_router("/", engagement_router)
+api.add_router("/", feedback_router)
 api.add_router("/insights", insights_router)

@@ -32,6 +32,8 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# Django's technical 404/500 pages only on request, even with DEBUG on.
+TURNABOUT_DEBUG_PAGES = env_bool("TURNABOUT_DEBUG_PAGES", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and env_bool("TURNABOUT_REQUIRE_SECRET_KEY", False):
@@ -64,11 +66,13 @@ INSTALLED_APPS = [
     "turnabout.engagement",
     "turnabout.feedback",
     "turnabout.insights",
+    "turnabout.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "turnabout.common.middleware.FriendlyErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -94,6 +98,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "turnabout.accounts.context_processors.navigation",
+                "turnabout.feedback.context_processors.open_surveys",
             ],
         },
     }

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("turnabout.enrollment.urls")),
     path("pairing/", include("turnabout.pairing.urls")),
     path("engagement/", include("turnabout.engagement.urls")),
+    path("surveys/", include("turnabout.feedback.urls")),
     path("insights/", include("turnabout.insights.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

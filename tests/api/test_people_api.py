@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from turnabout.accounts.services import token_create, token_revoke
+from turnabout.common.testing import api_error
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_participant_cannot_read_the_people_api(client, participant):
 
 def test_sponsor_cannot_read_the_people_api(client, sponsor):
     client.force_login(sponsor)
-    assert client.get("/api/v1/people").status_code == 403
+    assert api_error(client.get("/api/v1/people")) == (403, "permission_denied")
 
 
 def test_admin_lists_people_with_filters_and_pagination(client, org_admin, make_employee):
@@ -86,7 +87,7 @@ def test_revoked_token_is_refused(client, org_admin):
     headers, issued = bearer(org_admin)
     assert client.get("/api/v1/people", **headers).status_code == 200
     token_revoke(issued.token, acting_user=None)
-    assert client.get("/api/v1/people", **headers).status_code == 401
+    assert api_error(client.get("/api/v1/people", **headers)) == (401, "unauthenticated")
 
 
 def test_import_over_the_api_reports_every_bad_row_and_writes_nothing(client, org_admin):
@@ -107,7 +108,7 @@ def test_import_over_the_api_reports_every_bad_row_and_writes_nothing(client, or
         {"file": SimpleUploadedFile("people.csv", csv, content_type="text/csv")},
         **headers,
     )
-    assert response.status_code == 422
+    assert api_error(response) == (422, "import_failed")
     errors = response.json()["report"]["errors"]
     assert {(e["row"], e["column"]) for e in errors} == {(3, "email"), (4, "level")}
     assert Employee.objects.count() == before

@@ -19,8 +19,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def signed_pair(program_manager: Any, make_user: Any) -> Any:
+    from turnabout.demo.engagement import GUIDES
     from turnabout.engagement import services
-    from turnabout.engagement.demo import GUIDES
     from turnabout.engagement.models import ConversationGuide
     from turnabout.engagement.tests.factories import build_pair
 

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_org(transactional_db):
-    from turnabout.people.demo import DEMO_LOGINS, demo_build
+    from turnabout.demo.people import DEMO_LOGINS, demo_build
 
     demo_build()
     return {login.role: login for login in DEMO_LOGINS}

@@ -133,8 +133,8 @@ def test_manager_opens_applications_employee_applies_manager_accepts(
 
 @pytest.fixture
 def demo(transactional_db):
-    from turnabout.people.demo import DEMO_LOGINS, demo_build
-    from turnabout.programs.demo import programs_demo_build
+    from turnabout.demo.people import DEMO_LOGINS, demo_build
+    from turnabout.demo.programs import programs_demo_build
 
     demo_build()
     programs_demo_build()

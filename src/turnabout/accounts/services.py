@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from turnabout.accounts import permissions
 from turnabout.accounts.models import ApiToken, Role, RoleAssignment
 from turnabout.common.audit import AuditEntry, AuditEvent, audit_record, audit_record_many
-from turnabout.common.errors import Conflict, ValidationFailed, require
+from turnabout.common.errors import Conflict, ErrorCode, ValidationFailed, require
 from turnabout.common.types import AnyUserOrSystem
 from turnabout.people.models import Employee
 
@@ -39,14 +39,22 @@ def user_invite(
     if acting_user is not None:
         require(permissions.can_invite_people(acting_user), _("Only org admins can invite."))
     if employee.status == Employee.Status.TERMINATED:
-        raise ValidationFailed(_("A terminated employee cannot be invited."))
+        raise ValidationFailed(
+            _("A terminated employee cannot be invited."), code=ErrorCode.EMPLOYEE_TERMINATED
+        )
     if employee.user_id is not None:
         existing = User.objects.select_for_update().get(pk=employee.user_id)
         if existing.is_active:
-            raise Conflict(_("%(name)s already has an account.") % {"name": employee.full_name})
+            raise Conflict(
+                _("%(name)s already has an account.") % {"name": employee.full_name},
+                code=ErrorCode.ACCOUNT_EXISTS,
+            )
         return _user_reinvite(employee, existing, acting_user=acting_user, send_email=send_email)
     if User.objects.filter(username__iexact=employee.email).exists():
-        raise Conflict(_("An account with the email %(email)s exists.") % {"email": employee.email})
+        raise Conflict(
+            _("An account with the email %(email)s exists.") % {"email": employee.email},
+            code=ErrorCode.ACCOUNT_EXISTS,
+        )
     user = User.objects.create_user(
         username=employee.email,
         email=employee.email,

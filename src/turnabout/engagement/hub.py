@@ -31,6 +31,9 @@ HUB_VIEWS = frozenset(
         "enrollment:withdraw",
         "pairing:mine",
         "programs:survey",
+        "feedback:mine",
+        "feedback:answer",
+        "feedback:fit_flag",
     }
 )
 # Pages under /engagement/ that are the managers' and sponsors' program figures.

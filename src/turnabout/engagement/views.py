@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from turnabout.common import errors
 from turnabout.common.htmx import is_htmx
+from turnabout.common.pages import act, attempt
 from turnabout.common.pagination import paginate
 from turnabout.engagement import permissions, selectors, services
 from turnabout.engagement.forms import (
@@ -41,15 +42,8 @@ SESSIONS_PAGE = 20
 LEARNING_PAGE = 20
 
 
-def _form_error(form: Any, exc: errors.DomainError) -> None:
-    """Show a service's error on its field when the form has one, else on the form."""
-    name = exc.details.get("field") if isinstance(exc.details, dict) else None
-    if name == "starts_at":
-        name = "day"
-    if name in form.fields:
-        form.add_error(name, exc.message)
-    else:
-        form.add_error(None, exc.message)
+# The services' field names that the session form names differently.
+SESSION_FORM_FIELDS = {"starts_at": "day"}
 
 
 def _pair_context(request: HttpRequest, mentorship: Mentorship) -> dict[str, Any]:
@@ -129,12 +123,15 @@ def agreement(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     )
     editing = request.method == "POST" or request.GET.get("edit") == "1" or current.pk is None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_save(mentorship, data=form.to_input(), acting_user=request.user)
-        except errors.DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Agreement saved. Read it once more, then sign it."))
+        saved = attempt(
+            request,
+            lambda: services.agreement_save(
+                mentorship, data=form.to_input(), acting_user=request.user
+            ),
+            form=form,
+            success=_("Agreement saved. Read it once more, then sign it."),
+        )
+        if saved.ok:
             return redirect("engagement:agreement", mentorship.pk)
     context.update(
         {
@@ -150,18 +147,16 @@ def agreement(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
 @require_POST
 def agreement_sign(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = selectors.pair_get(user=request.user, mentorship_id=mentorship_pk)
-    try:
-        signed = services.agreement_sign(mentorship, acting_user=request.user)
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    return act(
+        request,
+        lambda: services.agreement_sign(mentorship, acting_user=request.user),
+        success=lambda signed: (
             _("Signed by both of you: you're all set.")
             if signed.is_signed
-            else _("Signed. Your partner will sign too."),
-        )
-    return redirect("engagement:agreement", mentorship.pk)
+            else _("Signed. Your partner will sign too.")
+        ),
+        then=reverse("engagement:agreement", args=[mentorship.pk]),
+    )
 
 
 # --- Sessions ---------------------------------------------------------------------------
@@ -191,8 +186,9 @@ def session_new(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         guide = form.cleaned_data["guide"]
-        try:
-            session = services.session_schedule(
+        scheduled = attempt(
+            request,
+            lambda: services.session_schedule(
                 mentorship,
                 starts_at=form.starts_at(),
                 minutes=form.cleaned_data["minutes"],
@@ -202,16 +198,14 @@ def session_new(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
                 agenda=form.agenda_text(),
                 guide_id=guide.pk if guide else None,
                 acting_user=request.user,
-            )
-        except errors.DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Session scheduled. You and %(name)s get an email with a calendar invite.")
-                % {"name": context["partner"].first_name},
-            )
-            return redirect(session)
+            ),
+            form=form,
+            fields=SESSION_FORM_FIELDS,
+            success=_("Session scheduled. You and %(name)s get an email with a calendar invite.")
+            % {"name": context["partner"].first_name},
+        )
+        if scheduled.ok:
+            return redirect(scheduled.value)
     context.update({"form": form, "guides": list(guides), "session": None})
     context.update(_zone_example(context))
     return render(request, "engagement/session_form.html", context)
@@ -230,8 +224,9 @@ def session_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         guide = form.cleaned_data["guide"]
-        try:
-            services.session_update(
+        updated = attempt(
+            request,
+            lambda: services.session_update(
                 session,
                 starts_at=form.starts_at(),
                 minutes=form.cleaned_data["minutes"],
@@ -241,11 +236,12 @@ def session_edit(request: HttpRequest, session_pk: int) -> HttpResponse:
                 agenda=form.cleaned_data["agenda"],
                 guide_id=guide.pk if guide else None,
                 acting_user=request.user,
-            )
-        except errors.DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Session updated; both of you get the updated invite."))
+            ),
+            form=form,
+            fields=SESSION_FORM_FIELDS,
+            success=_("Session updated; both of you get the updated invite."),
+        )
+        if updated.ok:
             return redirect(session)
     context.update({"form": form, "guides": list(guides), "session": session})
     context.update(_zone_example(context))
@@ -273,13 +269,12 @@ def session_cancel(request: HttpRequest, session_pk: int) -> HttpResponse:
     session = selectors.session_get(user=request.user, session_id=session_pk)
     form = CancelForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        services.session_cancel(session, note=note, acting_user=request.user)
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Session cancelled; both of you get a cancellation."))
-    return redirect(session)
+    return act(
+        request,
+        lambda: services.session_cancel(session, note=note, acting_user=request.user),
+        success=_("Session cancelled; both of you get a cancellation."),
+        then=session,
+    )
 
 
 def session_log(request: HttpRequest, session_pk: int) -> HttpResponse:
@@ -297,8 +292,9 @@ def session_log(request: HttpRequest, session_pk: int) -> HttpResponse:
         }
     form = SessionLogForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.session_log(
+        logged = attempt(
+            request,
+            lambda: services.session_log(
                 session,
                 outcome=form.cleaned_data["outcome"],
                 topic_ids=[t.pk for t in form.cleaned_data["topics"]],
@@ -306,11 +302,11 @@ def session_log(request: HttpRequest, session_pk: int) -> HttpResponse:
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
                 acting_user=request.user,
-            )
-        except errors.DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Thanks, your log is saved."))
+            ),
+            form=form,
+            success=_("Thanks, your log is saved."),
+        )
+        if logged.ok:
             return redirect(session)
     context.update({"s": session, "view": view, "form": form})
     return render(request, "engagement/session_log.html", context)
@@ -365,18 +361,17 @@ def goal_update(request: HttpRequest, goal_pk: int) -> HttpResponse:
     found = selectors.goal_get(user=request.user, goal_id=goal_pk)
     form = GoalUpdateForm(request.POST)
     if form.is_valid():
-        try:
-            services.goal_update(
+        attempt(
+            request,
+            lambda: services.goal_update(
                 found,
                 status=form.cleaned_data["status"],
                 progress=form.cleaned_data["progress"],
                 note=form.cleaned_data["note"],
                 acting_user=request.user,
-            )
-        except errors.DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Goal updated."))
+            ),
+            success=_("Goal updated."),
+        )
     else:
         messages.error(request, _("Check the status and a progress from 0 to 100."))
     return redirect(found)
@@ -396,15 +391,17 @@ def milestone_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
     form = MilestoneForm(request.POST)
     error = ""
     if form.is_valid():
-        try:
-            services.milestone_add(
+        added = attempt(
+            request,
+            lambda: services.milestone_add(
                 found,
                 title=form.cleaned_data["title"],
                 due_on=form.cleaned_data["due_on"],
                 acting_user=request.user,
-            )
-        except errors.DomainError as exc:
-            error = exc.message
+            ),
+            show=False,
+        )
+        error = added.error.message if added.error else ""
     else:
         error = _("Name the milestone.")
     if is_htmx(request):
@@ -417,13 +414,14 @@ def milestone_add(request: HttpRequest, goal_pk: int) -> HttpResponse:
 @require_POST
 def milestone_toggle(request: HttpRequest, milestone_pk: int) -> HttpResponse:
     milestone = selectors.milestone_get(user=request.user, milestone_id=milestone_pk)
-    error = ""
-    try:
-        services.milestone_set_done(
+    toggled = attempt(
+        request,
+        lambda: services.milestone_set_done(
             milestone, done=request.POST.get("done") == "1", acting_user=request.user
-        )
-    except errors.DomainError as exc:
-        error = exc.message
+        ),
+        show=False,
+    )
+    error = toggled.error.message if toggled.error else ""
     if is_htmx(request):
         return _milestones_changed(request, milestone.goal_id, error)
     if error:
@@ -439,17 +437,18 @@ def learning(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     context = _pair_context(request, mentorship)
     form = LearningForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.learning_add(
+        added = attempt(
+            request,
+            lambda: services.learning_add(
                 mentorship,
                 text=form.cleaned_data["text"],
                 skill_ids=[s.pk for s in form.cleaned_data["skills"]],
                 acting_user=request.user,
-            )
-        except errors.DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Added to your learning log."))
+            ),
+            form=form,
+            success=_("Added to your learning log."),
+        )
+        if added.ok:
             return redirect("engagement:learning", mentorship.pk)
     page = paginate(request, selectors.learning_of_pair(mentorship), per_page=LEARNING_PAGE)
     context.update({"form": form, "page": page})
@@ -463,16 +462,17 @@ def reflections(request: HttpRequest) -> HttpResponse:
     form = ReflectionForm(request.POST if request.method == "POST" else None, pairs=pairs)
     if request.method == "POST" and form.is_valid():
         chosen = form.cleaned_data["mentorship"]
-        try:
-            services.reflection_add(
+        saved = attempt(
+            request,
+            lambda: services.reflection_add(
                 body=form.cleaned_data["body"],
                 mentorship_id=chosen.pk if chosen else None,
                 acting_user=request.user,
-            )
-        except errors.DomainError as exc:
-            _form_error(form, exc)
-        else:
-            messages.success(request, _("Saved to your private journal."))
+            ),
+            form=form,
+            success=_("Saved to your private journal."),
+        )
+        if saved.ok:
             return redirect("engagement:reflections")
     page = paginate(request, selectors.reflections_of_user(user=request.user), per_page=20)
     return render(request, "engagement/reflections.html", {"form": form, "page": page})

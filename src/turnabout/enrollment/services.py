@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnabout.common.audit import AuditEntry, Change, audit_record, audit_record_many
-from turnabout.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed, require
+from turnabout.common.errors import (
+    Conflict,
+    ErrorCode,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    require,
+)
 from turnabout.common.types import AnyUser
 from turnabout.enrollment import permissions
 from turnabout.enrollment.audit import EnrollmentEvent
@@ -51,7 +58,9 @@ def _require_open(cohort: Cohort) -> None:
     if cohort.phase != Phase.APPLICATIONS_OPEN:
         raise ValidationFailed(
             _("Applications to %(cohort)s are not open (the cohort is in the %(phase)s phase).")
-            % {"cohort": cohort, "phase": cohort.get_phase_display()}
+            % {"cohort": cohort, "phase": cohort.get_phase_display()},
+            code=ErrorCode.APPLICATIONS_CLOSED,
+            params={"phase": cohort.phase},
         )
 
 
@@ -60,7 +69,9 @@ def _applicant(user: AnyUser) -> Employee:
         raise PermissionDenied(_("Log in to apply."))
     person = Employee.objects.prefetch_related("resource_groups").filter(user_id=user.pk).first()
     if person is None:
-        raise PermissionDenied(_("Only employees with an account can apply."))
+        raise PermissionDenied(
+            _("Only employees with an account can apply."), code=ErrorCode.NOT_AN_EMPLOYEE
+        )
     return person
 
 
@@ -87,21 +98,29 @@ def application_create(
     One application per person and role per cohort: applying again after withdrawing
     reuses (and resubmits) the withdrawn application.
     """
-    require(permissions.can_apply(acting_user), _("Only employees with an account can apply."))
+    require(
+        permissions.can_apply(acting_user),
+        _("Only employees with an account can apply."),
+        code=ErrorCode.NOT_AN_EMPLOYEE,
+    )
     person = _applicant(acting_user)
     _require_open(cohort)
     if role not in ParticipantRole.values:
         raise ValidationFailed(_("The role must be mentor or mentee."))
     problem = eligibility_problem(cohort.program, person, role)
     if problem:
-        raise ValidationFailed(problem, details={"reason": "not_eligible"})
+        raise ValidationFailed(
+            problem, code=ErrorCode.NOT_ELIGIBLE, details={"reason": "not_eligible"}
+        )
     cleaned = clean_profile(profile, role=role, person=person, questions=_questions(cohort))
     existing = Application.objects.filter(person=person, cohort=cohort, role=role).first()
     role_label = ParticipantRole(role).label
     if existing is not None and existing.status != Application.Status.WITHDRAWN:
         raise Conflict(
             _("You have applied to %(cohort)s as %(role)s already: edit that application.")
-            % {"cohort": cohort, "role": str(role_label).lower()}
+            % {"cohort": cohort, "role": str(role_label).lower()},
+            code=ErrorCode.APPLICATION_EXISTS,
+            params={"application": existing.pk},
         )
     now = timezone.now()
     if existing is not None:
@@ -129,7 +148,8 @@ def application_create(
         except IntegrityError:
             raise Conflict(
                 _("You have applied to %(cohort)s as %(role)s already.")
-                % {"cohort": cohort, "role": str(role_label).lower()}
+                % {"cohort": cohort, "role": str(role_label).lower()},
+                code=ErrorCode.APPLICATION_EXISTS,
             ) from None
         event = EnrollmentEvent.APPLICATION_SUBMITTED
     application.avoid.set(cleaned["avoid"])
@@ -153,7 +173,10 @@ def application_update(
     )
     _require_open(application.cohort)
     if application.status == Application.Status.WITHDRAWN:
-        raise ValidationFailed(_("This application was withdrawn: apply again instead."))
+        raise ValidationFailed(
+            _("This application was withdrawn: apply again instead."),
+            code=ErrorCode.APPLICATION_WITHDRAWN,
+        )
     person = Employee.objects.prefetch_related("resource_groups").get(pk=application.person_id)
     questions = _questions(application.cohort)
     stored = profile_of(application)
@@ -211,7 +234,9 @@ def _check_decision(cohort: Cohort, decision: str, message: str) -> str:
                 "Applications are reviewed while they are open, closed or being matched; "
                 "%(cohort)s is in the %(phase)s phase."
             )
-            % {"cohort": cohort, "phase": cohort.get_phase_display()}
+            % {"cohort": cohort, "phase": cohort.get_phase_display()},
+            code=ErrorCode.REVIEW_NOT_OPEN,
+            params={"phase": cohort.phase},
         )
     if not isinstance(message, str) or "\x00" in message:
         raise ValidationFailed(_("The message must be text without NUL characters."))
@@ -262,7 +287,11 @@ def applications_decide(
     if not ids:
         raise ValidationFailed(_("Select at least one application."))
     if len(ids) > MAX_BULK:
-        raise ValidationFailed(_("Decide at most %(n)d applications at once.") % {"n": MAX_BULK})
+        raise ValidationFailed(
+            _("Decide at most %(n)d applications at once.") % {"n": MAX_BULK},
+            code=ErrorCode.TOO_MANY_SELECTED,
+            params={"max": MAX_BULK},
+        )
     applications = list(
         Application.objects.select_for_update()
         .filter(cohort=cohort, pk__in=ids)
@@ -275,7 +304,9 @@ def applications_decide(
     if withdrawn:
         raise ValidationFailed(
             _("%(names)s withdrew: a withdrawn application cannot be decided.")
-            % {"names": ", ".join(a.person.full_name for a in withdrawn)}
+            % {"names": ", ".join(a.person.full_name for a in withdrawn)},
+            code=ErrorCode.APPLICATION_WITHDRAWN,
+            params={"applications": [a.pk for a in withdrawn]},
         )
     now = timezone.now()
     entries = []
@@ -325,7 +356,10 @@ def question_add(
         _("Only this program's managers can change the application form."),
     )
     if cohort.phase not in (Phase.DRAFT, Phase.INTEREST_SURVEY, Phase.APPLICATIONS_OPEN):
-        raise ValidationFailed(_("The application form is fixed once applications close."))
+        raise ValidationFailed(
+            _("The application form is fixed once applications close."),
+            code=ErrorCode.APPLICATION_FORM_FIXED,
+        )
     if not isinstance(text, str) or "\x00" in text or not text.strip():
         raise ValidationFailed(_("Write the question."))
     text = text.strip()
@@ -379,7 +413,10 @@ def question_remove(question: CustomQuestion, *, acting_user: AnyUser) -> None:
         _("Only this program's managers can change the application form."),
     )
     if cohort.phase not in (Phase.DRAFT, Phase.INTEREST_SURVEY, Phase.APPLICATIONS_OPEN):
-        raise ValidationFailed(_("The application form is fixed once applications close."))
+        raise ValidationFailed(
+            _("The application form is fixed once applications close."),
+            code=ErrorCode.APPLICATION_FORM_FIXED,
+        )
     text = question.text
     question.delete()
     audit_record(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from turnabout.common import errors
 from turnabout.common.htmx import is_htmx
+from turnabout.common.pages import act, attempt
 from turnabout.common.pagination import paginate, query_without_page
 from turnabout.enrollment import permissions, selectors, services
 from turnabout.enrollment.forms import (
@@ -55,14 +56,8 @@ def _form(
     )
 
 
-def _add_service_error(form: ApplicationForm, exc: errors.DomainError) -> None:
-    field = exc.details.get("field") if isinstance(exc.details, dict) else None
-    mapping = {"agreed_to_guidelines": "agreed"}
-    name = mapping.get(str(field), str(field))
-    if name in form.fields:
-        form.add_error(name, exc.message)
-    else:
-        form.add_error(None, exc.message)
+# The profile's field names that the application form names differently.
+FORM_FIELDS = {"agreed_to_guidelines": "agreed"}
 
 
 def apply(request: HttpRequest, cohort_pk: int, role: str) -> HttpResponse:
@@ -78,18 +73,17 @@ def apply(request: HttpRequest, cohort_pk: int, role: str) -> HttpResponse:
         problem = _("Applications to %(cohort)s are not open.") % {"cohort": cohort}
     form = _form(request, role=role, person=person, cohort=cohort, application=None)
     if request.method == "POST" and form.is_valid() and not problem:
-        try:
-            application = services.application_create(
+        created = attempt(
+            request,
+            lambda: services.application_create(
                 cohort, role=role, profile=form.to_profile(), acting_user=request.user
-            )
-        except errors.DomainError as exc:
-            _add_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Thank you! Your application is in. You will hear from the program team."),
-            )
-            return redirect(application)
+            ),
+            form=form,
+            fields=FORM_FIELDS,
+            success=_("Thank you! Your application is in. You will hear from the program team."),
+        )
+        if created.ok:
+            return redirect(created.value)
     return render(
         request,
         "enrollment/application_form.html",
@@ -121,14 +115,16 @@ def application_edit(request: HttpRequest, application_pk: int) -> HttpResponse:
         application=application,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.application_update(
+        updated = attempt(
+            request,
+            lambda: services.application_update(
                 application, changes=form.to_profile(), acting_user=request.user
-            )
-        except errors.DomainError as exc:
-            _add_service_error(form, exc)
-        else:
-            messages.success(request, _("Your application is updated."))
+            ),
+            form=form,
+            fields=FORM_FIELDS,
+            success=_("Your application is updated."),
+        )
+        if updated.ok:
             return redirect(application)
     return render(
         request,
@@ -179,13 +175,12 @@ def application_detail(request: HttpRequest, application_pk: int) -> HttpRespons
 @require_POST
 def application_withdraw(request: HttpRequest, application_pk: int) -> HttpResponse:
     application = selectors.application_get(user=request.user, application_id=application_pk)
-    try:
-        services.application_withdraw(application, acting_user=request.user)
-    except errors.ValidationFailed as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Your application is withdrawn."))
-    return redirect(application)
+    return act(
+        request,
+        lambda: services.application_withdraw(application, acting_user=request.user),
+        success=_("Your application is withdrawn."),
+        then=application,
+    )
 
 
 @require_POST
@@ -193,19 +188,16 @@ def application_decide(request: HttpRequest, application_pk: int) -> HttpRespons
     application = selectors.application_get(user=request.user, application_id=application_pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
-        try:
-            services.application_decide(application, acting_user=request.user, **form.cleaned_data)
-        except errors.ValidationFailed as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
+        attempt(
+            request,
+            lambda: services.application_decide(
+                application, acting_user=request.user, **form.cleaned_data
+            ),
+            success=lambda decided: (
                 _("%(name)s: %(status)s.")
-                % {
-                    "name": application.person.full_name,
-                    "status": application.get_status_display(),
-                },
-            )
+                % {"name": decided.person.full_name, "status": decided.get_status_display()}
+            ),
+        )
     else:
         messages.error(request, _("Choose a decision."))
     next_url = request.POST.get("next", "")
@@ -278,26 +270,24 @@ def review_bulk(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
         return redirect(back)
-    try:
-        decided = services.applications_decide(
+    label = dict(Application.Status.choices)[form.cleaned_data["decision"]]
+    return act(
+        request,
+        lambda: services.applications_decide(
             cohort,
             application_ids=form.cleaned_data["applications"],
             decision=form.cleaned_data["decision"],
             message=form.cleaned_data["message"],
             acting_user=request.user,
-        )
-    except (errors.ValidationFailed, errors.NotFound) as exc:
-        messages.error(request, exc.message)
-    else:
-        label = dict(Application.Status.choices)[form.cleaned_data["decision"]]
-        messages.success(
-            request,
+        ),
+        success=lambda decided: (
             ngettext(
                 "%(n)d application: %(status)s.", "%(n)d applications: %(status)s.", len(decided)
             )
-            % {"n": len(decided), "status": label},
-        )
-    return redirect(back)
+            % {"n": len(decided), "status": label}
+        ),
+        then=back,
+    )
 
 
 @require_POST
@@ -305,12 +295,11 @@ def question_add(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
     form = QuestionForm(request.POST)
     if form.is_valid():
-        try:
-            services.question_add(cohort, acting_user=request.user, **form.cleaned_data)
-        except errors.ValidationFailed as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Question added to the application form."))
+        attempt(
+            request,
+            lambda: services.question_add(cohort, acting_user=request.user, **form.cleaned_data),
+            success=_("Question added to the application form."),
+        )
     else:
         messages.error(request, _("Write the question and choose its kind."))
     return redirect(cohort)
@@ -322,10 +311,9 @@ def question_remove(request: HttpRequest, cohort_pk: int, question_pk: int) -> H
     question = CustomQuestion.objects.filter(cohort=cohort, pk=question_pk).first()
     if question is None:
         raise errors.NotFound(_("No such question."))
-    try:
-        services.question_remove(question, acting_user=request.user)
-    except errors.ValidationFailed as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Question removed."))
-    return redirect(cohort)
+    return act(
+        request,
+        lambda: services.question_remove(question, acting_user=request.user),
+        success=_("Question removed."),
+        then=cohort,
+    )

@@ -24,7 +24,7 @@ from turnabout.common.privacy import meets_floor, min_group_size, suppress_count
 from turnabout.enrollment.models import Application
 from turnabout.insights import metrics, sources
 from turnabout.insights.models import HealthState, PairHealth
-from turnabout.pairing.adapter import CRITERIA_NAMES, config_mapping
+from turnabout.pairing.adapter import CRITERIA, config_mapping
 from turnabout.pairing.models import Mentorship, Proposal
 from turnabout.people.models import Employee, SensitiveAttributes
 from turnabout.programs.models import Cohort, Objective, Phase, Program
@@ -419,7 +419,7 @@ def lessons(*, program: Program) -> Lessons:
         if pk in satisfaction:
             outcomes["satisfaction"][pk] = satisfaction[pk]
     result.too_little = len(scores) < LESSONS_MIN_PAIRS
-    for criterion in CRITERIA_NAMES:
+    for criterion in CRITERIA:
         for outcome, values in outcomes.items():
             keys = [pk for pk in values if pk in scores and criterion in scores[pk]]
             r, low, high = correlation(

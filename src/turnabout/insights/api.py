@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.http import HttpRequest, HttpResponseBase
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from turnabout.common.errors import PermissionDenied
@@ -196,13 +196,13 @@ def kpi_history(
 @router.post("/objectives/{objective_id}/values", response={201: KpiPointOut, **ERRS})
 def kpi_value_add(
     request: HttpRequest, objective_id: Id, payload: ManualValueIn
-) -> tuple[int, KpiPointOut]:
+) -> Status[KpiPointOut]:
     objective = selectors.objective_get(user=request.user, objective_id=objective_id)
     value = services.manual_value_record(
         objective, day=payload.day, value=payload.value, note=payload.note,
         acting_user=request.user,
     )  # fmt: skip
-    return 201, KpiPointOut(day=value.day, value=value.value, state="")
+    return Status(201, KpiPointOut(day=value.day, value=value.value, state=""))
 
 
 def _health_out(row: selectors.HealthRow) -> PairHealthOut:
@@ -233,26 +233,26 @@ def pair_health(
 
 
 @router.post("/pairs/{pair_id}/check-in-notes", response={201: dict[str, int], **ERRS})
-def note_add(request: HttpRequest, pair_id: Id, payload: NoteIn) -> tuple[int, dict[str, int]]:
+def note_add(request: HttpRequest, pair_id: Id, payload: NoteIn) -> Status[dict[str, int]]:
     pair = selectors.pair_get_for_manager(user=request.user, pair_id=pair_id)
     note = services.checkin_note_add(pair, body=payload.body, acting_user=request.user)
-    return 201, {"id": note.pk}
+    return Status(201, {"id": note.pk})
 
 
 @router.post("/pairs/{pair_id}/snoozes", response={201: dict[str, str], **ERRS})
-def snooze(request: HttpRequest, pair_id: Id, payload: SnoozeIn) -> tuple[int, dict[str, str]]:
+def snooze(request: HttpRequest, pair_id: Id, payload: SnoozeIn) -> Status[dict[str, str]]:
     pair = selectors.pair_get_for_manager(user=request.user, pair_id=pair_id)
     item = services.signal_snooze(
         pair, signal=payload.signal, days=payload.days, acting_user=request.user
     )
-    return 201, {"signal": item.signal, "until": item.until.isoformat()}
+    return Status(201, {"signal": item.signal, "until": item.until.isoformat()})
 
 
 @router.post("/pairs/{pair_id}/rematch-offers", response={201: dict[str, int], **ERRS})
-def rematch(request: HttpRequest, pair_id: Id) -> tuple[int, dict[str, int]]:
+def rematch(request: HttpRequest, pair_id: Id) -> Status[dict[str, int]]:
     pair = selectors.pair_get_for_manager(user=request.user, pair_id=pair_id)
     offer = services.rematch_offer(pair, acting_user=request.user)
-    return 201, {"id": offer.pk}
+    return Status(201, {"id": offer.pk})
 
 
 def _dashboard_out(board: selectors.Dashboard) -> DashboardOut:

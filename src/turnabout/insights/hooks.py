@@ -6,16 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from turnabout.common import hooks
+from turnabout.engagement.ticks import tick_hook_register
 
 
-def _tick(now: datetime) -> str:
+def _tick(now: datetime) -> dict[str, int]:
     from turnabout.insights.services import insights_tick
 
     result = insights_tick(now=now)
-    return (
-        f"Insights: {result.health_changes} pair health changes, {result.snapshots} KPI "
-        f"snapshots, {result.digests} digests."
-    )
+    return {
+        "pair health changes": result.health_changes,
+        "KPI snapshots": result.snapshots,
+        "health digests": result.digests,
+    }
 
 
 def _program_section(request: Any, program: Any) -> str:
@@ -25,5 +27,5 @@ def _program_section(request: Any, program: Any) -> str:
 
 
 def register() -> None:
-    hooks.register_tick("insights", _tick)
+    tick_hook_register("insights", _tick)
     hooks.register_program_section("insights", _program_section)

@@ -17,10 +17,13 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.common.errors import ValidationFailed
+from turnabout.common.errors import ErrorCode, ValidationFailed
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.matching import (
+    CONSTRAINTS,
     CRITERIA,
+    LABELS,
+    REGISTRY,
     LockedPair,
     MatchConfig,
     MatchConfigError,
@@ -29,6 +32,7 @@ from turnabout.matching import (
     Mentee,
     Mentor,
     OrgChart,
+    Reason,
     match,
 )
 from turnabout.pairing.models import Mentorship, PairExclusion
@@ -37,18 +41,17 @@ from turnabout.programs.models import Cohort
 
 Progress = Callable[[str, float], None]
 
-BREAKS_PREFIX = "breaks: "  # the engine's reason listing a locked pair's broken constraints
-LOCKED_REASON = "locked by the program manager"
-CRITERIA_NAMES: tuple[str, ...] = CRITERIA
-
 __all__ = [
-    "CRITERIA_NAMES",
+    "CONSTRAINTS",
+    "CRITERIA",
+    "LABELS",
+    "REGISTRY",
     "EngineInput",
     "MatchConfigError",
     "MatchInputError",
+    "Reason",
     "build_input",
     "config_mapping",
-    "describe_violations",
     "pair_violations",
     "run_engine",
 ]
@@ -77,36 +80,14 @@ def config_mapping(
         config = MatchConfig.from_mapping(merged)
     except MatchConfigError as exc:
         raise ValidationFailed(
-            _("Matching settings: %(error)s") % {"error": exc}, details={"key": exc.key}
+            _("Matching settings: %(error)s") % {"error": exc},
+            code=ErrorCode.MATCHING_SETTINGS_INVALID,
+            params={"key": exc.key},
+            details={"key": exc.key},
         ) from exc
     mapping = config.to_mapping()
     mapping["constraints"]["mentors_per_mentee"] = 1
     return mapping
-
-
-def describe_violations(codes: Iterable[str], config: Mapping[str, Any]) -> list[str]:
-    """Plain-language descriptions of broken hard constraints (for managers)."""
-    rules = config.get("constraints", {}) if isinstance(config, Mapping) else {}
-    gap = rules.get("min_level_gap", 1)
-    hours = rules.get("max_tz_hours")
-    texts = {
-        "same_person": _("the mentor and the mentee are the same person"),
-        "level": _("the mentor is not at least %(gap)s level(s) junior to the mentee")
-        % {"gap": gap},
-        "reporting_line": _("one of them is in the other's reporting line"),
-        "same_manager": _("they have the same manager"),
-        "excluded": _(
-            "the pair is excluded (a decline, a manager's exclusion or an applicant's "
-            "list of people to avoid)"
-        ),
-        "timezone": _("their time zones are more than %(hours)s hours apart") % {"hours": hours},
-        "language": _("they have no language in common"),
-    }
-    return [texts.get(code, code) for code in codes]
-
-
-def _clean_reasons(reasons: Sequence[str]) -> list[str]:
-    return [r for r in reasons if r != LOCKED_REASON and not r.startswith(BREAKS_PREFIX)]
 
 
 @dataclass
@@ -276,7 +257,7 @@ class ProposalRow:
     mentee: Application
     score: float
     breakdown: dict[str, float]
-    reasons: list[str]
+    reasons: list[dict[str, Any]]
     locked: bool
     kept: bool
     violations: list[str]
@@ -286,7 +267,7 @@ class ProposalRow:
 @dataclass(frozen=True)
 class UnmatchedRow:
     application: Application
-    reason: str
+    reason: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -317,7 +298,7 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
                 mentee=mentee,
                 score=float(pair.score),
                 breakdown={k: float(v) for k, v in pair.breakdown.items()},
-                reasons=_clean_reasons(pair.reasons),
+                reasons=[r.as_dict() for r in pair.reasons],
                 locked=pair.locked,
                 kept=key in data.kept,
                 violations=list(pair.violations),
@@ -327,7 +308,7 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
     unmatched: list[UnmatchedRow] = []
     for entry in result.unmatched:
         apps = data.mentor_apps if entry.role == "mentor" else data.mentee_apps
-        unmatched.append(UnmatchedRow(application=apps[entry.id], reason=entry.reason))
+        unmatched.append(UnmatchedRow(application=apps[entry.id], reason=entry.reason.as_dict()))
     return EngineOutput(proposals=proposals, unmatched=unmatched, result=result)
 
 
@@ -337,7 +318,7 @@ class PairCheck:
 
     score: float
     breakdown: dict[str, float]
-    reasons: list[str]
+    reasons: list[dict[str, Any]]
     violations: list[str]
 
 
@@ -371,6 +352,6 @@ def pair_violations(
     return PairCheck(
         score=float(pair.score),
         breakdown={k: float(v) for k, v in pair.breakdown.items()},
-        reasons=_clean_reasons(pair.reasons),
+        reasons=[r.as_dict() for r in pair.reasons],
         violations=list(pair.violations),
     )

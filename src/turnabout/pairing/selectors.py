@@ -19,7 +19,7 @@ from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.pairing import permissions
-from turnabout.pairing.adapter import CRITERIA_NAMES, waiting_days
+from turnabout.pairing.adapter import CRITERIA, waiting_days
 from turnabout.pairing.models import (
     LIVE_STATUSES,
     MatchRun,
@@ -115,7 +115,7 @@ def proposals_for_review(
         qs = qs.filter(
             Q(mentor__person__level=filters.level) | Q(mentee__person__level=filters.level)
         )
-    criterion = filters.criterion if filters.criterion in CRITERIA_NAMES else ""
+    criterion = filters.criterion if filters.criterion in CRITERIA else ""
     if criterion:
         qs = qs.annotate(criterion_value=Cast(KeyTransform(criterion, "breakdown"), FloatField()))
         if filters.min_value is not None:
@@ -151,7 +151,7 @@ def review_filter_choices(*, run: MatchRun) -> dict[str, list[Any]]:
     ).values_list("person__department", "person__level")
     departments = sorted({d for d, _level in people if d})
     levels = sorted({level for _d, level in people})
-    return {"departments": departments, "levels": levels, "criteria": list(CRITERIA_NAMES)}
+    return {"departments": departments, "levels": levels, "criteria": list(CRITERIA)}
 
 
 def pairable_applications(*, user: AnyUser, run: MatchRun) -> dict[str, list[Application]]:

@@ -23,7 +23,7 @@ from turnabout.common.audit import audit_record
 from turnabout.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed, require
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
-from turnabout.pairing import adapter, permissions
+from turnabout.pairing import adapter, explain, permissions
 from turnabout.pairing.audit import PairingEvent
 from turnabout.pairing.models import (
     LIVE_STATUSES,
@@ -43,7 +43,8 @@ logger = logging.getLogger(__name__)
 REMATCH_PHASES = (Phase.MATCHED, Phase.ACTIVE)
 ABANDONED_AFTER = timedelta(hours=1)
 MAX_REASON = 2000
-REMOVED_REASON = "removed from the proposals by the program manager"
+REMOVED_REASON = {"code": explain.REMOVED, "params": {}}
+EXCLUDED_REASON = {"code": explain.EXCLUDED, "params": {}}
 
 
 class OverrideRequired(ValidationFailed):
@@ -81,7 +82,9 @@ def _run_kind(cohort: Cohort) -> str:
             "Match runs start when the cohort is in the Matching phase (or, to re-match, "
             "Matched or Active); %(cohort)s is in the %(phase)s phase."
         )
-        % {"cohort": cohort, "phase": cohort.get_phase_display()}
+        % {"cohort": cohort, "phase": cohort.get_phase_display()},
+        code=ErrorCode.RUN_NOT_ALLOWED_IN_PHASE,
+        params={"phase": cohort.phase},
     )
 
 
@@ -126,7 +129,8 @@ def match_run_start(
             _(
                 "A run of this cohort is in progress; wait for it to finish (is the task "
                 "worker running?)."
-            )
+            ),
+            code=ErrorCode.RUN_IN_PROGRESS,
         )
     base = based_on.config if based_on is not None else locked_cohort.program.matching_settings
     config = adapter.config_mapping(base, settings)
@@ -140,7 +144,8 @@ def match_run_start(
             _(
                 "Accept at least one mentor and one mentee who still work here "
                 "before running the matching."
-            )
+            ),
+            code=ErrorCode.RUN_NO_PARTICIPANTS,
         )
     locks: list[dict[str, Any]] = []
     if based_on is not None:
@@ -272,6 +277,9 @@ def match_run_execute(run_id: int) -> MatchRun | None:
         run.mentees = quality.mentees
         run.blocking_pairs = quality.blocking_pairs
         run.total_score = quality.total_score
+        run.mode = quality.mode
+        run.certified = quality.certified
+        run.gap_bound = quality.gap_bound
         run.save()
         _refresh_quality(run)
         audit_record(
@@ -315,12 +323,19 @@ def _editable_run(run: MatchRun, acting_user: AnyUser) -> MatchRun:
     )
     locked = MatchRun.objects.select_for_update().select_related("cohort").get(pk=run.pk)
     if locked.status != MatchRun.Status.DONE:
-        raise ValidationFailed(_("This run has not finished: its proposals cannot change yet."))
+        raise ValidationFailed(
+            _("This run has not finished: its proposals cannot change yet."),
+            code=ErrorCode.RUN_NOT_FINISHED,
+        )
     if locked.is_published:
-        raise Conflict(_("This run is published: its proposals cannot change any more."))
+        raise Conflict(
+            _("This run is published: its proposals cannot change any more."),
+            code=ErrorCode.RUN_ALREADY_PUBLISHED,
+        )
     if not run_is_current(locked):
         raise Conflict(
-            _("Pairs were published since this run: start a re-match run to change pairs.")
+            _("Pairs were published since this run: start a re-match run to change pairs."),
+            code=ErrorCode.RUN_SUPERSEDED,
         )
     return locked
 
@@ -329,7 +344,8 @@ def _editable_proposal(proposal: Proposal, acting_user: AnyUser) -> Proposal:
     _editable_run(proposal.run, acting_user)
     if proposal.kept:
         raise ValidationFailed(
-            _("This pair is a published mentorship that a re-match keeps; end it instead.")
+            _("This pair is a published mentorship that a re-match keeps; end it instead."),
+            code=ErrorCode.PAIR_KEPT,
         )
     return proposal
 
@@ -345,7 +361,10 @@ def proposal_set_locked(proposal: Proposal, *, locked: bool, acting_user: AnyUse
     if proposal.locked == locked:
         return proposal
     if not locked and proposal.manual:
-        raise ValidationFailed(_("A pair made by hand stays locked; remove it instead."))
+        raise ValidationFailed(
+            _("A pair made by hand stays locked; remove it instead."),
+            code=ErrorCode.MANUAL_PAIR_LOCKED,
+        )
     proposal.locked = locked
     proposal.save(update_fields=["locked"])
     audit_record(
@@ -358,7 +377,7 @@ def proposal_set_locked(proposal: Proposal, *, locked: bool, acting_user: AnyUse
     return proposal
 
 
-def _remove(proposal: Proposal, *, reason: str) -> None:
+def _remove(proposal: Proposal, *, reason: dict[str, Any]) -> None:
     run = proposal.run
     mentor_id, mentee_id = proposal.mentor_id, proposal.mentee_id
     proposal.delete()
@@ -398,7 +417,7 @@ def pair_exclude(proposal: Proposal, *, reason: str = "", acting_user: AnyUser) 
         },
     )
     label = _label(proposal)
-    _remove(proposal, reason=_("excluded by the program manager"))
+    _remove(proposal, reason=EXCLUDED_REASON)
     audit_record(
         actor=acting_user,
         event=PairingEvent.PAIR_EXCLUDED,
@@ -432,25 +451,33 @@ def proposal_create_manual(
     mentor, mentee = apps.get(mentor_application_id), apps.get(mentee_application_id)
     if mentor is None or mentor.role != ParticipantRole.MENTOR:
         raise ValidationFailed(
-            _("Choose an accepted mentor of this cohort."), details={"field": "mentor"}
+            _("Choose an accepted mentor of this cohort."),
+            details={"field": "mentor"},
+            field="mentor",
         )
     if mentee is None or mentee.role != ParticipantRole.MENTEE:
         raise ValidationFailed(
-            _("Choose an accepted mentee of this cohort."), details={"field": "mentee"}
+            _("Choose an accepted mentee of this cohort."),
+            details={"field": "mentee"},
+            field="mentee",
         )
     existing = run.proposals.select_related("mentor__person").filter(mentee=mentee).first()
     if existing is not None:
         raise Conflict(
             _("%(mentee)s is already paired with %(mentor)s in this run; remove that pair first.")
-            % {"mentee": mentee.person.full_name, "mentor": existing.mentor.person.full_name}
+            % {"mentee": mentee.person.full_name, "mentor": existing.mentor.person.full_name},
+            code=ErrorCode.MENTEE_ALREADY_PAIRED,
+            params={"proposal": existing.pk},
         )
     if run.proposals.filter(mentor=mentor).count() >= mentor.capacity:
         raise Conflict(
             _("%(mentor)s already has %(n)d mentee(s), their capacity; remove a pair first.")
-            % {"mentor": mentor.person.full_name, "n": mentor.capacity}
+            % {"mentor": mentor.person.full_name, "n": mentor.capacity},
+            code=ErrorCode.MENTOR_OVER_CAPACITY,
+            params={"mentor_application": mentor.pk, "capacity": mentor.capacity},
         )
     check = adapter.pair_violations(run.cohort, config=run.config, mentor=mentor, mentee=mentee)
-    explanations = adapter.describe_violations(check.violations, run.config)
+    explanations = explain.violation_texts(check.violations, run.config)
     if check.violations and not override_reason:
         raise OverrideRequired(
             _("This pair breaks a hard constraint: %(list)s. Give a reason to override it.")
@@ -463,7 +490,7 @@ def proposal_create_manual(
         mentee=mentee,
         score=check.score,
         breakdown=check.breakdown,
-        reasons=[_("paired by hand by the program manager"), *check.reasons],
+        reasons=[{"code": explain.MANUAL, "params": {}}, *check.reasons],
         locked=True,
         manual=True,
         violations=check.violations,
@@ -510,6 +537,8 @@ def _lock_mentor_capacity(proposals: list[Proposal]) -> None:
                     "published other pairs meanwhile. Start a new run."
                 )
                 % {"n": mentor.capacity},
+                code=ErrorCode.MENTOR_OVER_CAPACITY,
+                params={"mentor_application": mentor_id, "capacity": mentor.capacity},
                 details={"mentor_application": mentor_id},
             )
 
@@ -531,20 +560,26 @@ def match_run_publish(
     run = MatchRun.objects.select_for_update().select_related("cohort__program").get(pk=run.pk)
     cohort = run.cohort
     if run.status != MatchRun.Status.DONE:
-        raise ValidationFailed(_("Only a finished run can be published."))
+        raise ValidationFailed(
+            _("Only a finished run can be published."), code=ErrorCode.RUN_NOT_FINISHED
+        )
     if run.is_published:
-        raise Conflict(_("This run is published already."))
+        raise Conflict(_("This run is published already."), code=ErrorCode.RUN_ALREADY_PUBLISHED)
     if run.kind == MatchRun.Kind.INITIAL and cohort.phase != Phase.MATCHING:
         raise Conflict(
             _(
                 "The cohort is in the %(phase)s phase: pairs were published already. Start a "
                 "re-match run to pair the people still waiting."
             )
-            % {"phase": cohort.get_phase_display()}
+            % {"phase": cohort.get_phase_display()},
+            code=ErrorCode.COHORT_ALREADY_MATCHED,
+            params={"phase": cohort.phase},
         )
     if run.kind == MatchRun.Kind.REMATCH and cohort.phase not in REMATCH_PHASES:
         raise ValidationFailed(
-            _("Re-match runs are published while the cohort is Matched or Active.")
+            _("Re-match runs are published while the cohort is Matched or Active."),
+            code=ErrorCode.RUN_NOT_ALLOWED_IN_PHASE,
+            params={"phase": cohort.phase},
         )
     proposals = list(
         run.proposals.filter(kept=False)
@@ -552,12 +587,16 @@ def match_run_publish(
         .order_by("pk")
     )
     if not proposals:
-        raise ValidationFailed(_("This run has no new pairs to publish."))
+        raise ValidationFailed(
+            _("This run has no new pairs to publish."), code=ErrorCode.RUN_NOTHING_TO_PUBLISH
+        )
     unresolved = [p for p in proposals if p.violations and not p.override_reason]
     if unresolved:
         raise ValidationFailed(
             _("These pairs break a hard constraint without a recorded override: %(pairs)s.")
             % {"pairs": ", ".join(_label(p) for p in unresolved)},
+            code=ErrorCode.OVERRIDE_REQUIRED,
+            params={"proposals": [p.pk for p in unresolved]},
             details={"proposals": [p.pk for p in unresolved]},
         )
     excluded = set(
@@ -571,7 +610,9 @@ def match_run_publish(
     if newly_excluded:
         raise Conflict(
             _("These pairs were excluded after the run: %(pairs)s. Start a new run.")
-            % {"pairs": ", ".join(_label(p) for p in newly_excluded)}
+            % {"pairs": ", ".join(_label(p) for p in newly_excluded)},
+            code=ErrorCode.PAIR_EXCLUDED,
+            params={"proposals": [p.pk for p in newly_excluded]},
         )
     _lock_mentor_capacity(proposals)
     try:
@@ -596,7 +637,8 @@ def match_run_publish(
             _(
                 "Somebody in this run has a partner already (another publish got there "
                 "first). Start a re-match run: it keeps the existing pairs."
-            )
+            ),
+            code=ErrorCode.PARTNER_TAKEN,
         ) from exc
     run.published_at = timezone.now()
     run.published_by_id = acting_user.pk
@@ -648,7 +690,9 @@ def mentorship_accept(mentorship: Mentorship, *, acting_user: AnyUser) -> Mentor
     if mentorship.status != Mentorship.Status.PROPOSED:
         raise Conflict(
             _("This match is %(status)s: it can no longer be accepted.")
-            % {"status": mentorship.get_status_display().lower()}
+            % {"status": mentorship.get_status_display().lower()},
+            code=ErrorCode.MATCH_NOT_PROPOSED,
+            params={"status": mentorship.status},
         )
     now = timezone.now()
     field = "mentor_accepted_at" if side == "mentor" else "mentee_accepted_at"
@@ -737,7 +781,9 @@ def mentorship_decline(
     if mentorship.status != Mentorship.Status.PROPOSED:
         raise Conflict(
             _("This match is %(status)s: it can no longer be declined.")
-            % {"status": mentorship.get_status_display().lower()}
+            % {"status": mentorship.get_status_display().lower()},
+            code=ErrorCode.MATCH_NOT_PROPOSED,
+            params={"status": mentorship.status},
         )
     assert side is not None
     _close(
@@ -767,10 +813,11 @@ def mentorship_end(mentorship: Mentorship, *, reason: str, acting_user: AnyUser)
         raise ValidationFailed(
             _("Say briefly why the mentorship ends (only the program managers see it)."),
             details={"field": "reason"},
+            field="reason",
         )
     mentorship = _locked_mentorship(mentorship)
     if mentorship.status not in LIVE_STATUSES:
-        raise Conflict(_("This mentorship has ended already."))
+        raise Conflict(_("This mentorship has ended already."), code=ErrorCode.MENTORSHIP_ENDED)
     _close(
         mentorship,
         status=Mentorship.Status.ENDED,

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from turnabout.common import errors
 from turnabout.common.htmx import is_htmx
+from turnabout.common.pages import act, attempt
 from turnabout.common.pagination import paginate, query_without_page
-from turnabout.pairing import adapter, permissions, selectors, services
+from turnabout.pairing import adapter, explain, permissions, selectors, services
+from turnabout.pairing.explain import CRITERION_LABELS
 from turnabout.pairing.forms import (
-    CRITERION_LABELS,
     CompareForm,
     EndForm,
     ManualPairForm,
@@ -78,13 +79,16 @@ def run_start(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Check the run's settings: %(errors)s") % {"errors": form.errors})
         return redirect("pairing:cohort", cohort.pk)
-    try:
-        run = services.match_run_start(cohort, settings=form.overrides(), acting_user=request.user)
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
+    started = attempt(
+        request,
+        lambda: services.match_run_start(
+            cohort, settings=form.overrides(), acting_user=request.user
+        ),
+        success=lambda run: _("Run %(n)d started.") % {"n": run.number},
+    )
+    if not started.ok:
         return redirect("pairing:cohort", cohort.pk)
-    messages.success(request, _("Run %(n)d started.") % {"n": run.number})
-    return redirect(run)
+    return redirect(started.value)
 
 
 def _review_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
@@ -176,36 +180,26 @@ def _back_to_run(request: HttpRequest, run: MatchRun) -> HttpResponse:
     return redirect(f"{url}?{query}" if query and "\n" not in query else url)
 
 
-def _act(request: HttpRequest, run: MatchRun, action: Any, success: str) -> HttpResponse:
-    try:
-        action()
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return _back_to_run(request, run)
-
-
 @require_POST
 def proposal_lock(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_pk)
     locked = request.POST.get("locked") == "1"
-    return _act(
+    return act(
         request,
-        proposal.run,
         lambda: services.proposal_set_locked(proposal, locked=locked, acting_user=request.user),
-        _("Pair locked: a re-run keeps it.") if locked else _("Pair unlocked."),
+        success=_("Pair locked: a re-run keeps it.") if locked else _("Pair unlocked."),
+        then=_back_to_run(request, proposal.run),
     )
 
 
 @require_POST
 def proposal_remove(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_pk)
-    return _act(
+    return act(
         request,
-        proposal.run,
         lambda: services.proposal_remove(proposal, acting_user=request.user),
-        _("Pair removed; both people are now unmatched in this run."),
+        success=_("Pair removed; both people are now unmatched in this run."),
+        then=_back_to_run(request, proposal.run),
     )
 
 
@@ -214,11 +208,11 @@ def proposal_exclude(request: HttpRequest, proposal_pk: int) -> HttpResponse:
     proposal = selectors.proposal_get(user=request.user, proposal_id=proposal_pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _act(
+    return act(
         request,
-        proposal.run,
         lambda: services.pair_exclude(proposal, reason=reason, acting_user=request.user),
-        _("Pair excluded: no future run of this cohort proposes it."),
+        success=_("Pair excluded: no future run of this cohort proposes it."),
+        then=_back_to_run(request, proposal.run),
     )
 
 
@@ -240,8 +234,8 @@ def pair_check(request: HttpRequest, run_pk: int) -> HttpResponse:
         context.update(
             checked=True,
             score=check.score,
-            reasons=check.reasons,
-            explanations=adapter.describe_violations(check.violations, run.config),
+            reasons=explain.reason_texts(check.reasons),
+            explanations=explain.violation_texts(check.violations, run.config),
         )
     return render(request, "pairing/run.html#pair_check", context)
 
@@ -255,9 +249,8 @@ def pair_manual(request: HttpRequest, run_pk: int) -> HttpResponse:
         messages.error(request, _("Choose a mentor and a mentee."))
         return _back_to_run(request, run)
     data = form.cleaned_data
-    return _act(
+    return act(
         request,
-        run,
         lambda: services.proposal_create_manual(
             run,
             mentor_application_id=data["mentor"],
@@ -265,35 +258,35 @@ def pair_manual(request: HttpRequest, run_pk: int) -> HttpResponse:
             override_reason=data["override_reason"],
             acting_user=request.user,
         ),
-        _("Pair made by hand and locked."),
+        success=_("Pair made by hand and locked."),
+        then=_back_to_run(request, run),
     )
 
 
 @require_POST
 def run_rerun(request: HttpRequest, run_pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, run_id=run_pk)
-    try:
-        new = services.match_run_start(run.cohort, based_on=run, acting_user=request.user)
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(run)
-    messages.success(request, _("Run %(n)d started around the locked pairs.") % {"n": new.number})
-    return redirect(new)
+    started = attempt(
+        request,
+        lambda: services.match_run_start(run.cohort, based_on=run, acting_user=request.user),
+        success=lambda new: _("Run %(n)d started around the locked pairs.") % {"n": new.number},
+    )
+    return redirect(started.value if started.ok else run)
 
 
 @require_POST
 def run_publish(request: HttpRequest, run_pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, run_id=run_pk)
-    try:
-        created = services.match_run_publish(run, acting_user=request.user)
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(run)
-    messages.success(
+    published = attempt(
         request,
-        _("%(n)d pairs published; everybody gets an email to accept or decline.")
-        % {"n": len(created)},
+        lambda: services.match_run_publish(run, acting_user=request.user),
+        success=lambda created: (
+            _("%(n)d pairs published; everybody gets an email to accept or decline.")
+            % {"n": len(created)}
+        ),
     )
+    if not published.ok:
+        return redirect(run)
     return redirect("pairing:mentorships", run.cohort_id)
 
 
@@ -394,26 +387,14 @@ def _next(request: HttpRequest, mentorship: Mentorship) -> HttpResponse:
     return redirect(mentorship)
 
 
-def _answer(
-    request: HttpRequest, mentorship: Mentorship, action: Any, success: str
-) -> HttpResponse:
-    try:
-        action()
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return _next(request, mentorship)
-
-
 @require_POST
 def mentorship_accept(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = selectors.mentorship_get(user=request.user, mentorship_id=mentorship_pk)
-    return _answer(
+    return act(
         request,
-        mentorship,
         lambda: services.mentorship_accept(mentorship, acting_user=request.user),
-        _("You accepted. The pair starts once both of you have."),
+        success=_("You accepted. The pair starts once both of you have."),
+        then=_next(request, mentorship),
     )
 
 
@@ -422,11 +403,11 @@ def mentorship_decline(request: HttpRequest, mentorship_pk: int) -> HttpResponse
     mentorship = selectors.mentorship_get(user=request.user, mentorship_id=mentorship_pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _answer(
+    return act(
         request,
-        mentorship,
         lambda: services.mentorship_decline(mentorship, reason=reason, acting_user=request.user),
-        _("You declined. The program team will find you a new partner."),
+        success=_("You declined. The program team will find you a new partner."),
+        then=_next(request, mentorship),
     )
 
 
@@ -437,11 +418,11 @@ def mentorship_end(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say briefly why the mentorship ends."))
         return _next(request, mentorship)
-    return _answer(
+    return act(
         request,
-        mentorship,
         lambda: services.mentorship_end(
             mentorship, reason=form.cleaned_data["reason"], acting_user=request.user
         ),
-        _("The mentorship has ended; both people can be re-matched."),
+        success=_("The mentorship has ended; both people can be re-matched."),
+        then=_next(request, mentorship),
     )

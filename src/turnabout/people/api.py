@@ -4,12 +4,13 @@ from datetime import date
 from typing import Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import Field
 
 from turnabout.common.api_pagination import BoundedPageNumberPagination
-from turnabout.common.errors import ValidationFailed
+from turnabout.common.errors import ErrorCode, ValidationFailed
 from turnabout.common.schemas import ERRORS, ErrorOut, text
 from turnabout.people import selectors
 from turnabout.people.importing import ImportReport, people_import
@@ -141,7 +142,11 @@ def import_people(
 ) -> Status[ImportReportOut | ImportFailedOut]:
     """Checks every row first; writes nothing when any row fails (422 with every error)."""
     if file.size is not None and file.size > MAX_UPLOAD_BYTES:
-        raise ValidationFailed("The file is larger than 20 MB.")
+        raise ValidationFailed(
+            _("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20},
+            code=ErrorCode.FILE_TOO_LARGE,
+            params={"max_bytes": MAX_UPLOAD_BYTES},
+        )
     report = people_import(
         content=file.read(),
         filename=file.name or "upload",
@@ -151,6 +156,6 @@ def import_people(
     out = _report_out(report)
     if not report.ok:
         return Status(
-            422, ImportFailedOut(code="import_failed", message=report.summary(), report=out)
+            422, ImportFailedOut(code=ErrorCode.IMPORT_FAILED, message=report.summary(), report=out)
         )
     return Status(200, out)

@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from turnabout.accounts import permissions
-from turnabout.common.errors import DomainError
+from turnabout.common.pages import attempt
 from turnabout.people import importing
 from turnabout.people.forms import ImportForm
 
@@ -82,17 +82,17 @@ def people_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     if form.is_bound and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            report = importing.people_import(
+        imported = attempt(
+            request,
+            lambda: importing.people_import(
                 content=upload.read(),
                 filename=upload.name or "",
                 acting_user=request.user,
                 dry_run=form.cleaned_data["dry_run"],
-            )
-        except importing.ImportFileError as exc:
-            form.add_error("file", exc.message)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
+            ),
+            form=form,
+        )
+        report = imported.value if imported.ok else None
     errors = report.errors if report is not None else []
     return render(
         request,

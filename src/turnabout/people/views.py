@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.accounts import permissions
 from turnabout.accounts.services import user_invite
-from turnabout.common import errors
 from turnabout.common.htmx import is_htmx
+from turnabout.common.pages import act
 from turnabout.common.pagination import paginate, query_without_page
 from turnabout.people import selectors
 from turnabout.people.filters import PeopleFilterForm
@@ -32,10 +32,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 
 def person_detail(request: HttpRequest, employee_pk: int) -> HttpResponse:
-    try:
-        person = selectors.person_get(user=request.user, employee_pk=employee_pk)
-    except errors.NotFound as exc:
-        raise Http404(exc.message) from exc
+    person = selectors.person_get(user=request.user, employee_pk=employee_pk)
     return render(
         request,
         "people/person_detail.html",
@@ -52,13 +49,10 @@ def person_detail(request: HttpRequest, employee_pk: int) -> HttpResponse:
 
 @require_POST
 def person_invite(request: HttpRequest, employee_pk: int) -> HttpResponse:
-    try:
-        person = selectors.person_get(user=request.user, employee_pk=employee_pk)
-        user_invite(person, acting_user=request.user)
-    except errors.NotFound as exc:
-        raise Http404(exc.message) from exc
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": person.email})
-    return redirect("people:detail", employee_pk=employee_pk)
+    person = selectors.person_get(user=request.user, employee_pk=employee_pk)
+    return act(
+        request,
+        lambda: user_invite(person, acting_user=request.user),
+        success=_("Invitation sent to %(email)s.") % {"email": person.email},
+        then=reverse("people:detail", kwargs={"employee_pk": employee_pk}),
+    )

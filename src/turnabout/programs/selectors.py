@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions as roles
 from turnabout.accounts.models import Role, RoleAssignment
-from turnabout.common.errors import NotFound, PermissionDenied, ValidationFailed
+from turnabout.common.errors import ErrorCode, NotFound, PermissionDenied, ValidationFailed
 from turnabout.common.types import AnyUser
 from turnabout.programs import permissions
 from turnabout.programs.models import (
@@ -100,7 +100,9 @@ def program_manager_get(*, program: Program, user_id: int) -> User:
     """One manager of the program (the caller has looked the program up for its manager)."""
     manager = program.managers.filter(pk=user_id).first()
     if manager is None:
-        raise NotFound(_("This person does not manage the program."))
+        raise NotFound(
+            _("This person does not manage the program."), code=ErrorCode.MANAGER_NOT_LISTED
+        )
     return manager
 
 
@@ -112,7 +114,9 @@ def manager_account_by_email(*, email: str) -> User:
     if found is None:
         raise ValidationFailed(
             _("No active account has the email %(email)s.") % {"email": email},
+            code=ErrorCode.ACCOUNT_NOT_FOUND,
             details={"field": "email"},
+            field="email",
         )
     return found
 

@@ -21,6 +21,7 @@ from turnabout.accounts import permissions as roles
 from turnabout.common.audit import Change, audit_record
 from turnabout.common.errors import (
     Conflict,
+    ErrorCode,
     NotFound,
     PermissionDenied,
     ValidationFailed,
@@ -51,24 +52,25 @@ DEFAULT_SURVEY_TOPICS = (
     "Data privacy",
     "Inclusive language",
 )
-MAX_LIST_ITEMS = 50
+MAX_LIST_ITEMS = Program.LIST_MAX
 
-# Fields of the program design that `program_create` and `program_update` accept.
+# Fields of the program design that `program_create` and `program_update` accept, with the
+# model's limits.
 TEXT_FIELDS: dict[str, int] = {
-    "name": 200,
-    "purpose": 5000,
-    "guidelines": 10000,
-    "mentor_responsibilities": 5000,
-    "mentee_responsibilities": 5000,
-    "confidentiality": 5000,
-    "time_commitment": 200,
-    "welcome_mentor": 5000,
-    "welcome_mentee": 5000,
+    "name": Program.NAME_MAX,
+    "purpose": Program.TEXT_MAX,
+    "guidelines": Program.GUIDELINES_MAX,
+    "mentor_responsibilities": Program.TEXT_MAX,
+    "mentee_responsibilities": Program.TEXT_MAX,
+    "confidentiality": Program.TEXT_MAX,
+    "time_commitment": Program.TIME_COMMITMENT_MAX,
+    "welcome_mentor": Program.TEXT_MAX,
+    "welcome_mentee": Program.TEXT_MAX,
 }
 INT_FIELDS: dict[str, tuple[int, int]] = {
-    "meeting_every_days": (1, 365),
-    "session_minutes": (5, 600),
-    "duration_months": (1, 60),
+    "meeting_every_days": (Program.MEETING_EVERY_DAYS_MIN, Program.MEETING_EVERY_DAYS_MAX),
+    "session_minutes": (Program.SESSION_MINUTES_MIN, Program.SESSION_MINUTES_MAX),
+    "duration_months": (Program.DURATION_MONTHS_MIN, Program.DURATION_MONTHS_MAX),
 }
 LEVEL_FIELDS = ("mentor_max_level", "mentee_min_level")
 LIST_FIELDS = ("departments", "locations")
@@ -107,7 +109,7 @@ def _clean_list(value: Any, *, field: str) -> list[str]:
         raise ValidationFailed(_("%(field)s must be a list.") % {"field": field})
     items: list[str] = []
     for item in value:
-        text = _clean_text(item, field=field, max_length=120)
+        text = _clean_text(item, field=field, max_length=Program.LIST_ITEM_MAX)
         if text and text not in items:
             items.append(text)
     if len(items) > MAX_LIST_ITEMS:
@@ -125,7 +127,10 @@ def validate_matching_settings(value: Any) -> dict[str, Any]:
         MatchConfig.from_mapping(value)
     except MatchConfigError as exc:
         raise ValidationFailed(
-            _("Matching settings: %(error)s") % {"error": exc}, details={"key": exc.key}
+            _("Matching settings: %(error)s") % {"error": exc},
+            code=ErrorCode.MATCHING_SETTINGS_INVALID,
+            params={"key": exc.key},
+            details={"key": exc.key},
         ) from exc
     return dict(value)
 
@@ -150,10 +155,13 @@ def _clean_program_data(data: Mapping[str, Any], *, creating: bool) -> dict[str,
             cleaned[key] = value
         elif key in LEVEL_FIELDS:
             if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not Program.LEVEL_MIN <= value <= Program.LEVEL_MAX
             ):
                 raise ValidationFailed(
-                    _("%(field)s must be a level from 1 to 99, or empty.") % {"field": key}
+                    _("%(field)s must be a level from %(low)d to %(high)d, or empty.")
+                    % {"field": key, "low": Program.LEVEL_MIN, "high": Program.LEVEL_MAX}
                 )
             cleaned[key] = value
         elif key in LIST_FIELDS:
@@ -180,7 +188,9 @@ def _check_eligibility_levels(program: Program) -> None:
                 "Mentors must be junior to mentees: the mentors' maximum level (%(high)d) must "
                 "be below the mentees' minimum level (%(low)d)."
             )
-            % {"high": high, "low": low}
+            % {"high": high, "low": low},
+            code=ErrorCode.ELIGIBILITY_LEVELS_INVALID,
+            params={"mentor_max_level": high, "mentee_min_level": low},
         )
 
 
@@ -197,7 +207,7 @@ class ObjectiveData:
 
 
 def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
-    title = _clean_text(data.title, field="title", max_length=200)
+    title = _clean_text(data.title, field="title", max_length=Objective.TITLE_MAX)
     if not title:
         raise ValidationFailed(_("Give the objective a title."))
     if data.metric not in Objective.Metric.values:
@@ -214,7 +224,7 @@ def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
         raise ValidationFailed(
             _("Objective %(title)s: the target must be a number.") % {"title": title}
         ) from None
-    if not target.is_finite() or abs(target) >= Decimal("100000000"):
+    if not target.is_finite() or abs(target) > Objective.TARGET_LIMIT:
         raise ValidationFailed(
             _("Objective %(title)s: the target is out of range.") % {"title": title}
         )
@@ -236,7 +246,9 @@ def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
         "target": target,
         "unit": data.unit,
         "comparison": data.comparison,
-        "parameter": _clean_text(data.parameter, field="parameter", max_length=120),
+        "parameter": _clean_text(
+            data.parameter, field="parameter", max_length=Objective.PARAMETER_MAX
+        ),
     }
 
 
@@ -255,7 +267,11 @@ def program_create(
     )
     cleaned = _clean_program_data(data, creating=True)
     if Program.objects.filter(name__iexact=cleaned["name"]).exists():
-        raise Conflict(_("A program named %(name)s exists already.") % {"name": cleaned["name"]})
+        raise Conflict(
+            _("A program named %(name)s exists already.") % {"name": cleaned["name"]},
+            code=ErrorCode.PROGRAM_NAME_TAKEN,
+            field="name",
+        )
     cleaned_objectives = [_clean_objective(objective) for objective in objectives]
     program = Program(**cleaned)
     _check_eligibility_levels(program)
@@ -283,7 +299,11 @@ def program_update(program: Program, *, data: Mapping[str, Any], acting_user: An
         "name" in cleaned
         and Program.objects.filter(name__iexact=cleaned["name"]).exclude(pk=program.pk).exists()
     ):
-        raise Conflict(_("A program named %(name)s exists already.") % {"name": cleaned["name"]})
+        raise Conflict(
+            _("A program named %(name)s exists already.") % {"name": cleaned["name"]},
+            code=ErrorCode.PROGRAM_NAME_TAKEN,
+            field="name",
+        )
     changes: dict[str, Change] = {}
     for key, value in cleaned.items():
         old = getattr(program, key)
@@ -372,14 +392,18 @@ def program_manager_add(program: Program, *, user: AbstractBaseUser, acting_user
     if not can_be_program_manager(user):
         raise ValidationFailed(
             _("%(user)s is not a program manager or org admin.") % {"user": user.get_username()},
+            code=ErrorCode.MANAGER_NOT_ELIGIBLE,
             details={"field": "email"},
+            field="email",
         )
     # Lock the program row so that concurrent adds and removes see each other.
     Program.objects.select_for_update().filter(pk=program.pk).first()
     if program.managers.filter(pk=user.pk).exists():
         raise Conflict(
             _("%(user)s already manages this program.") % {"user": user.get_username()},
+            code=ErrorCode.MANAGER_ALREADY_ADDED,
             details={"field": "email"},
+            field="email",
         )
     program.managers.add(_user_id(user))
     audit_record(
@@ -402,12 +426,16 @@ def program_manager_remove(
     Program.objects.select_for_update().filter(pk=program.pk).first()
     managers = list(program.managers.all())
     if user.pk not in {manager.pk for manager in managers}:
-        raise NotFound(_("%(user)s does not manage this program.") % {"user": user.get_username()})
+        raise NotFound(
+            _("%(user)s does not manage this program.") % {"user": user.get_username()},
+            code=ErrorCode.MANAGER_NOT_LISTED,
+        )
     # Listed managers who lost the role or left cannot run the program: they do not count.
     if not any(m.pk != user.pk and can_be_program_manager(m) for m in managers):
         raise Conflict(
             _("%(user)s is the program's last manager: add another manager first.")
-            % {"user": user.get_username()}
+            % {"user": user.get_username()},
+            code=ErrorCode.LAST_MANAGER,
         )
     program.managers.remove(user.pk)
     audit_record(
@@ -429,15 +457,27 @@ def _check_cohort_dates(
     applications_close_on: date | None,
 ) -> None:
     if ends_on <= starts_on:
-        raise ValidationFailed(_("The cohort must end after it starts."))
+        raise ValidationFailed(
+            _("The cohort must end after it starts."),
+            code=ErrorCode.COHORT_DATES_INVALID,
+            field="ends_on",
+        )
     if (
         applications_open_on
         and applications_close_on
         and applications_close_on < applications_open_on
     ):
-        raise ValidationFailed(_("Applications must close on or after the day they open."))
+        raise ValidationFailed(
+            _("Applications must close on or after the day they open."),
+            code=ErrorCode.COHORT_DATES_INVALID,
+            field="applications_close_on",
+        )
     if applications_close_on and applications_close_on > starts_on:
-        raise ValidationFailed(_("Applications must close before the cohort starts."))
+        raise ValidationFailed(
+            _("Applications must close before the cohort starts."),
+            code=ErrorCode.COHORT_DATES_INVALID,
+            field="applications_close_on",
+        )
 
 
 @transaction.atomic
@@ -456,7 +496,7 @@ def cohort_create(
         permissions.can_manage_program(acting_user, program),
         _("Only this program's managers can add cohorts."),
     )
-    name = _clean_text(name, field="name", max_length=120)
+    name = _clean_text(name, field="name", max_length=Cohort.NAME_MAX)
     if not name:
         raise ValidationFailed(_("Give the cohort a name, e.g. Autumn 2026."))
     _check_cohort_dates(
@@ -466,7 +506,11 @@ def cohort_create(
         applications_close_on=applications_close_on,
     )
     if program.cohorts.filter(name__iexact=name).exists():
-        raise Conflict(_("This program has a cohort named %(name)s already.") % {"name": name})
+        raise Conflict(
+            _("This program has a cohort named %(name)s already.") % {"name": name},
+            code=ErrorCode.COHORT_NAME_TAKEN,
+            field="name",
+        )
     cohort = Cohort.objects.create(
         program=program,
         name=name,
@@ -511,7 +555,7 @@ def cohort_update(cohort: Cohort, *, data: Mapping[str, Any], acting_user: AnyUs
         raise ValidationFailed(_("Unknown cohort fields: %(keys)s.") % {"keys": ", ".join(unknown)})
     values = {key: getattr(cohort, key) for key in COHORT_FIELDS}
     values.update(data)
-    name = _clean_text(values["name"], field="name", max_length=120)
+    name = _clean_text(values["name"], field="name", max_length=Cohort.NAME_MAX)
     if not name:
         raise ValidationFailed(_("Give the cohort a name, e.g. Autumn 2026."))
     values["name"] = name
@@ -529,7 +573,11 @@ def cohort_update(cohort: Cohort, *, data: Mapping[str, Any], acting_user: AnyUs
         .exclude(pk=cohort.pk)
         .exists()
     ):
-        raise Conflict(_("This program has a cohort named %(name)s already.") % {"name": name})
+        raise Conflict(
+            _("This program has a cohort named %(name)s already.") % {"name": name},
+            code=ErrorCode.COHORT_NAME_TAKEN,
+            field="name",
+        )
     changes: dict[str, Change] = {}
     for key in COHORT_FIELDS:
         if getattr(cohort, key) != values[key]:
@@ -572,12 +620,14 @@ def cohort_change_phase(
             _("Unknown phase %(phase)s. Phases: %(all)s.")
             % {"phase": to_phase, "all": ", ".join(Phase.values)}
         )
-    note = _clean_text(note, field="note", max_length=2000)
+    note = _clean_text(note, field="note", max_length=Cohort.NOTE_MAX)
     locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
     from_phase = locked.phase
     if to_phase not in TRANSITIONS[from_phase]:
         raise ValidationFailed(
             transition_error(from_phase, to_phase),
+            code=ErrorCode.PHASE_TRANSITION_NOT_ALLOWED,
+            params={"from": from_phase, "to": to_phase, "allowed": list(TRANSITIONS[from_phase])},
             details={"from": from_phase, "to": to_phase, "allowed": list(TRANSITIONS[from_phase])},
         )
     cohort.phase = to_phase
@@ -612,11 +662,16 @@ def survey_update(
         _("Only this program's managers can change its survey."),
     )
     if survey.responses.exists():
-        raise Conflict(_("People have answered this survey already: its questions are fixed."))
-    new_intro = _clean_text(intro, field="intro", max_length=2000)
+        raise Conflict(
+            _("People have answered this survey already: its questions are fixed."),
+            code=ErrorCode.SURVEY_HAS_ANSWERS,
+        )
+    new_intro = _clean_text(intro, field="intro", max_length=InterestSurvey.INTRO_MAX)
     new_topics = _clean_list(list(topics), field="topics")
-    if len(new_topics) > 20:
-        raise ValidationFailed(_("Ask about at most 20 topics."))
+    if len(new_topics) > InterestSurvey.TOPICS_MAX:
+        raise ValidationFailed(
+            _("Ask about at most %(n)d topics.") % {"n": InterestSurvey.TOPICS_MAX}
+        )
     changes: dict[str, Change] = {}
     if new_intro != survey.intro:
         changes["intro"] = (survey.intro, new_intro)
@@ -651,23 +706,34 @@ def survey_respond(
         _("Only employees with an account can answer the survey."),
     )
     if not survey.is_open:
-        raise ValidationFailed(_("This survey is not open for answers."))
+        raise ValidationFailed(
+            _("This survey is not open for answers."), code=ErrorCode.SURVEY_CLOSED
+        )
     for field, value in (("would_mentor", would_mentor), ("would_be_mentored", would_be_mentored)):
         if value not in Willingness.values:
             raise ValidationFailed(_("%(field)s must be yes, maybe or no.") % {"field": field})
-    if isinstance(comfort, bool) or not isinstance(comfort, int) or not 1 <= comfort <= 5:
-        raise ValidationFailed(_("Comfort must be a number from 1 to 5."))
+    low, high = InterestSurvey.COMFORT_MIN, InterestSurvey.COMFORT_MAX
+    if isinstance(comfort, bool) or not isinstance(comfort, int) or not low <= comfort <= high:
+        raise ValidationFailed(
+            _("Comfort must be a number from %(low)d to %(high)d.") % {"low": low, "high": high}
+        )
     chosen = _clean_list(list(topics), field="topics")
     unknown = [topic for topic in chosen if topic not in survey.topics]
     if unknown:
         raise ValidationFailed(_("Unknown topics: %(topics)s.") % {"topics": ", ".join(unknown)})
     if SurveyParticipation.objects.filter(survey=survey, user_id=_user_id(acting_user)).exists():
-        raise Conflict(_("You have answered this survey already. Thank you!"))
+        raise Conflict(
+            _("You have answered this survey already. Thank you!"),
+            code=ErrorCode.SURVEY_ALREADY_ANSWERED,
+        )
     try:
         with transaction.atomic():
             SurveyParticipation.objects.create(survey=survey, user_id=_user_id(acting_user))
     except IntegrityError:
-        raise Conflict(_("You have answered this survey already. Thank you!")) from None
+        raise Conflict(
+            _("You have answered this survey already. Thank you!"),
+            code=ErrorCode.SURVEY_ALREADY_ANSWERED,
+        ) from None
     SurveyResponse.objects.create(
         survey=survey,
         answered_on=timezone.localdate(),

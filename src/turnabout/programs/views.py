@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from turnabout.common import errors, hooks
 from turnabout.common.errors import PermissionDenied
+from turnabout.common.pages import act, attempt
 from turnabout.programs import permissions, selectors, services
 from turnabout.programs.forms import (
     CohortForm,
@@ -53,13 +55,14 @@ def program_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only program managers and org admins can create programs."))
     form = ProgramForm(request.POST or None, **_org_choices())
     if request.method == "POST" and form.is_valid():
-        try:
-            program = services.program_create(data=form.cleaned_data, acting_user=request.user)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Program created. Add its objectives and a first cohort."))
-            return redirect(program)
+        created = attempt(
+            request,
+            lambda: services.program_create(data=form.cleaned_data, acting_user=request.user),
+            form=form,
+            success=_("Program created. Add its objectives and a first cohort."),
+        )
+        if created.ok:
+            return redirect(created.value)
     return render(request, "programs/program_form.html", {"form": form, "program": None})
 
 
@@ -99,12 +102,15 @@ def program_edit(request: HttpRequest, program_pk: int) -> HttpResponse:
         request.POST or None, initial=ProgramForm.initial_from(program), **_org_choices()
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.program_update(program, data=form.cleaned_data, acting_user=request.user)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Program saved."))
+        saved = attempt(
+            request,
+            lambda: services.program_update(
+                program, data=form.cleaned_data, acting_user=request.user
+            ),
+            form=form,
+            success=_("Program saved."),
+        )
+        if saved.ok:
             return redirect(program)
     return render(request, "programs/program_form.html", {"form": form, "program": program})
 
@@ -114,14 +120,13 @@ def objective_add(request: HttpRequest, program_pk: int) -> HttpResponse:
     program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
     form = ObjectiveForm(request.POST)
     if form.is_valid():
-        try:
-            services.objective_add(
+        attempt(
+            request,
+            lambda: services.objective_add(
                 program, objective=ObjectiveData(**form.cleaned_data), acting_user=request.user
-            )
-        except errors.DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Objective added."))
+            ),
+            success=_("Objective added."),
+        )
     else:
         problems = [
             f"{form[name].label}: {' '.join(str(e) for e in errs)}"
@@ -149,34 +154,35 @@ def manager_add(request: HttpRequest, program_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Enter the email of the account to add as a manager."))
         return redirect(_managers_card(program))
-    try:
+
+    def add() -> User:
         account = selectors.manager_account_by_email(email=form.cleaned_data["email"])
         services.program_manager_add(program, user=account, acting_user=request.user)
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+        return account
+
+    return act(
+        request,
+        add,
+        success=lambda account: (
             _("%(name)s now manages this program.")
-            % {"name": account.get_full_name() or account.get_username()},
-        )
-    return redirect(_managers_card(program))
+            % {"name": account.get_full_name() or account.get_username()}
+        ),
+        then=_managers_card(program),
+    )
 
 
 @require_POST
 def manager_remove(request: HttpRequest, program_pk: int, user_pk: int) -> HttpResponse:
     program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
     manager = selectors.program_manager_get(program=program, user_id=user_pk)
-    try:
-        services.program_manager_remove(program, user=manager, acting_user=request.user)
-    except errors.DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(_managers_card(program))
-    messages.success(
+    removed = attempt(
         request,
-        _("%(name)s no longer manages this program.")
+        lambda: services.program_manager_remove(program, user=manager, acting_user=request.user),
+        success=_("%(name)s no longer manages this program.")
         % {"name": manager.get_full_name() or manager.get_username()},
     )
+    if not removed.ok:
+        return redirect(_managers_card(program))
     if not permissions.can_view_program_aggregates(request.user, program):
         return redirect("programs:list")  # they took themselves off the program
     return redirect(_managers_card(program))
@@ -190,13 +196,14 @@ def cohort_create(request: HttpRequest, program_pk: int) -> HttpResponse:
     program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
     form = CohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            cohort = services.cohort_create(program, acting_user=request.user, **form.cleaned_data)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Cohort created in the draft phase."))
-            return redirect(cohort)
+        created = attempt(
+            request,
+            lambda: services.cohort_create(program, acting_user=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Cohort created in the draft phase."),
+        )
+        if created.ok:
+            return redirect(created.value)
     return render(
         request, "programs/cohort_form.html", {"form": form, "program": program, "cohort": None}
     )
@@ -216,12 +223,15 @@ def cohort_edit(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     }
     form = CohortForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.cohort_update(cohort, data=form.cleaned_data, acting_user=request.user)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Cohort saved."))
+        saved = attempt(
+            request,
+            lambda: services.cohort_update(
+                cohort, data=form.cleaned_data, acting_user=request.user
+            ),
+            form=form,
+            success=_("Cohort saved."),
+        )
+        if saved.ok:
             return redirect(cohort)
     return render(
         request,
@@ -292,22 +302,20 @@ def cohort_phase(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choose the phase to move to."))
         return redirect(cohort)
-    try:
-        services.cohort_change_phase(
+    return act(
+        request,
+        lambda: services.cohort_change_phase(
             cohort,
             to_phase=form.cleaned_data["to_phase"],
             note=form.cleaned_data["note"],
             acting_user=request.user,
-        )
-    except errors.ValidationFailed as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+        ),
+        success=lambda moved: (
             _("%(cohort)s is now in the %(phase)s phase.")
-            % {"cohort": cohort.name, "phase": cohort.get_phase_display()},
-        )
-    return redirect(cohort)
+            % {"cohort": moved.name, "phase": moved.get_phase_display()}
+        ),
+        then=cohort,
+    )
 
 
 @require_POST
@@ -316,17 +324,16 @@ def survey_setup(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     survey = selectors.survey_of(cohort=cohort)
     form = SurveySetupForm(request.POST)
     if form.is_valid():
-        try:
-            services.survey_update(
+        attempt(
+            request,
+            lambda: services.survey_update(
                 survey,
                 intro=form.cleaned_data["intro"],
                 topics=form.cleaned_data["topics"],
                 acting_user=request.user,
-            )
-        except errors.DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Survey saved."))
+            ),
+            success=_("Survey saved."),
+        )
     else:
         messages.error(request, _("The survey was not saved: check the fields."))
     return redirect(cohort)
@@ -338,12 +345,13 @@ def survey_answer(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     answered = selectors.survey_answered(survey=survey, user=request.user)
     form = SurveyAnswerForm(request.POST or None, topics=list(survey.topics))
     if request.method == "POST" and not answered and form.is_valid():
-        try:
-            services.survey_respond(survey, acting_user=request.user, **form.cleaned_data)
-        except errors.DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Thank you! Your answer was recorded anonymously."))
+        answered_now = attempt(
+            request,
+            lambda: services.survey_respond(survey, acting_user=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Thank you! Your answer was recorded anonymously."),
+        )
+        if answered_now.ok:
             return redirect("enrollment:join")
     return render(
         request,

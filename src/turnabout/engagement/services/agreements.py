@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnabout.common.audit import audit_record
-from turnabout.common.errors import ValidationFailed
+from turnabout.common.errors import ErrorCode, ValidationFailed
 from turnabout.common.types import AnyUser
 from turnabout.engagement.audit import EngagementEvent
 from turnabout.engagement.models import (
@@ -100,7 +100,10 @@ def _sync_goals(
                 raise ValidationFailed(
                     _("“%(goal)s” has progress recorded: mark it as dropped instead.")
                     % {"goal": goal.title},
+                    code=ErrorCode.GOAL_HAS_PROGRESS,
+                    params={"goal": goal.pk},
                     details={"field": f"goal_{position}_title"},
+                    field=f"goal_{position}_title",
                 )
             goal.delete()
             changed = True
@@ -199,7 +202,10 @@ def agreement_sign(
     mentorship = _lock_pair(mentorship)
     agreement = Agreement.objects.select_for_update().filter(mentorship=mentorship).first()
     if agreement is None or not PairGoal.objects.filter(mentorship=mentorship).exists():
-        raise ValidationFailed(_("Fill in the agreement with at least one goal before signing it."))
+        raise ValidationFailed(
+            _("Fill in the agreement with at least one goal before signing it."),
+            code=ErrorCode.AGREEMENT_EMPTY,
+        )
     field_name = "mentor_signed_at" if side == Side.MENTOR else "mentee_signed_at"
     if getattr(agreement, field_name) is not None:
         return agreement

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnabout.common.audit import audit_record
-from turnabout.common.errors import ValidationFailed
+from turnabout.common.errors import ErrorCode, ValidationFailed
 from turnabout.common.types import AnyUser
 from turnabout.engagement.audit import EngagementEvent
 from turnabout.engagement.models import (
@@ -92,7 +92,11 @@ def milestone_add(
     _partner_side(acting_user, goal.mentorship)
     now = now or timezone.now()
     if goal.milestones.count() >= 20:
-        raise ValidationFailed(_("A goal has at most 20 milestones."))
+        raise ValidationFailed(
+            _("A goal has at most 20 milestones."),
+            code=ErrorCode.TOO_MANY_MILESTONES,
+            params={"max": 20},
+        )
     milestone = GoalMilestone.objects.create(
         goal=goal, title=_text(title, field="title", max_length=200, required=True), due_on=due_on
     )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnabout.common.audit import audit_record
-from turnabout.common.errors import Conflict, NotFound, ValidationFailed
+from turnabout.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
 from turnabout.common.types import AnyUser
 from turnabout.engagement.audit import EngagementEvent
 from turnabout.engagement.models import (
@@ -68,9 +68,19 @@ def _guide(mentorship: Mentorship, guide_id: int | None) -> ConversationGuide | 
 def _starts_at(value: Any, now: datetime) -> datetime:
     starts_at = _aware(value, field="starts_at")
     if starts_at <= now:
-        raise ValidationFailed(_("Choose a time in the future."), details={"field": "starts_at"})
+        raise ValidationFailed(
+            _("Choose a time in the future."),
+            code=ErrorCode.SESSION_TIME_INVALID,
+            details={"field": "starts_at"},
+            field="starts_at",
+        )
     if starts_at > now + MAX_AHEAD:
-        raise ValidationFailed(_("Schedule at most a year ahead."), details={"field": "starts_at"})
+        raise ValidationFailed(
+            _("Schedule at most a year ahead."),
+            code=ErrorCode.SESSION_TIME_INVALID,
+            details={"field": "starts_at"},
+            field="starts_at",
+        )
     return starts_at.replace(second=0, microsecond=0)
 
 
@@ -130,11 +140,23 @@ def _locked_session(session: MentoringSession) -> MentoringSession:
 
 def _still_changeable(session: MentoringSession, now: datetime) -> None:
     if session.status == MentoringSession.Status.CANCELLED:
-        raise Conflict(_("This session was cancelled; schedule a new one."))
+        raise Conflict(
+            _("This session was cancelled; schedule a new one."),
+            code=ErrorCode.SESSION_NOT_CHANGEABLE,
+            params={"because": "cancelled"},
+        )
     if session.logs.exists():
-        raise Conflict(_("This session has been logged already; it can no longer change."))
+        raise Conflict(
+            _("This session has been logged already; it can no longer change."),
+            code=ErrorCode.SESSION_NOT_CHANGEABLE,
+            params={"because": "logged"},
+        )
     if session.starts_at <= now:
-        raise Conflict(_("This session has started already: log it instead."))
+        raise Conflict(
+            _("This session has started already: log it instead."),
+            code=ErrorCode.SESSION_NOT_CHANGEABLE,
+            params={"because": "started"},
+        )
 
 
 _UNSET: Any = object()
@@ -261,9 +283,14 @@ def session_log(
     now = now or timezone.now()
     session = _locked_session(session)
     if session.status == MentoringSession.Status.CANCELLED:
-        raise Conflict(_("This session was cancelled ahead of time: there is nothing to log."))
+        raise Conflict(
+            _("This session was cancelled ahead of time: there is nothing to log."),
+            code=ErrorCode.SESSION_CANCELLED,
+        )
     if session.starts_at > now:
-        raise ValidationFailed(_("Log the session once its time has come."))
+        raise ValidationFailed(
+            _("Log the session once its time has come."), code=ErrorCode.SESSION_NOT_DUE
+        )
     outcome = _choice(outcome, field="outcome", choices=MentoringSession.Outcome.values)
     if rating is not None:
         rating = _int(rating, field="rating", low=1, high=5)

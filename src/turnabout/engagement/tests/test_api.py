@@ -11,6 +11,7 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from turnabout.accounts.services import token_create
+from turnabout.common.testing import api_error
 from turnabout.people.models import Skill
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,13 @@ def test_a_pair_runs_its_cycle_through_the_api(pair: Any) -> None:
         {"outcome": "held"},
         content_type="application/json",
     )
-    assert early.status_code == 422
+    assert api_error(early) == (422, "session_not_due")
+    past = mentee.post(
+        f"/api/v1/mentorships/{m}/sessions",
+        {"starts_at": (starts - timedelta(days=30)).isoformat(), "minutes": 45, "format": "video"},
+        content_type="application/json",
+    )
+    assert api_error(past) == (422, "session_time_invalid")
 
     goals = mentor.get(f"/api/v1/mentorships/{m}/goals").json()
     goal_id = goals[0]["id"]
@@ -104,16 +111,42 @@ def test_nul_characters_and_naive_times_are_refused(pair: Any) -> None:
     client = _api(pair.mentor)
     m = pair.mentorship.pk
     nul = client.post("/api/v1/reflections", {"body": "a\x00b"}, content_type="application/json")
-    assert nul.status_code == 422
+    assert api_error(nul) == (422, "invalid_input")
     naive = client.post(
         f"/api/v1/mentorships/{m}/sessions",
         {"starts_at": "2030-01-01T10:00:00", "minutes": 45, "format": "video"},
         content_type="application/json",
     )
-    assert naive.status_code == 422
+    assert api_error(naive) == (422, "invalid_input")
     old = client.post(
         f"/api/v1/mentorships/{m}/sessions",
         {"starts_at": "0001-01-01T00:00:00+14:00", "minutes": 45, "format": "video"},
         content_type="application/json",
     )
-    assert old.status_code == 422
+    assert api_error(old) == (422, "validation_failed")
+
+
+def test_a_cancelled_session_cannot_change_and_an_empty_agreement_cannot_be_signed(
+    pair: Any,
+) -> None:
+    m = pair.mentorship.pk
+    mentor = _api(pair.mentor)
+    unsigned = mentor.post(f"/api/v1/mentorships/{m}/agreement/sign")
+    assert api_error(unsigned) == (422, "agreement_empty")
+    starts = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+    session = mentor.post(
+        f"/api/v1/mentorships/{m}/sessions",
+        {"starts_at": starts.isoformat(), "minutes": 30, "format": "video"},
+        content_type="application/json",
+    ).json()
+    cancelled = mentor.post(
+        f"/api/v1/sessions/{session['id']}/cancel", {}, content_type="application/json"
+    )
+    assert cancelled.status_code == 200
+    moved = mentor.patch(
+        f"/api/v1/sessions/{session['id']}",
+        {"minutes": 60},
+        content_type="application/json",
+    )
+    assert api_error(moved) == (409, "session_not_changeable")
+    assert moved.json()["params"] == {"because": "cancelled"}

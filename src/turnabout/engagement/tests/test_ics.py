@@ -15,7 +15,7 @@ from icalendar import Calendar
 from turnabout.engagement import services
 from turnabout.engagement.ics import session_ics
 from turnabout.engagement.models import MentoringSession
-from turnabout.engagement.tests.conftest import NOW
+from turnabout.engagement.tests.factories import NOW
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from turnabout.accounts.models import Role
 from turnabout.common.errors import NotFound
 from turnabout.common.models import AuditRecord
+from turnabout.common.testing import api_error
 from turnabout.engagement import selectors, services
 from turnabout.people.models import Skill
 
@@ -54,10 +55,16 @@ def test_reflections_are_visible_to_their_author_only(pair: Any, outsiders: dict
         with pytest.raises(NotFound):
             selectors.reflection_get(user=user, reflection_id=reflection.pk)
         client = _client(user)
-        assert client.get(f"/api/v1/reflections/{reflection.pk}").status_code == 404, role
+        assert api_error(client.get(f"/api/v1/reflections/{reflection.pk}")) == (
+            404,
+            "not_found",
+        ), role
         listed = client.get("/api/v1/reflections")
         assert listed.status_code == 200 and listed.json()["items"] == [], role
-        assert client.delete(f"/api/v1/reflections/{reflection.pk}").status_code == 404, role
+        assert api_error(client.delete(f"/api/v1/reflections/{reflection.pk}")) == (
+            404,
+            "not_found",
+        ), role
         for page in ("/engagement/journal/", f"/engagement/pairs/{pair.mentorship.pk}/", "/"):
             response = client.get(page)
             assert SECRET not in response.content.decode(), (role, page)
@@ -112,7 +119,7 @@ def test_a_partners_rating_is_never_shown_to_the_other(pair: Any) -> None:
     assert RATING_COMMENT not in json.dumps(listed)
     # The manager sees counts, not the session's content.
     manager = _client(pair.manager)
-    assert manager.get(f"/api/v1/sessions/{session.pk}").status_code == 404
+    assert api_error(manager.get(f"/api/v1/sessions/{session.pk}")) == (404, "not_found")
     assert (
         RATING_COMMENT
         not in manager.get(f"/engagement/programs/{pair.program.pk}/").content.decode()
@@ -129,9 +136,15 @@ def test_the_manager_sees_signed_or_not_and_never_the_content(pair: Any) -> None
     status = manager.get(f"/api/v1/mentorships/{pair.mentorship.pk}/agreement/status")
     assert status.status_code == 200
     assert status.json()["signed"] is False and status.json()["exists"] is True
-    assert manager.get(f"/api/v1/mentorships/{pair.mentorship.pk}/agreement").status_code == 404
+    assert api_error(manager.get(f"/api/v1/mentorships/{pair.mentorship.pk}/agreement")) == (
+        404,
+        "not_found",
+    )
     assert manager.get(f"/engagement/pairs/{pair.mentorship.pk}/agreement/").status_code == 404
-    assert manager.get(f"/api/v1/mentorships/{pair.mentorship.pk}/goals").status_code == 404
+    assert api_error(manager.get(f"/api/v1/mentorships/{pair.mentorship.pk}/goals")) == (
+        404,
+        "not_found",
+    )
 
     services.agreement_sign(pair.mentorship, acting_user=pair.mentee)
     services.agreement_sign(pair.mentorship, acting_user=pair.mentor)
@@ -196,7 +209,10 @@ def test_outsiders_get_404_everywhere(pair: Any, participant: Any) -> None:
         f"/api/v1/mentorships/{m}/sessions",
         f"/api/v1/mentorships/{m}/learning",
     ):
-        assert stranger.get(url).status_code == 404, url
+        response = stranger.get(url)
+        assert response.status_code == 404, url
+        if url.startswith("/api/"):
+            assert response.json()["code"] == "not_found", url
     assert (
         stranger.post(
             f"/engagement/goals/{goal.pk}/update/", {"status": "achieved", "progress": 100}

@@ -17,7 +17,7 @@ from turnabout.engagement.models import (
     MentoringSession,
     PairGoal,
 )
-from turnabout.engagement.tests.conftest import NOW
+from turnabout.engagement.tests.factories import NOW
 from turnabout.people.models import Skill
 
 pytestmark = pytest.mark.django_db

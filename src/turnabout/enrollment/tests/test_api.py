@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from turnabout.accounts.services import token_create
+from turnabout.common.testing import api_error
 from turnabout.enrollment.models import Application
 from turnabout.people.models import Employee
 from turnabout.programs.tests.factories import make_cohort, make_program, mentor_profile, move_to
@@ -56,7 +57,7 @@ def test_duplicate_application_is_a_409(client, cohort, participant):
     headers = bearer(participant)
     assert apply(client, cohort, headers).status_code == 201
     again = apply(client, cohort, headers)
-    assert again.status_code == 409 and again.json()["code"] == "conflict"
+    assert again.status_code == 409 and again.json()["code"] == "application_exists"
     assert Application.objects.count() == 1
 
 
@@ -65,21 +66,21 @@ def test_ineligible_and_bad_input_get_422_with_a_reason(client, cohort, make_use
     Employee.objects.filter(user=senior).update(level=9)
     headers = bearer(senior)
     refused = apply(client, cohort, headers)
-    assert refused.status_code == 422
+    assert api_error(refused) == (422, "not_eligible")
     assert refused.json()["message"].startswith(
         "Mentors in Digital Fluency are at level 4 or below"
     )
     junior_headers = bearer(make_user())
-    for overrides in (
-        {"goals": "a\x00b"},
-        {"capacity": 9},
-        {"availability": ["sun-am"]},
-        {"skills": {"Juggling": 1}},
-        {"role": "sponsor"},
-        {"agreed_to_guidelines": False},
+    for overrides, code in (
+        ({"goals": "a\x00b"}, "invalid_input"),
+        ({"capacity": 9}, "invalid_input"),
+        ({"availability": ["sun-am"]}, "invalid_input"),
+        ({"skills": {"Juggling": 1}}, "validation_failed"),
+        ({"role": "sponsor"}, "invalid_input"),
+        ({"agreed_to_guidelines": False}, "validation_failed"),
     ):
         response = apply(client, cohort, junior_headers, **overrides)
-        assert response.status_code == 422, overrides
+        assert api_error(response) == (422, code), (overrides, response.json())
     assert not Application.objects.exists()
 
 
@@ -89,34 +90,31 @@ def test_applicants_see_only_their_own_applications(client, cohort, participant,
     headers = bearer(participant)
     listing = client.get(f"/api/v1/cohorts/{cohort.pk}/applications", **headers).json()
     assert [a["id"] for a in listing["items"]] == [mine["id"]]
-    assert client.get(f"/api/v1/applications/{theirs['id']}", **headers).status_code == 404
-    assert (
-        client.patch(
-            f"/api/v1/applications/{theirs['id']}",
-            {"capacity": 1},
-            content_type="application/json",
-            **headers,
-        ).status_code
-        == 404
+    assert api_error(client.get(f"/api/v1/applications/{theirs['id']}", **headers)) == (
+        404,
+        "not_found",
     )
-    assert (
-        client.post(
-            f"/api/v1/applications/{theirs['id']}/decision",
-            {"decision": "accepted"},
-            content_type="application/json",
-            **headers,
-        ).status_code
-        == 404
+    patched = client.patch(
+        f"/api/v1/applications/{theirs['id']}",
+        {"capacity": 1},
+        content_type="application/json",
+        **headers,
     )
-    assert (
-        client.post(
-            f"/api/v1/applications/{mine['id']}/decision",
-            {"decision": "accepted"},
-            content_type="application/json",
-            **headers,
-        ).status_code
-        == 403
+    assert api_error(patched) == (404, "not_found")
+    decided = client.post(
+        f"/api/v1/applications/{theirs['id']}/decision",
+        {"decision": "accepted"},
+        content_type="application/json",
+        **headers,
     )
+    assert api_error(decided) == (404, "not_found")
+    own_decision = client.post(
+        f"/api/v1/applications/{mine['id']}/decision",
+        {"decision": "accepted"},
+        content_type="application/json",
+        **headers,
+    )
+    assert api_error(own_decision) == (403, "permission_denied")
 
 
 def test_manager_lists_filters_and_decides(client, cohort, program_manager, make_user):
@@ -157,7 +155,7 @@ def test_manager_lists_filters_and_decides(client, cohort, program_manager, make
         content_type="application/json",
         **headers,
     )
-    assert bad.status_code == 422
+    assert api_error(bad) == (422, "invalid_input")
 
 
 def test_edits_after_applications_close_are_refused(client, cohort, participant, program_manager):
@@ -170,8 +168,7 @@ def test_edits_after_applications_close_are_refused(client, cohort, participant,
         content_type="application/json",
         **headers,
     )
-    assert response.status_code == 422 and "not open" in response.json()["message"]
-    assert (
-        client.post(f"/api/v1/applications/{application['id']}/withdraw", **headers).status_code
-        == 422
-    )
+    assert api_error(response) == (422, "applications_closed")
+    assert "not open" in response.json()["message"]
+    withdrawn = client.post(f"/api/v1/applications/{application['id']}/withdraw", **headers)
+    assert api_error(withdrawn) == (422, "applications_closed")

@@ -4,14 +4,11 @@ from typing import Any
 
 from django import template
 
-from turnabout.pairing import permissions, selectors
-from turnabout.pairing.forms import CRITERION_LABELS
+from turnabout.pairing import explain, permissions, selectors
+from turnabout.pairing.explain import CRITERION_LABELS
 from turnabout.pairing.models import Mentorship
 
 register = template.Library()
-
-SLOT_DAYS = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri"}
-SLOT_HALVES = {"am": "morning", "pm": "afternoon"}
 
 
 @register.filter
@@ -30,8 +27,25 @@ def percent(value: Any) -> str:
 
 @register.filter
 def slot_label(slot: str) -> str:
-    day, _sep, half = slot.partition("-")
-    return f"{SLOT_DAYS.get(day, day)} {SLOT_HALVES.get(half, half)}"
+    return explain.slot_label(slot)
+
+
+@register.filter
+def reason_text(reason: Any) -> str:
+    """One stored reason (an unmatched person's), for a manager."""
+    return explain.reason_text(reason) or ""
+
+
+@register.filter
+def reason_texts(reasons: Any) -> list[str]:
+    """A pair's stored reasons, for a manager (every criterion)."""
+    return explain.reason_texts(reasons or [])
+
+
+@register.filter
+def participant_reasons(reasons: Any) -> list[str]:
+    """A pair's stored reasons as its participants may read them (no sensitive criteria)."""
+    return explain.reason_texts(reasons or [], audience="participant")
 
 
 @register.simple_tag(takes_context=True)

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from turnabout.common.testing import api_error
 from turnabout.pairing.models import MatchRun, Mentorship
 from turnabout.pairing.tests.helpers import bearer, run_now
 from turnabout.programs.models import Phase
@@ -51,7 +52,7 @@ def test_run_publish_and_answer_over_the_api_with_the_worker(
     assert len(mail.outbox) == 6  # one email per person
     assert len({m.to[0] for m in mail.outbox}) == 6
     again = client.post(f"/api/v1/match-runs/{run_id}/publish", **manager)
-    assert again.status_code == 409 and again.json()["code"] == "conflict"
+    assert again.status_code == 409 and again.json()["code"] == "run_already_published"
 
     pairs = client.get(f"/api/v1/mentorships?cohort_id={setup.cohort.pk}", **manager).json()
     assert pairs["count"] == 3
@@ -78,7 +79,7 @@ def test_run_publish_and_answer_over_the_api_with_the_worker(
         f"/api/v1/mentorships/{second.pk}/accept",
         **bearer(setup.user_of(second.mentee_application)),
     )
-    assert late.status_code == 409
+    assert api_error(late) == (409, "match_not_proposed")
     assert third.status == "proposed"
 
 
@@ -88,7 +89,8 @@ def test_bad_settings_and_wrong_phase_are_4xx(client: Any, build_cohort: Any) ->
     headers = bearer(setup.manager)
     url = f"/api/v1/cohorts/{setup.cohort.pk}/match-runs"
     wrong_phase = client.post(url, {}, content_type="application/json", **headers)
-    assert wrong_phase.status_code == 422 and "Matching phase" in wrong_phase.json()["message"]
+    assert api_error(wrong_phase) == (422, "run_not_allowed_in_phase")
+    assert "Matching phase" in wrong_phase.json()["message"]
     for payload in (
         {"weights": {"skills": -1}},
         {"weights": {"charisma": 1}},
@@ -96,13 +98,11 @@ def test_bad_settings_and_wrong_phase_are_4xx(client: Any, build_cohort: Any) ->
         {"constraints": {"max_tz_hours": 99}},
     ):
         response = client.post(url, payload, content_type="application/json", **headers)
-        assert response.status_code == 422, payload
-    assert (
-        client.post(
-            "/api/v1/cohorts/999999/match-runs", {}, content_type="application/json", **headers
-        ).status_code
-        == 404
+        assert api_error(response) == (422, "invalid_input"), payload
+    missing = client.post(
+        "/api/v1/cohorts/999999/match-runs", {}, content_type="application/json", **headers
     )
+    assert api_error(missing) == (404, "not_found")
     assert not MatchRun.objects.exists()
 
 
@@ -130,8 +130,9 @@ def test_all_weights_zero_is_refused_with_the_key(client: Any, build_cohort: Any
         content_type="application/json",
         **bearer(setup.manager),
     )
-    assert response.status_code == 422
+    assert api_error(response) == (422, "matching_settings_invalid")
     assert response.json()["details"] == {"key": "weights"}
+    assert response.json()["params"] == {"key": "weights"}
 
 
 @pytest.mark.django_db
@@ -175,7 +176,7 @@ def test_manual_pair_over_the_api_asks_for_an_override(client: Any, build_cohort
         content_type="application/json",
         **headers,
     )
-    assert locked.status_code == 422
+    assert api_error(locked) == (422, "manual_pair_locked")
     published = client.post(f"/api/v1/match-runs/{run.pk}/publish", **headers)
     assert published.status_code == 200
     pair = Mentorship.objects.get()
@@ -189,4 +190,4 @@ def test_a_huge_page_number_of_the_mentorships_list_is_a_422_not_a_500(
     headers = bearer(participant)
     assert client.get("/api/v1/mentorships?page=2", **headers).status_code == 200
     huge = client.get(f"/api/v1/mentorships?page={10**18}", **headers)
-    assert huge.status_code == 422
+    assert api_error(huge) == (422, "invalid_input")

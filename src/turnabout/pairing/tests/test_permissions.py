@@ -9,7 +9,8 @@ import pytest
 
 from turnabout.accounts.models import Role
 from turnabout.common.errors import NotFound, PermissionDenied
-from turnabout.pairing import selectors, services
+from turnabout.common.testing import api_error
+from turnabout.pairing import explain, selectors, services
 from turnabout.pairing.tests.helpers import bearer, published, run_now
 
 pytestmark = pytest.mark.django_db
@@ -26,25 +27,33 @@ def test_a_mentor_sees_only_their_own_match_and_never_a_score(
     listed = client.get("/api/v1/mentorships", **headers).json()
     assert [m["id"] for m in listed["items"]] == [mine.pk]
     body = listed["items"][0]
-    assert body["my_role"] == "mentor" and body["reasons"] == mine.reasons
+    assert body["my_role"] == "mentor"
+    assert body["reasons"] == explain.reason_texts(mine.reasons, audience="participant")
+    assert body["reasons"] and all(isinstance(r, str) for r in body["reasons"])
     assert body["score"] is None and body["reason"] is None and body["override_reason"] is None
     assert body["partner"]["name"] == mine.mentee.full_name
     assert body["partner"]["email"] == ""  # shared once the pair is active
 
-    assert client.get(f"/api/v1/mentorships/{other.pk}", **headers).status_code == 404
-    assert (
+    assert api_error(client.get(f"/api/v1/mentorships/{other.pk}", **headers)) == (404, "not_found")
+    assert api_error(
         client.post(
             f"/api/v1/mentorships/{other.pk}/decline",
             {},
             content_type="application/json",
             **headers,
-        ).status_code
-        == 404
+        )
+    ) == (404, "not_found")
+    assert api_error(client.get(f"/api/v1/match-runs/{mine.run_id}", **headers)) == (
+        404,
+        "not_found",
     )
-    assert client.get(f"/api/v1/match-runs/{mine.run_id}", **headers).status_code == 404
-    assert client.get(f"/api/v1/cohorts/{setup.cohort.pk}/match-runs", **headers).status_code == 404
-    assert (
-        client.get(f"/api/v1/mentorships?cohort_id={setup.cohort.pk}", **headers).status_code == 404
+    assert api_error(client.get(f"/api/v1/cohorts/{setup.cohort.pk}/match-runs", **headers)) == (
+        404,
+        "not_found",
+    )
+    assert api_error(client.get(f"/api/v1/mentorships?cohort_id={setup.cohort.pk}", **headers)) == (
+        404,
+        "not_found",
     )
 
     client.force_login(mentor)
@@ -84,10 +93,14 @@ def test_a_sponsor_sees_counts_only(client: Any, build_cohort: Any, sponsor: Any
         "declined": 0,
         "ended": 0,
     }
-    assert client.get(f"/api/v1/match-runs/{pair.run_id}", **headers).status_code == 404
-    assert client.get(f"/api/v1/mentorships/{pair.pk}", **headers).status_code == 404
-    assert (
-        client.get(f"/api/v1/mentorships?cohort_id={setup.cohort.pk}", **headers).status_code == 404
+    assert api_error(client.get(f"/api/v1/match-runs/{pair.run_id}", **headers)) == (
+        404,
+        "not_found",
+    )
+    assert api_error(client.get(f"/api/v1/mentorships/{pair.pk}", **headers)) == (404, "not_found")
+    assert api_error(client.get(f"/api/v1/mentorships?cohort_id={setup.cohort.pk}", **headers)) == (
+        404,
+        "not_found",
     )
     assert client.get("/api/v1/mentorships", **headers).json()["items"] == []
 
@@ -106,17 +119,19 @@ def test_a_manager_of_another_program_sees_nothing(
         f"/api/v1/cohorts/{setup.cohort.pk}/match-runs",
         f"/api/v1/cohorts/{setup.cohort.pk}/pairing-counts",
     ):
-        assert client.get(url, **headers).status_code == 404, url
-    assert client.post(f"/api/v1/match-runs/{run.pk}/publish", **headers).status_code == 404
-    assert (
+        assert api_error(client.get(url, **headers)) == (404, "not_found"), url
+    assert api_error(client.post(f"/api/v1/match-runs/{run.pk}/publish", **headers)) == (
+        404,
+        "not_found",
+    )
+    assert api_error(
         client.post(
             f"/api/v1/proposals/{proposal.pk}/lock",
             {"locked": True},
             content_type="application/json",
             **headers,
-        ).status_code
-        == 404
-    )
+        )
+    ) == (404, "not_found")
     with pytest.raises(PermissionDenied):
         services.match_run_publish(run, acting_user=stranger)
     with pytest.raises(NotFound):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -129,3 +130,7 @@ class ImportFileError(ValidationFailed):
     """The file as a whole cannot be read: wrong format, missing columns, empty, too big."""
 
     code = ErrorCode.IMPORT_FILE_INVALID
+
+    def __init__(self, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("field", "file")  # a page shows it at the upload field
+        super().__init__(message, **kwargs)

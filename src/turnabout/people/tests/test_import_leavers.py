@@ -19,11 +19,11 @@ from turnabout.accounts.services import token_create, user_invite
 from turnabout.common.audit import AuditEvent
 from turnabout.common.errors import Conflict
 from turnabout.common.models import AuditRecord
+from turnabout.common.testing import api_error
 from turnabout.pairing import selectors as pairing_selectors
 from turnabout.pairing import services as pairing_services
 from turnabout.pairing.audit import PairingEvent
 from turnabout.pairing.models import Mentorship
-from turnabout.pairing.tests.fixtures import build_cohort, fast_passwords
 from turnabout.pairing.tests.helpers import bearer, published
 from turnabout.people import importing
 from turnabout.people.importing import people_import
@@ -32,8 +32,6 @@ from turnabout.people.tests.test_importing import to_csv
 
 COLUMNS = ("employee_id", "first_name", "last_name", "email", "level", "status", "termination_date")
 LEFT_ON = "2026-01-31"
-
-__all__ = ["build_cohort", "fast_passwords"]  # fixtures used by the tests below
 
 
 def row(employee: Employee, **overrides: Any) -> dict[str, Any]:
@@ -121,7 +119,7 @@ def test_terminating_an_employee_takes_away_access_ends_their_pair_and_tells_the
     assert pair.mentee_application not in waiting
 
     # Access is gone: the token and the session.
-    assert client.get("/api/v1/mentorships", **headers).status_code == 401
+    assert api_error(client.get("/api/v1/mentorships", **headers)) == (401, "unauthenticated")
     assert client.get("/pairing/me/").status_code == 302
 
     audit = AuditRecord.objects

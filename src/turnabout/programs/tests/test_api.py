@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from turnabout.common.testing import api_error
 from turnabout.programs.models import Cohort, Program
 from turnabout.programs.tests.factories import make_cohort, make_program
 
@@ -48,17 +49,22 @@ def test_a_kpi_without_target_gets_422_and_nothing_is_written(client, program_ma
 
 def test_bad_input_gets_a_clear_422(client, program_manager):
     client.force_login(program_manager)
-    for payload, needle in (
-        ({"name": "A\x00", "purpose": "B"}, "NUL"),
+    for payload, needle, code in (
+        ({"name": "A\x00", "purpose": "B"}, "NUL", "invalid_input"),
         (
             {"name": "A", "purpose": "B", "matching_settings": {"weights": {"luck": 1}}},
             "weights.luck",
+            "matching_settings_invalid",
         ),
-        ({"name": "A", "purpose": "B", "mentor_max_level": 8, "mentee_min_level": 7}, "junior"),
-        ({"name": "", "purpose": "B"}, "name"),
+        (
+            {"name": "A", "purpose": "B", "mentor_max_level": 8, "mentee_min_level": 7},
+            "junior",
+            "eligibility_levels_invalid",
+        ),
+        ({"name": "", "purpose": "B"}, "name", "validation_failed"),
     ):
         response = post(client, "/api/v1/programs", payload)
-        assert response.status_code == 422, payload
+        assert api_error(response) == (422, code), payload
         assert needle in str(response.json()), payload
     assert not Program.objects.exists()
 
@@ -96,7 +102,12 @@ def test_cohorts_and_phase_changes_over_the_api(client, program_manager):
     listing = client.get(f"/api/v1/programs/{program.pk}/cohorts").json()
     assert [c["name"] for c in listing["items"]] == ["Autumn"]
     jump = post(client, f"/api/v1/cohorts/{cohort_id}/phase", {"to": "active"})
-    assert jump.status_code == 422
+    assert api_error(jump) == (422, "phase_transition_not_allowed")
+    assert jump.json()["params"] == {
+        "from": "draft",
+        "to": "active",
+        "allowed": ["interest_survey", "applications_open"],
+    }
     assert jump.json()["message"].startswith("A cohort cannot move from Draft to Active.")
     assert jump.json()["details"]["allowed"] == ["interest_survey", "applications_open"]
     moved = post(
@@ -115,7 +126,7 @@ def test_cohorts_and_phase_changes_over_the_api(client, program_manager):
         f"/api/v1/programs/{program.pk}/cohorts",
         {"name": "autumn", "starts_on": "2026-09-21", "ends_on": "2027-03-19"},
     )
-    assert duplicate.status_code == 409
+    assert api_error(duplicate) == (409, "cohort_name_taken")
     patched = client.patch(
         f"/api/v1/cohorts/{cohort_id}", {"ends_on": "2027-04-30"}, content_type="application/json"
     )
@@ -123,14 +134,15 @@ def test_cohorts_and_phase_changes_over_the_api(client, program_manager):
     bad = client.patch(
         f"/api/v1/cohorts/{cohort_id}", {"ends_on": "2020-01-01"}, content_type="application/json"
     )
-    assert bad.status_code == 422
+    assert api_error(bad) == (422, "cohort_dates_invalid")
     assert Cohort.objects.get().ends_on.isoformat() == "2027-04-30"
 
 
 def test_unknown_phase_is_a_schema_error(client, program_manager):
     cohort = make_cohort(make_program(program_manager), program_manager)
     client.force_login(program_manager)
-    assert post(client, f"/api/v1/cohorts/{cohort.pk}/phase", {"to": "launched"}).status_code == 422
+    response = post(client, f"/api/v1/cohorts/{cohort.pk}/phase", {"to": "launched"})
+    assert api_error(response) == (422, "invalid_input")
 
 
 def test_anonymous_api_calls_are_refused(client):
@@ -139,4 +151,4 @@ def test_anonymous_api_calls_are_refused(client):
         ("post", "/api/v1/programs"),
         ("get", "/api/v1/cohorts/1"),
     ):
-        assert getattr(client, method)(path).status_code == 401
+        assert api_error(getattr(client, method)(path)) == (401, "unauthenticated")

@@ -13,6 +13,7 @@ from turnabout.accounts.models import Role
 from turnabout.accounts.services import role_revoke
 from turnabout.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from turnabout.common.models import AuditRecord
+from turnabout.common.testing import api_error
 from turnabout.programs import selectors
 from turnabout.programs.services import program_manager_add, program_manager_remove
 from turnabout.programs.tests.factories import make_program
@@ -250,9 +251,9 @@ def test_api_lists_adds_and_removes_managers(program_manager, make_user):
 @pytest.mark.parametrize(
     ("email", "status", "code", "message"),
     [
-        ("nobody@example.com", 422, "validation_failed", "No active account has the email"),
-        ("participant", 422, "validation_failed", "is not a program manager or org admin"),
-        ("self", 409, "conflict", "already manages this program"),
+        ("nobody@example.com", 422, "account_not_found", "No active account has the email"),
+        ("participant", 422, "manager_not_eligible", "is not a program manager or org admin"),
+        ("self", 409, "manager_already_added", "already manages this program"),
         ("not an email\x00", 422, "invalid_input", "The request is not valid."),
     ],
 )
@@ -272,12 +273,13 @@ def test_api_refuses_to_remove_the_last_manager_or_a_non_manager(program_manager
     client = _client(program_manager)
     url = f"/api/v1/programs/{program.pk}/managers"
     last = client.delete(f"{url}/{program_manager.pk}")
-    assert last.status_code == 409 and last.json()["code"] == "conflict"
+    assert last.status_code == 409 and last.json()["code"] == "last_manager"
     assert "last manager" in last.json()["message"]
     stranger = make_user(Role.PROGRAM_MANAGER)
     missing = client.delete(f"{url}/{stranger.pk}")
-    assert missing.status_code == 404 and missing.json()["code"] == "not_found"
-    assert client.delete(f"{url}/999999").status_code == 404
+    assert missing.status_code == 404 and missing.json()["code"] == "manager_not_listed"
+    unknown = client.delete(f"{url}/999999")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "manager_not_listed"
     assert _managers(program) == {program_manager}
 
 
@@ -285,14 +287,14 @@ def test_api_permissions(program_manager, make_user, sponsor, participant, clien
     program = make_program(program_manager)
     colleague = make_user(Role.PROGRAM_MANAGER)
     url = f"/api/v1/programs/{program.pk}/managers"
-    assert client.get(url).status_code == 401
-    assert _post(client, url, {"email": colleague.email}).status_code == 401
+    assert api_error(client.get(url)) == (401, "unauthenticated")
+    assert api_error(_post(client, url, {"email": colleague.email})) == (401, "unauthenticated")
 
     as_sponsor = _client(sponsor)
     assert as_sponsor.get(url).status_code == 200  # sponsors see the design
     refused = _post(as_sponsor, url, {"email": colleague.email})
     assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
-    assert as_sponsor.delete(f"{url}/{program_manager.pk}").status_code == 403
+    assert api_error(as_sponsor.delete(f"{url}/{program_manager.pk}")) == (403, "permission_denied")
 
     outsider = _client(make_user(Role.PROGRAM_MANAGER))
     for response in (
@@ -300,10 +302,11 @@ def test_api_permissions(program_manager, make_user, sponsor, participant, clien
         _post(outsider, url, {"email": colleague.email}),
         outsider.delete(f"{url}/{program_manager.pk}"),
     ):
-        assert response.status_code == 404  # a draft program they do not manage: not visible
+        # a draft program they do not manage: not visible
+        assert api_error(response) == (404, "not_found")
 
     as_participant = _client(participant)
-    assert as_participant.get(url).status_code == 404
+    assert api_error(as_participant.get(url)) == (404, "not_found")
     assert _managers(program) == {program_manager}
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from turnabout.accounts.models import Role
 from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.common.testing import api_error
 from turnabout.programs import selectors
 from turnabout.programs.tests.factories import make_cohort, make_program
 
@@ -35,8 +36,8 @@ def test_a_manager_of_program_a_cannot_see_program_b(two_programs, client):
     assert client.get(f"/programs/{program_b.pk}/edit/").status_code == 404
     assert client.get(f"/programs/cohorts/{cohort_b.pk}/").status_code == 404
     assert client.get(f"/programs/cohorts/{cohort_b.pk}/applications/").status_code == 404
-    assert client.get(f"/api/v1/programs/{program_b.pk}").status_code == 404
-    assert client.get(f"/api/v1/cohorts/{cohort_b.pk}").status_code == 404
+    assert api_error(client.get(f"/api/v1/programs/{program_b.pk}")) == (404, "not_found")
+    assert api_error(client.get(f"/api/v1/cohorts/{cohort_b.pk}")) == (404, "not_found")
     assert "Program B" not in client.get("/programs/").content.decode()
     assert [p["name"] for p in client.get("/api/v1/programs").json()["items"]] == ["Program A"]
 
@@ -62,7 +63,7 @@ def test_once_b_is_published_manager_a_sees_its_public_page_but_cannot_manage_it
         {"to": "applications_closed"},
         content_type="application/json",
     )
-    assert response.status_code == 403
+    assert api_error(response) == (403, "permission_denied")
 
 
 def test_sponsors_see_every_program_and_counts_but_no_applications(two_programs, sponsor, client):

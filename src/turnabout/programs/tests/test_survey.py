@@ -163,7 +163,7 @@ def test_survey_page_and_api(survey, make_user, client, program_manager):
         {"would_mentor": "yes", "would_be_mentored": "no", "comfort": 3},
         content_type="application/json",
     )
-    assert again.status_code == 409
+    assert again.status_code == 409 and again.json()["code"] == "survey_already_answered"
     other = make_user()
     client.force_login(other)
     ok = client.post(

@@ -10,6 +10,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from turnabout.common import startup
+
 
 def _raise_keyboard_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
@@ -57,20 +59,7 @@ class Command(BaseCommand):
             self.stdout.write("Stopped the web server and the task worker.")
 
     def _print_banner(self, host: str, port: int) -> None:
-        from django.contrib.auth.models import User
-
-        from turnabout.people.demo import DEMO_LOGINS
-
         self.stdout.write(self.style.SUCCESS(f"\nTurnabout is running at http://{host}:{port}/"))
-        present = set(
-            User.objects.filter(username__in=[login.email for login in DEMO_LOGINS]).values_list(
-                "username", flat=True
-            )
-        )
-        logins = [login for login in DEMO_LOGINS if login.email in present]
-        if logins:
-            self.stdout.write(f"Demo logins (password: {logins[0].password}):")
-            width = max(len(login.role) for login in logins)
-            for login in logins:
-                self.stdout.write(f"  {login.role:<{width}}  {login.email}")
+        for line in startup.banner_lines():
+            self.stdout.write(line)
         self.stdout.write("Press Ctrl-C to stop the web server and the task worker.\n")

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from turnabout.common import hooks
 from turnabout.engagement.services import reminders_run
+from turnabout.engagement.ticks import tick_hooks_run
 
 
 class Command(BaseCommand):
@@ -35,15 +35,15 @@ class Command(BaseCommand):
             if timezone.is_naive(now):
                 raise CommandError("--now needs a time zone offset, e.g. 2026-09-01T09:00+00:00")
         result = reminders_run(now=now)
-        if not result.total:
-            self.stdout.write("No reminders due.")
-        else:
+        others = tick_hooks_run(now)  # higher apps' periodic work (survey invitations, ...)
+        if result.total:
             parts = ", ".join(
                 f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(result.created.items())
             )
             self.stdout.write(f"Queued {result.total} reminders: {parts}.")
-        # Higher apps' periodic work (pair health, KPI snapshots, digests), via the hook.
-        for _name, hook in hooks.tick_hooks():
-            line = hook(now)
-            if line:
-                self.stdout.write(line)
+        else:
+            self.stdout.write("No reminders due.")
+        if others:
+            self.stdout.write(
+                "Also queued: " + ", ".join(f"{n} {label}" for label, n in others.items()) + "."
+            )
