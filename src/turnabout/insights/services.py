@@ -36,8 +36,8 @@ from turnabout.insights.models import (
     RematchOffer,
     SignalSnooze,
 )
-from turnabout.insights.tasks import send_digest as send_digest_task
-from turnabout.insights.tasks import send_rematch_offer as send_rematch_offer_task
+from turnabout.insights.tasks import digest_email as digest_email_task
+from turnabout.insights.tasks import rematch_offer_email as rematch_offer_email_task
 from turnabout.pairing.models import Mentorship
 from turnabout.programs.models import Cohort, Objective, Phase, Program
 from turnabout.programs.services import program_update
@@ -305,7 +305,7 @@ def rematch_offer(
         mentorship=mentorship, message=text, offered_by_id=acting_user.pk, offered_at=timezone.now()
     )
     audit_record(actor=acting_user, event=InsightsEvent.REMATCH_OFFERED, target=mentorship)
-    transaction.on_commit(partial(send_rematch_offer_task.enqueue, offer.pk))
+    transaction.on_commit(partial(rematch_offer_email_task.enqueue, offer.pk))
     return offer
 
 
@@ -379,7 +379,7 @@ def digests_send(*, now: datetime | None = None, notify: bool = True) -> DigestR
                     created_at=now,
                 )
                 if notify:
-                    transaction.on_commit(partial(send_digest_task.enqueue, digest.pk))
+                    transaction.on_commit(partial(digest_email_task.enqueue, digest.pk))
         except IntegrityError:
             continue  # another worker sent today's digest first
         result.queued.append(digest.pk)

@@ -10,7 +10,7 @@ from django_tasks import task
 
 
 @task()
-def send_digest(digest_id: int) -> None:
+def digest_email(digest_id: int) -> None:
     """Send one manager's daily digest of pairs whose health changed, then mark it sent."""
     from turnabout.common.email import absolute_url, send_templated_email
     from turnabout.insights.health import SIGNALS
@@ -58,7 +58,7 @@ def send_digest(digest_id: int) -> None:
 
 
 @task()
-def send_rematch_offer(offer_id: int) -> None:
+def rematch_offer_email(offer_id: int) -> None:
     from turnabout.common.email import absolute_url, send_templated_email
     from turnabout.insights.models import RematchOffer
 

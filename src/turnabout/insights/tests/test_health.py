@@ -146,10 +146,10 @@ def test_digest_once_per_manager_per_day(manager, django_capture_on_commit_callb
         second = services.insights_tick(now=NOW + timedelta(hours=2))
     assert first.digests == 1 and second.digests == 0
     assert DigestSent.objects.filter(manager=manager).count() == 1
-    from turnabout.insights.tasks import send_digest
+    from turnabout.insights.tasks import digest_email
 
-    send_digest.call(DigestSent.objects.get().pk)
-    send_digest.call(DigestSent.objects.get().pk)  # a retried task sends nothing more
+    digest_email.call(DigestSent.objects.get().pk)
+    digest_email.call(DigestSent.objects.get().pk)  # a retried task sends nothing more
     digests = [m for m in mail.outbox if "Pair health" in m.subject]
     assert len(digests) == 1 and digests[0].to == [manager.email]
     assert "3 pairs changed state" in digests[0].subject
