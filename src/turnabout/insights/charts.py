@@ -217,7 +217,7 @@ def stacked(parts: Sequence[tuple[str, float | None, str]], *, label: str) -> Sa
             f'<text x="{legend_x + 14}" y="49" fill="{INK}">{escape(name)}'
             f"{'' if v is not None else ' (hidden)'}</text>"
         )
-        legend_x += 160
+        legend_x += 215
     return _svg(width, height, label, "".join(body))
 
 
