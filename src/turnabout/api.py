@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from turnabout.accounts.selectors import token_user
+from turnabout.accounts.scopes import scope_allows
+from turnabout.accounts.selectors import live_token
 from turnabout.common import errors
 from turnabout.engagement.api import router as engagement_router
 from turnabout.enrollment.api import router as enrollment_router
@@ -20,16 +24,56 @@ from turnabout.pairing.api import router as pairing_router
 from turnabout.people.api import router as people_router
 from turnabout.programs.api import router as programs_router
 
+API_PREFIX = "api/v1/"
+
+
+def _route(request: HttpRequest) -> str:
+    """The operation's route pattern under /api/v1/, e.g. `cohorts/<int:cohort_id>/survey`."""
+    match = request.resolver_match
+    route = match.route if match is not None else request.path_info.lstrip("/")
+    return route.removeprefix(API_PREFIX)
+
 
 class BearerTokenAuth(HttpBearer):
-    """`Authorization: Bearer tbt_…` tokens issued with `turnabout token create`."""
+    """`Authorization: Bearer tbt_…` tokens: live (not revoked or expired), acting as their
+    account, and only for the operations their scope allows (`accounts/scopes.py`)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = token_user(token)
-        if user is None:
+        found = live_token(token)
+        if found is None:
             return None
-        request.user = user
-        return user
+        if not scope_allows(found.scope, request.method or "GET", _route(request)):
+            raise errors.PermissionDenied(
+                _("This token's scope (%(scope)s) does not allow this operation.")
+                % {"scope": found.scope},
+                code=errors.ErrorCode.TOKEN_SCOPE,
+                params={"scope": found.scope},
+            )
+        request.user = found.user
+        return found.user
+
+
+def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The OpenAPI schema and its docs page: for a logged-in browser or a live token."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            header = request.headers.get("Authorization", "")
+            scheme, _sep, secret = header.partition(" ")
+            token = live_token(secret.strip()) if scheme.lower() == "bearer" else None
+            if token is not None:
+                request.user = token.user
+            elif request.path_info.endswith(".json") or header:
+                return JsonResponse(
+                    {"code": "unauthenticated", "message": "Log in or send a valid bearer token."},
+                    status=401,
+                )
+            else:
+                return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 api = NinjaAPI(
@@ -42,7 +86,7 @@ api = NinjaAPI(
         'JSON: `{"code": "...", "message": "..."}`.'
     ),
     auth=[BearerTokenAuth(), SessionAuth()],
-    docs_decorator=login_required,
+    docs_decorator=_docs_access,
     urls_namespace="api",
 )
 

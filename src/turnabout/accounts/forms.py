@@ -1,23 +1,53 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+
+from turnabout.accounts import scopes
+from turnabout.accounts.models import ApiToken, Role, ServiceAccount
+
+ME = "me"
+
+
+class IntegrationCreateForm(forms.Form):
+    name = forms.CharField(
+        label=_("Integration name"),
+        max_length=ServiceAccount.NAME_MAX,
+        help_text=_("E.g. 'Workday nightly sync'. It gets its own account; tokens act as it."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role of its account"),
+        choices=Role.choices,
+        initial=Role.ORG_ADMIN,
+        help_text=_("What the integration may do; a token's scope can narrow it further."),
+    )
 
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
-        max_length=120,
+        max_length=ApiToken.NAME_MAX,
         help_text=_("What the token is for, e.g. 'Workday nightly sync'."),
     )
-    email = forms.EmailField(
-        label=_("Acts as account"),
-        help_text=_("The token has exactly this account's permissions."),
+    acts_as = forms.ChoiceField(
+        label=_("Acts as"),
+        help_text=_("An integration's account, or yourself. Never another person."),
+    )
+    scope = forms.ChoiceField(label=_("Scope"), initial=scopes.READ.name)
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=ApiToken.DAYS_MAX,
+        initial=ApiToken.DAYS_DEFAULT,
     )
 
-    def clean_email(self) -> str:
-        email: str = self.cleaned_data["email"]
-        if not get_user_model().objects.filter(username__iexact=email, is_active=True).exists():
-            raise forms.ValidationError(_("No active account has this email."))
-        return email
+    def __init__(self, *args: Any, integrations: list[ServiceAccount], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, str]] = [
+            (str(account.pk), str(account.name)) for account in integrations
+        ]
+        choices.append((ME, str(_("Myself (a personal token)"))))
+        self.fields["acts_as"].choices = choices  # type: ignore[attr-defined]
+        self.fields["scope"].choices = scopes.scope_choices()  # type: ignore[attr-defined]

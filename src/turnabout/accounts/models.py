@@ -32,15 +32,64 @@ class RoleAssignment(TimeStampedModel):
         return f"{self.user} is {self.get_role_display()}"
 
 
+class ServiceAccount(TimeStampedModel):
+    """The account of one integration (an HRIS sync, a BI export). API tokens act as it.
+
+    A service account is a login account with no usable password and no employee record:
+    it never takes part in a program, so it never owns a reflection or a rating, and an org
+    admin who issues tokens for it gives away only the role it was granted here.
+    """
+
+    NAME_MAX = 120
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_account"
+    )
+    name = models.CharField(_("name"), max_length=NAME_MAX, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class ApiToken(TimeStampedModel):
-    """A bearer token for an integration. Only the SHA-256 of the secret is stored."""
+    """A bearer token for an integration. Only the SHA-256 of the secret is stored.
+
+    A token acts as one account (a service account, or the person who issued it for
+    themselves), only until `expires_at`, and only for what its `scope` allows (see
+    `accounts/scopes.py`): never more than the account itself may do.
+    """
+
+    NAME_MAX = 120
+    DAYS_DEFAULT = 90
+    DAYS_MAX = 730
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=NAME_MAX)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    scope = models.CharField(_("scope"), max_length=32, default="full")
+    expires_at = models.DateTimeField(_("expires at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Empty when issued from the command line."),
+    )
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from turnabout.accounts import permissions
-from turnabout.accounts.models import ApiToken
+from turnabout.accounts.models import ApiToken, ServiceAccount
 from turnabout.accounts.services import TOKEN_PREFIX, hash_token
 from turnabout.common.errors import PermissionDenied
 from turnabout.common.types import AnyUser
@@ -15,25 +15,43 @@ from turnabout.common.types import AnyUser
 LAST_USED_RESOLUTION = timedelta(minutes=5)
 
 
-def token_user(secret: str) -> User | None:
-    """The active user a bearer token acts as, or None for an unknown or revoked token."""
+def live_token(secret: str) -> ApiToken | None:
+    """The token with this secret if it is live (not revoked, not expired, its account
+    active), with its user; None otherwise. Records the use (to 5 minutes)."""
     if not secret.startswith(f"{TOKEN_PREFIX}_") or len(secret) > 200:
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(secret), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            key_hash=hash_token(secret),
+            revoked_at__isnull=True,
+            expires_at__gt=now,
+            user__is_active=True,
+        )
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         # Bookkeeping, not a business write: throttled so reads stay cheap.
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def token_user(secret: str) -> User | None:
+    """The active user a live bearer token acts as, or None."""
+    token = live_token(secret)
+    return token.user if token is not None else None
 
 
 def token_list(*, user: AnyUser) -> QuerySet[ApiToken]:
     if not permissions.is_org_admin(user):
         raise PermissionDenied("Only org admins see API tokens.")
-    return ApiToken.objects.select_related("user").all()
+    return ApiToken.objects.select_related("user", "user__service_account").all()
+
+
+def service_account_list(*, user: AnyUser) -> QuerySet[ServiceAccount]:
+    if not permissions.is_org_admin(user):
+        raise PermissionDenied("Only org admins see integrations.")
+    return ServiceAccount.objects.select_related("user").all()

@@ -6,18 +6,26 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from turnabout.accounts import permissions
-from turnabout.accounts.models import ApiToken, Role, RoleAssignment
+from turnabout.accounts import permissions, scopes
+from turnabout.accounts.models import ApiToken, Role, RoleAssignment, ServiceAccount
 from turnabout.common.audit import AuditEntry, AuditEvent, audit_record, audit_record_many
-from turnabout.common.errors import Conflict, ErrorCode, ValidationFailed, require
+from turnabout.common.errors import (
+    Conflict,
+    ErrorCode,
+    PermissionDenied,
+    ValidationFailed,
+    require,
+)
 from turnabout.common.types import AnyUserOrSystem
 from turnabout.people.models import Employee
 
@@ -176,7 +184,8 @@ def role_grant(user: User, role: Role, *, acting_user: AnyUserOrSystem) -> RoleA
             target=user,
             changes={"role": (None, str(role))},
         )
-    if role == Role.ORG_ADMIN and not user.is_staff:
+    if role == Role.ORG_ADMIN and not user.is_staff and not is_service_account(user):
+        # People who administer the organisation use the admin site; integrations do not.
         user.is_staff = True
         user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
@@ -213,21 +222,145 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _actor_id(acting_user: AnyUserOrSystem) -> int | None:
+    if acting_user is None or not acting_user.is_authenticated:
+        return None
+    return int(acting_user.pk)
+
+
+def _service_username(name: str) -> str:
+    base = f"svc-{slugify(name)[:60] or 'integration'}"
+    username, n = base, 1
+    while User.objects.filter(username__iexact=username).exists():
+        n += 1
+        username = f"{base}-{n}"
+    return username
+
+
 @transaction.atomic
-def token_create(*, user: AbstractBaseUser, name: str, acting_user: AnyUserOrSystem) -> IssuedToken:
-    """Issue a bearer token acting as `user`. The secret is returned once."""
+def service_account_create(
+    *,
+    name: str,
+    role: Role | str,
+    description: str = "",
+    acting_user: AnyUserOrSystem,
+) -> ServiceAccount:
+    """A new integration with its own account holding `role`: the only kind of other account
+    an org admin can issue API tokens for. It has no password and no employee record."""
+    if acting_user is not None:
+        require(permissions.is_org_admin(acting_user), _("Only org admins create integrations."))
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationFailed(_("Give the integration a name, e.g. 'Workday sync'."), field="name")
+    if len(name) > ServiceAccount.NAME_MAX:
+        raise ValidationFailed(
+            _("The name is longer than %(max)d characters.") % {"max": ServiceAccount.NAME_MAX},
+            field="name",
+        )
+    if role not in Role.values:
+        raise ValidationFailed(_("Choose a role for the integration."), field="role")
+    if ServiceAccount.objects.filter(name__iexact=name).exists():
+        raise Conflict(_("An integration named %(name)s exists.") % {"name": name}, field="name")
+    user = User.objects.create_user(username=_service_username(name), email="")
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    account = ServiceAccount.objects.create(
+        user=user,
+        name=name,
+        description=description.strip(),
+        created_by_id=_actor_id(acting_user),
+    )
+    audit_record(
+        actor=acting_user,
+        event=AuditEvent.SERVICE_ACCOUNT_CREATED,
+        target=account,
+        changes={"account": (None, user.username), "role": (None, str(role))},
+        message=_("Integration account %(username)s created.") % {"username": user.username},
+    )
+    role_grant(user, Role(role), acting_user=acting_user)
+    return account
+
+
+def token_owner_label(user: AbstractBaseUser) -> str:
+    """How a token's account is named on the tokens page and in the audit log."""
+    account = ServiceAccount.objects.filter(user_id=user.pk).first()
+    if account is not None:
+        return _("integration %(name)s (%(username)s)") % {
+            "name": account.name,
+            "username": user.get_username(),
+        }
+    return user.get_username()
+
+
+@transaction.atomic
+def token_create(
+    *,
+    user: AbstractBaseUser,
+    name: str,
+    acting_user: AnyUserOrSystem,
+    scope: str = scopes.FULL.name,
+    days: int = ApiToken.DAYS_DEFAULT,
+) -> IssuedToken:
+    """Issue a bearer token acting as `user`, valid for `days`, limited to `scope`.
+
+    On a page or the API an org admin issues tokens for a service account or for themself,
+    never for another person's account (that would hand them the person's private
+    reflections and ratings). The system (`acting_user=None`, the command line run by an
+    operator) may issue one for any active account. The secret is returned once.
+    """
     if acting_user is not None:
         require(permissions.is_org_admin(acting_user), _("Only org admins create API tokens."))
+        if user.pk != acting_user.pk and not is_service_account(user):
+            raise PermissionDenied(
+                _(
+                    "A token can act as you or as an integration's service account, never "
+                    "as another person."
+                ),
+                code=ErrorCode.TOKEN_FOR_OTHER_PERSON,
+            )
+    if not user.is_active:
+        raise ValidationFailed(_("The account is deactivated."))
     name = name.strip()
     if not name:
-        raise ValidationFailed(_("Give the token a name, e.g. the integration it is for."))
+        raise ValidationFailed(
+            _("Give the token a name, e.g. the integration it is for."), field="name"
+        )
+    if scope not in scopes.SCOPES:
+        raise ValidationFailed(_("Unknown scope %(scope)s.") % {"scope": scope}, field="scope")
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= ApiToken.DAYS_MAX:
+        raise ValidationFailed(
+            _("A token lasts from 1 to %(max)d days.") % {"max": ApiToken.DAYS_MAX},
+            field="days",
+        )
     prefix = secrets.token_hex(4)
     secret = f"{TOKEN_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
+    expires_at = timezone.now() + timedelta(days=days)
     token = ApiToken.objects.create(
-        user_id=user.pk, name=name[:120], prefix=prefix, key_hash=hash_token(secret)
+        user_id=user.pk,
+        name=name[: ApiToken.NAME_MAX],
+        prefix=prefix,
+        key_hash=hash_token(secret),
+        scope=scope,
+        expires_at=expires_at,
+        created_by_id=_actor_id(acting_user),
     )
-    audit_record(actor=acting_user, event=AuditEvent.TOKEN_CREATED, target=token)
+    owner = token_owner_label(user)
+    audit_record(
+        actor=acting_user,
+        event=AuditEvent.TOKEN_CREATED,
+        target=token,
+        changes={
+            "acts_as": (None, user.get_username()),
+            "scope": (None, scope),
+            "expires_at": (None, expires_at.isoformat()),
+        },
+        message=_("The token acts as %(owner)s.") % {"owner": owner},
+    )
     return IssuedToken(token=token, secret=secret)
+
+
+def is_service_account(user: AbstractBaseUser) -> bool:
+    return ServiceAccount.objects.filter(user_id=user.pk).exists()
 
 
 @transaction.atomic
@@ -237,5 +370,10 @@ def token_revoke(token: ApiToken, *, acting_user: AnyUserOrSystem) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
-        audit_record(actor=acting_user, event=AuditEvent.TOKEN_REVOKED, target=token)
+        audit_record(
+            actor=acting_user,
+            event=AuditEvent.TOKEN_REVOKED,
+            target=token,
+            message=_("The token acted as %(owner)s.") % {"owner": token_owner_label(token.user)},
+        )
     return token

@@ -28,6 +28,8 @@ class AuditEvent(models.TextChoices):
     ROLE_REVOKED = "role.revoked", "Role revoked"
     TOKEN_CREATED = "token.created", "API token created"
     TOKEN_REVOKED = "token.revoked", "API token revoked"
+    SERVICE_ACCOUNT_CREATED = "service_account.created", "Integration account created"
+    ADMIN_SITE_CHANGE = "admin.change", "Changed in the admin site"
     DEMO_LOADED = "demo.loaded", "Demo organisation loaded"
 
 

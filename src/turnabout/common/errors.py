@@ -98,6 +98,9 @@ class ErrorCode(StrEnum):
     SURVEY_DRAFT_NOT_ALLOWED = "survey_draft_not_allowed"
     SURVEY_RESULTS_BELOW_FLOOR = "survey_results_below_floor"
     SURVEY_REMATCH_NOT_OFFERED = "survey_rematch_not_offered"
+    # trust (issue 10): tokens, request bodies, the privacy floor.
+    TOKEN_FOR_OTHER_PERSON = "token_for_other_person"
+    TOKEN_SCOPE = "token_scope"
     # insights
     KPI_NOT_CUSTOM = "kpi_not_custom"
     KPI_VALUE_IN_FUTURE = "kpi_value_in_future"

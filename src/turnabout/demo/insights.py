@@ -4,10 +4,10 @@ the first day, so every dashboard, the comparison, retention and the lessons sho
 `insights_demo_build` runs after the engagement (and surveys) demo steps:
 
 1. `pilot_pairs_build` gives the closed "Spring 2026 (pilot)" cohort its 14 pairs as they
-   happened (idempotent: a later step may call it first): a published match run with each
-   pair's per-criterion scores, six months of fortnightly sessions (held, a few cancelled or
-   missed, one pair that faded), signed agreements, goals, learning both ways; one mentor
-   left the company in June, so 13 of 14 pairs completed.
+   happened (the surveys demo records the pairs; this adds what they did): a published
+   match run with each pair's per-criterion scores, six months of fortnightly sessions
+   (held, a few cancelled or missed; the pair that ended early faded first), signed
+   agreements, goals, learning both ways: 13 of 14 pairs completed.
 2. The pilot's pair health as it stood at its end (for the lessons), and the current
    cohort's health as of `DEMO_TODAY` (the managers' at-risk list).
 3. A KPI snapshot for every day from the pilot's kick-off to `DEMO_TODAY`.
@@ -39,11 +39,10 @@ from turnabout.insights import health, services
 from turnabout.insights.models import KpiSnapshot, PairHealth
 from turnabout.pairing.adapter import CRITERIA
 from turnabout.pairing.models import MatchRun, Mentorship, Proposal
-from turnabout.people.models import Employee, Skill
+from turnabout.people.models import Skill
 from turnabout.programs.models import Cohort, Phase
 
 PILOT = "Spring 2026 (pilot)"
-LEAVER_ON = date(2026, 6, 1)
 GOALS = ["Use AI assistants for my weekly reports", "Post on LinkedIn with confidence",
          "Run a hybrid meeting that works for everyone"]  # fmt: skip
 
@@ -62,32 +61,32 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 def pilot_pairs_build(*, seed: int = DEFAULT_SEED) -> list[Mentorship]:
-    """The pilot's 14 pairs with their history; returns the existing ones if already built."""
+    """The pilot's pairs with their history. The surveys demo records the pairs first (as
+    ended pairs of the accepted applications); when it has not, they are recorded here the
+    same way. Pairs without sessions then get their match scores and their six months."""
     pilot = Cohort.objects.filter(program__name=PROGRAM_NAME, name=PILOT).first()
     if pilot is None:
         return []
-    existing = list(pilot.mentorships.order_by("pk"))
-    if existing:
-        return existing
+    pairs = list(pilot.mentorships.order_by("pk"))
+    if not pairs:
+        pairs = _record_pairs(pilot)
+    bare = [m for m in pairs if not m.sessions.exists()]
+    if not bare:
+        return pairs
     rng = random.Random(seed + 13)
-    accepted = Application.objects.filter(cohort=pilot, status=Application.Status.ACCEPTED)
-    mentors = list(accepted.filter(role="mentor").select_related("person").order_by("pk"))
-    mentees = list(accepted.filter(role="mentee").select_related("person").order_by("pk"))
-    count = min(len(mentors), len(mentees))
-    start, end = pilot.starts_on, pilot.ends_on
     run = MatchRun.objects.create(
-        cohort=pilot, number=1, status=MatchRun.Status.DONE, progress=100, mentors=len(mentors),
-        mentees=len(mentees), matched=count, started_at=_at(date(2025, 12, 17)),
-        finished_at=_at(date(2025, 12, 17)), published_at=_at(date(2025, 12, 19)),
+        cohort=pilot, number=(pilot.match_runs.count() + 1), status=MatchRun.Status.DONE,
+        progress=100, mentors=len(bare), mentees=len(bare), matched=len(bare),
+        started_at=_at(date(2025, 12, 17)), finished_at=_at(date(2025, 12, 17)),
+        published_at=_at(date(2025, 12, 19)),
     )  # fmt: skip
     skills = list(Skill.objects.order_by("name")[:40])
-    pairs: list[Mentorship] = []
-    # Plans: most pairs steady; a few patchy; one fades; the leaver's pair ends early.
-    plans = ["steady"] * 9 + ["patchy"] * 3 + ["fading", "leaver"]
-    for index in range(count):
-        mentor, mentee = mentors[index], mentees[index]
-        plan = plans[index % len(plans)]
-        quality = {"steady": 0.8, "patchy": 0.55, "fading": 0.35, "leaver": 0.6}[plan]
+    early_before = pilot.ends_on - timedelta(days=14)
+    cycle = ["steady", "steady", "patchy", "steady", "steady", "patchy", "steady"]
+    for index, m in enumerate(bare):
+        ended = (m.ended_at or _at(pilot.ends_on)).date()
+        plan = "fading" if ended < early_before else cycle[index % len(cycle)]
+        quality = {"steady": 0.8, "patchy": 0.55, "fading": 0.35}[plan]
         breakdown = {
             name: round(min(1.0, max(0.0, rng.gauss(quality if name in ("skills", "goals",
                         "availability") else 0.6, 0.12))), 3)
@@ -95,24 +94,29 @@ def pilot_pairs_build(*, seed: int = DEFAULT_SEED) -> list[Mentorship]:
         }  # fmt: skip
         score = round(sum(breakdown.values()) / len(breakdown), 3)
         Proposal.objects.create(
-            run=run, mentor=mentor, mentee=mentee, score=score, breakdown=breakdown
-        )
-        ended = _at(end) if plan != "leaver" else _at(LEAVER_ON)
-        m = Mentorship.objects.create(
-            cohort=pilot, mentor=mentor.person, mentee=mentee.person, mentor_application=mentor,
-            mentee_application=mentee, run=run, status=Mentorship.Status.ENDED, score=score,
-            mentor_accepted_at=_at(date(2025, 12, 22)), mentee_accepted_at=_at(date(2025, 12, 23)),
-            activated_at=_at(start), ended_at=ended,
-            ended_by_role="HR import" if plan == "leaver" else "program manager",
-            reason="left the company" if plan == "leaver" else "The pilot closed.",
+            run=run, mentor=m.mentor_application, mentee=m.mentee_application, score=score,
+            breakdown=breakdown,
         )  # fmt: skip
-        if plan == "leaver":
-            Employee.objects.filter(pk=mentor.person_id).update(
-                status=Employee.Status.TERMINATED, termination_date=LEAVER_ON
-            )
-        _history(m, plan, rng, skills, start, ended.date())
-        pairs.append(m)
-    return pairs
+        Mentorship.objects.filter(pk=m.pk).update(run=run, score=score)
+        _history(m, plan, rng, skills, pilot.starts_on, ended)
+    return list(pilot.mentorships.order_by("pk"))
+
+
+def _record_pairs(pilot: Cohort) -> list[Mentorship]:
+    accepted = Application.objects.filter(cohort=pilot, status=Application.Status.ACCEPTED)
+    mentors = list(accepted.filter(role="mentor").order_by("pk"))
+    mentees = list(accepted.filter(role="mentee").order_by("pk"))
+    for n, (mentor, mentee) in enumerate(zip(mentors, mentees, strict=False)):
+        early = n == len(mentees) - 1
+        Mentorship.objects.create(
+            cohort=pilot, mentor_id=mentor.person_id, mentee_id=mentee.person_id,
+            mentor_application=mentor, mentee_application=mentee,
+            status=Mentorship.Status.ENDED, activated_at=_at(pilot.starts_on),
+            ended_at=_at(date(2026, 3, 20) if early else pilot.ends_on),
+            ended_by_role="mentee" if early else "program manager",
+            reason="Could not make time after a reorganisation." if early else "Completed.",
+        )  # fmt: skip
+    return list(pilot.mentorships.order_by("pk"))
 
 
 def _history(
@@ -140,7 +144,7 @@ def _history(
             status="cancelled" if outcome == "cancelled" else "scheduled",
         )  # fmt: skip
         if outcome == "held":
-            base = {"steady": 4.4, "patchy": 3.4, "fading": 2.4, "leaver": 4.0}[plan]
+            base = {"steady": 4.4, "patchy": 3.4, "fading": 2.4}[plan]
             for side, author in (("mentor", m.mentor), ("mentee", m.mentee)):
                 rating = max(1, min(5, round(rng.gauss(base, 0.6))))
                 SessionLog.objects.create(
@@ -154,8 +158,7 @@ def _history(
                 )  # fmt: skip
                 entry.skills.add(rng.choice(skills[:12] if side == "mentee" else skills[12:]))
         day += timedelta(days=14)
-    status = {"steady": "achieved", "patchy": "in_progress", "fading": "not_started",
-              "leaver": "in_progress"}[plan]  # fmt: skip
+    status = {"steady": "achieved", "patchy": "in_progress", "fading": "not_started"}[plan]
     for position, title in enumerate(rng.sample(GOALS, 2), start=1):
         PairGoal.objects.create(
             mentorship=m, position=position, title=title, status=status,

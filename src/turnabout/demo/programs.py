@@ -47,7 +47,7 @@ from turnabout.programs.models import (
     InterestSurvey,
     Phase,
     Program,
-    SurveyResponse,
+    SurveyDailyCount,
 )
 from turnabout.programs.services import (
     ObjectiveData,
@@ -243,15 +243,17 @@ def _run_survey(
             topics=rng.sample(SURVEY_TOPICS, rng.randint(1, 4)),
             acting_user=user,
         )
-    # Spread the (date-only) answers over the survey's fortnight.
-    ids = list(
-        SurveyResponse.objects.filter(survey=survey).order_by("pk").values_list("pk", flat=True)
+    # Spread the answers over the survey's fortnight (only per-day counts are kept).
+    total = len(users)
+    SurveyDailyCount.objects.filter(survey=survey).delete()
+    per_day: dict[date, int] = {}
+    for _answer in range(total):
+        answered = day + timedelta(days=rng.randint(0, 13))
+        per_day[answered] = per_day.get(answered, 0) + 1
+    SurveyDailyCount.objects.bulk_create(
+        SurveyDailyCount(survey=survey, day=d, count=n) for d, n in sorted(per_day.items())
     )
-    for pk in ids:
-        SurveyResponse.objects.filter(pk=pk).update(
-            answered_on=day + timedelta(days=rng.randint(0, 13))
-        )
-    return len(ids)
+    return total
 
 
 def _move(cohort: Cohort, phases: Sequence[tuple[str, date, str]], *, manager: User) -> None:

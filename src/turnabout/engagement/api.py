@@ -256,16 +256,19 @@ class TagOut(Schema):
 
 
 class ProgramEngagementOut(Schema):
-    """Counts and tags only: no person, no text."""
+    """Counts and tags only: no person, no text. Below the privacy floor of active pairs
+    (`shown` false) every count but `active_pairs` is null and `tags` is empty."""
 
     program_id: int
     active_pairs: int
-    agreements_signed: int
-    sessions_held: int
-    sessions_cancelled: int
-    no_shows: int
-    learning_entries_by_mentors: int
-    learning_entries_by_mentees: int
+    shown: bool
+    minimum: int
+    agreements_signed: int | None
+    sessions_held: int | None
+    sessions_cancelled: int | None
+    no_shows: int | None
+    learning_entries_by_mentors: int | None
+    learning_entries_by_mentees: int | None
     tags: list[TagOut]
 
 
@@ -539,6 +542,8 @@ def program_engagement(request: HttpRequest, program_id: int) -> dict[str, Any]:
     return {
         "program_id": program.pk,
         "active_pairs": figures.pairs,
+        "shown": figures.shown,
+        "minimum": figures.minimum,
         "agreements_signed": figures.agreements_signed,
         "sessions_held": figures.held,
         "sessions_cancelled": figures.cancelled,

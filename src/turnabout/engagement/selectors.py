@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from turnabout.common.errors import NotFound
+from turnabout.common.privacy import meets_floor, min_group_size
 from turnabout.common.types import AnyUser
 from turnabout.engagement import permissions
 from turnabout.engagement.ics import zone_of
@@ -502,15 +503,21 @@ class PairRow:
 
 @dataclass
 class ProgramEngagement:
+    """A program's figures. Below the privacy floor of active pairs (`shown` False) every
+    figure but the number of pairs is None and there are no tags: with two pairs, "3
+    learning entries by mentors" is about two people."""
+
     program: Program
     pairs: int
-    agreements_signed: int
-    held: int
-    cancelled: int
-    no_shows: int
-    learning_by_side: dict[str, int]
+    agreements_signed: int | None
+    held: int | None
+    cancelled: int | None
+    no_shows: int | None
+    learning_by_side: dict[str, int | None]
     tags: list[tuple[str, int]]
     rows: list[PairRow] = field(default_factory=list)
+    shown: bool = True
+    minimum: int = 0
 
 
 def engaged_programs(*, user: AnyUser) -> QuerySet[Program]:
@@ -569,18 +576,23 @@ def program_engagement(
         .order_by("-n", "skill__name")  # type: ignore[misc]
         .values_list("skill__name", "n")[:20]
     )
+    pair_count = pairs.count()
+    shown = meets_floor(pair_count)
     result = ProgramEngagement(
         program=program,
-        pairs=pairs.count(),
-        agreements_signed=signed,
-        held=outcomes.get("held", 0),
-        cancelled=outcomes.get("cancelled", 0),
-        no_shows=outcomes.get("no_show", 0),
+        pairs=pair_count,
+        agreements_signed=signed if shown else None,
+        held=outcomes.get("held", 0) if shown else None,
+        cancelled=outcomes.get("cancelled", 0) if shown else None,
+        no_shows=outcomes.get("no_show", 0) if shown else None,
         learning_by_side={
-            Side.MENTOR: by_side.get("mentor", 0),
-            Side.MENTEE: by_side.get("mentee", 0),
+            Side.MENTOR: by_side.get("mentor", 0) if shown else None,
+            Side.MENTEE: by_side.get("mentee", 0) if shown else None,
         },
-        tags=tags,
+        # Tags count entries, not people: a tag used fewer times than the floor is left out.
+        tags=[(name, n) for name, n in tags if meets_floor(n)] if shown else [],
+        shown=shown,
+        minimum=min_group_size(),
     )
     if with_rows and permissions.can_view_pair_list(user, program):
         result.rows = pair_rows(pairs=pairs, now=now)

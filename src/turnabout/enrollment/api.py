@@ -10,7 +10,7 @@ from pydantic import Field
 
 from turnabout.common.api_pagination import BoundedPageNumberPagination
 from turnabout.common.schemas import ERRORS, ErrorOut, text
-from turnabout.enrollment import selectors, services
+from turnabout.enrollment import permissions, selectors, services
 from turnabout.enrollment.models import Application
 from turnabout.programs import selectors as program_selectors
 
@@ -123,6 +123,14 @@ class ApplicationOut(Schema):
     def resolve_avoid(obj: Application) -> list[int]:
         return sorted(person.pk for person in obj.avoid.all())
 
+    @staticmethod
+    def resolve_ergs(obj: Application, context: dict[str, Any] | None = None) -> list[str]:
+        """The resource groups an applicant asked matching to consider: theirs alone."""
+        request = (context or {}).get("request")
+        if request is None or not permissions.is_applicant(request.user, obj):
+            return []
+        return list(obj.ergs)
+
 
 class ApplicationQuery(Schema):
     role: Literal["", "mentor", "mentee"] = ""
@@ -181,7 +189,10 @@ def create_application(
     application = services.application_create(
         cohort, role=payload.role, profile=payload.profile(), acting_user=request.user
     )
-    return Status(201, ApplicationOut.from_orm(_fresh(request, application)))
+    return Status(
+        201,
+        ApplicationOut.from_orm(_fresh(request, application), context={"request": request}),
+    )
 
 
 @router.post(

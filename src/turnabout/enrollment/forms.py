@@ -70,7 +70,11 @@ class ApplicationForm(forms.Form):
         label=_("Employee resource groups to consider in matching (optional)"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Only if you want matching to take them into account. Nobody else sees them."),
+        help_text=_(
+            "Only if you want matching to take them into account. Only the matching engine "
+            "reads your choices; the program managers who review proposed pairs may see that "
+            "a pair shares a group, and nobody else sees them."
+        ),
     )
     avoid = forms.MultipleChoiceField(
         label=_("People you would rather not be paired with (optional)"),

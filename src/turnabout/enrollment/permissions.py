@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from turnabout.accounts import permissions as roles
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application
@@ -38,3 +40,11 @@ def can_edit_application(user: AnyUser, application: Application) -> bool:
 
 def can_manage_questions(user: AnyUser, cohort: Cohort) -> bool:
     return program_permissions.can_manage_cohort(user, cohort)
+
+
+def applicants_of_managed_programs(user: AnyUser) -> Q:
+    """The people a program manager may look up: those who applied to a program they manage
+    (registered with `people.permissions` when the app starts)."""
+    return Q(
+        pk__in=Application.objects.filter(cohort__program__managers=user.pk).values("person_id")
+    )

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.common.privacy import meets_floor, suppress_table
 from turnabout.common.types import AnyUser
 from turnabout.enrollment import permissions
 from turnabout.enrollment.models import Application, CustomQuestion, ParticipantRole
@@ -129,14 +130,20 @@ def people_to_avoid_choices(*, user: AnyUser) -> QuerySet[Employee]:
 
 @dataclass(frozen=True)
 class CohortCounts:
-    """Counts of a cohort's applications by role and status: aggregates only."""
+    """Counts of a cohort's applications by role and status: aggregates only.
 
-    by_role_status: dict[str, dict[str, int]]
-    mentors: int
-    mentees: int
-    accepted_mentors: int
-    accepted_mentees: int
-    mentor_capacity: int
+    For a viewer who may not see the applications themselves (a sponsor), every figure goes
+    through the privacy floor (`common.privacy`): None is "hidden". The cohort's reviewers
+    see the applications one by one anyway, so their counts are exact (`floored` False).
+    """
+
+    by_role_status: dict[str, dict[str, int | None]]
+    mentors: int | None
+    mentees: int | None
+    accepted_mentors: int | None
+    accepted_mentees: int | None
+    mentor_capacity: int | None
+    floored: bool = False
 
 
 def cohort_counts(*, user: AnyUser, cohort: Cohort) -> CohortCounts:
@@ -162,13 +169,31 @@ def cohort_counts(*, user: AnyUser, cohort: Cohort) -> CohortCounts:
     def active(role: str) -> int:
         return sum(n for status, n in table[role].items() if status != "withdrawn")
 
+    accepted_mentors = table[ParticipantRole.MENTOR][Application.Status.ACCEPTED]
+    if permissions.can_review(user, cohort):
+        return CohortCounts(
+            by_role_status={role: dict(row) for role, row in table.items()},
+            mentors=active(ParticipantRole.MENTOR),
+            mentees=active(ParticipantRole.MENTEE),
+            accepted_mentors=accepted_mentors,
+            accepted_mentees=table[ParticipantRole.MENTEE][Application.Status.ACCEPTED],
+            mentor_capacity=capacity,
+        )
+    safe = suppress_table(table)
+
+    def floored(n: int) -> int | None:
+        return n if n == 0 or meets_floor(n) else None
+
     return CohortCounts(
-        by_role_status=table,
-        mentors=active(ParticipantRole.MENTOR),
-        mentees=active(ParticipantRole.MENTEE),
-        accepted_mentors=table[ParticipantRole.MENTOR][Application.Status.ACCEPTED],
-        accepted_mentees=table[ParticipantRole.MENTEE][Application.Status.ACCEPTED],
-        mentor_capacity=capacity,
+        by_role_status=safe,
+        mentors=floored(active(ParticipantRole.MENTOR)),
+        mentees=floored(active(ParticipantRole.MENTEE)),
+        accepted_mentors=safe[ParticipantRole.MENTOR][Application.Status.ACCEPTED],
+        accepted_mentees=safe[ParticipantRole.MENTEE][Application.Status.ACCEPTED],
+        mentor_capacity=capacity
+        if accepted_mentors == 0 or meets_floor(accepted_mentors)
+        else None,
+        floored=True,
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,7 +34,7 @@ from turnabout.insights.models import (
     SignalSnooze,
 )
 from turnabout.pairing.models import Mentorship
-from turnabout.programs.models import Cohort, Objective, Program, SurveyResponse
+from turnabout.programs.models import Cohort, Objective, Program, SurveyDailyCount
 
 # --- Lookups -----------------------------------------------------------------------------
 
@@ -403,7 +403,9 @@ def _funnel(
     today: date,
 ) -> list[tuple[str, int | None]]:
     """People at each step (a pair counts two people)."""
-    interested = SurveyResponse.objects.filter(survey__cohort__in=ids).count()
+    interested = (
+        SurveyDailyCount.objects.filter(survey__cohort__in=ids).aggregate(n=Sum("count"))["n"] or 0
+    )
     apps = Application.objects.filter(cohort__in=ids).aggregate(
         applied=Count("pk", filter=~Q(status=Application.Status.WITHDRAWN)),
         accepted=Count("pk", filter=Q(status=Application.Status.ACCEPTED)),

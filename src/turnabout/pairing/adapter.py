@@ -36,7 +36,8 @@ from turnabout.matching import (
     match,
 )
 from turnabout.pairing.models import Mentorship, PairExclusion
-from turnabout.people.models import Employee, SensitiveAttributes
+from turnabout.people.models import Employee
+from turnabout.people.sensitive import generations_for_matching
 from turnabout.programs.models import Cohort
 
 Progress = Callable[[str, float], None]
@@ -179,11 +180,7 @@ def build_input(
     use_generation = dict(config.get("diversity", {})).get("generation", "ignore") != "ignore"
     generations: dict[int, str] = {}
     if use_generation:
-        generations = dict(
-            SensitiveAttributes.objects.filter(
-                employee_id__in=[a.person_id for a in applications]
-            ).values_list("employee_id", "generation")
-        )
+        generations = generations_for_matching(a.person_id for a in applications)
     excluded: dict[int, set[int]] = {}
     for mentor_id, mentee_id in PairExclusion.objects.filter(cohort=cohort).values_list(
         "mentor_id", "mentee_id"

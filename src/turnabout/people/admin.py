@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from turnabout.common.audit import AuditEvent, audit_record
-from turnabout.people.models import Employee, ResourceGroup, SensitiveAttributes, Skill
+from turnabout.people.models import Employee, ResourceGroup, Skill
 
 
 @admin.register(Employee)
@@ -21,7 +21,9 @@ class EmployeeAdmin(admin.ModelAdmin[Employee]):
     list_filter = ["status", "department", "location", "level"]
     search_fields = ["employee_id", "first_name", "last_name", "email", "title"]
     raw_id_fields = ["manager", "user"]
-    filter_horizontal = ["resource_groups"]
+    # Resource-group memberships are used in aggregate only, never shown per person; the
+    # consented sensitive attributes are not registered here at all (docs/privacy.md).
+    exclude = ["resource_groups"]
 
     def save_model(self, request: HttpRequest, obj: Employee, form: Any, change: bool) -> None:
         """Edits made here land in the audit log like every other change."""
@@ -48,11 +50,3 @@ class SkillAdmin(admin.ModelAdmin[Skill]):
     list_display = ["name", "category"]
     list_filter = ["category"]
     search_fields = ["name"]
-
-
-@admin.register(SensitiveAttributes)
-class SensitiveAttributesAdmin(admin.ModelAdmin[SensitiveAttributes]):
-    """Visible to organisation admins only (the admin site is for them)."""
-
-    list_display = ["employee", "consent_given_at"]
-    raw_id_fields = ["employee"]

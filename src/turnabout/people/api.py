@@ -44,12 +44,9 @@ class EmployeeOut(Schema):
 
 
 class EmployeeDetailOut(EmployeeOut):
-    resource_groups: list[str]
-    has_account: bool
+    """Resource-group memberships are never shown per person (docs/privacy.md)."""
 
-    @staticmethod
-    def resolve_resource_groups(obj: Employee) -> list[str]:
-        return [group.name for group in obj.resource_groups.all()]
+    has_account: bool
 
     @staticmethod
     def resolve_has_account(obj: Employee) -> bool:

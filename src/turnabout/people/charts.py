@@ -7,18 +7,25 @@ from turnabout.common.charts import bar_chart
 from turnabout.people.selectors import OrgOverview
 
 
+def _hidden(n: int) -> list[tuple[str, int]]:
+    return [(_("small groups together"), n)] if n else []
+
+
 def headcount_by_department(overview: OrgOverview) -> SafeString:
+    rows = [(name or _("(none)"), n) for name, n in overview.departments]
+    rows += _hidden(overview.hidden_departments)
     return bar_chart(
         title=_("Headcount by department"),
-        labels=[name or _("(none)") for name, _n in overview.departments],
-        values=[n for _name, n in overview.departments],
+        labels=[label for label, _n in rows],
+        values=[n for _label, n in rows],
         horizontal=True,
     )
 
 
 def headcount_by_level(overview: OrgOverview) -> SafeString:
+    rows = [(str(level), n) for level, n in overview.levels] + _hidden(overview.hidden_levels)
     return bar_chart(
         title=_("Headcount by job level"),
-        labels=[str(level) for level, _n in overview.levels],
-        values=[n for _level, n in overview.levels],
+        labels=[label for label, _n in rows],
+        values=[n for _label, n in rows],
     )

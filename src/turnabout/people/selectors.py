@@ -9,7 +9,9 @@ from django.db.models import Count, Q, QuerySet
 
 from turnabout.accounts import permissions
 from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.common.privacy import suppress_counts
 from turnabout.common.types import AnyUser
+from turnabout.people import permissions as people_permissions
 from turnabout.people.models import Employee
 
 
@@ -30,9 +32,15 @@ def _require_people_access(user: AnyUser) -> None:
 
 
 def people_list(*, user: AnyUser, filters: PeopleFilters | None = None) -> QuerySet[Employee]:
+    """People `user` may see (`people.permissions`): everybody for org admins, the applicants
+    to their programs for program managers."""
     _require_people_access(user)
     filters = filters or PeopleFilters()
-    qs = Employee.objects.select_related("manager").order_by("last_name", "first_name", "pk")
+    qs = (
+        Employee.objects.filter(people_permissions.visible_people_q(user))
+        .select_related("manager")
+        .order_by("last_name", "first_name", "pk")
+    )
     if filters.q:
         for word in filters.q.split()[:5]:
             qs = qs.filter(
@@ -58,18 +66,18 @@ def people_list(*, user: AnyUser, filters: PeopleFilters | None = None) -> Query
 
 
 def person_get(*, user: AnyUser, employee_pk: int) -> Employee:
-    """One employee: people viewers see anyone, a participant only themselves."""
+    """One employee within `people.permissions.visible_people_q`; anyone else is "not found"
+    (the answer does not reveal that the record exists)."""
     employee = (
-        Employee.objects.select_related("manager", "user")
-        .prefetch_related("resource_groups", "reports")
+        Employee.objects.filter(people_permissions.visible_people_q(user))
+        .select_related("manager", "user")
+        .prefetch_related("reports")
         .filter(pk=employee_pk)
         .first()
     )
     if employee is None:
         raise NotFound("No such person.")
-    if permissions.can_view_people(user) or (user.is_authenticated and employee.user_id == user.pk):
-        return employee
-    raise NotFound("No such person.")  # do not reveal that the record exists
+    return employee
 
 
 def person_for_user(*, user: AnyUser) -> Employee | None:
@@ -95,7 +103,7 @@ def management_chain(employee: Employee, *, limit: int = 20) -> list[Employee]:
 
 def filter_choices(*, user: AnyUser) -> dict[str, list[str]]:
     _require_people_access(user)
-    values = Employee.objects.values_list
+    values = Employee.objects.filter(people_permissions.visible_people_q(user)).values_list
     return {
         "departments": sorted(set(values("department", flat=True)) - {""}),
         "locations": sorted(set(values("location", flat=True)) - {""}),
@@ -104,11 +112,24 @@ def filter_choices(*, user: AnyUser) -> dict[str, list[str]]:
 
 @dataclass(frozen=True)
 class OrgOverview:
+    """Headcounts through the privacy floor: groups that are too small, and those that would
+    give them away by subtraction from `active`, are summed into one `hidden_*` figure (at
+    least the floor together, so no single group can be derived from it)."""
+
     headcount: int
     active: int
     departments: list[tuple[str, int]]
     locations: list[tuple[str, int]]
     levels: list[tuple[int, int]]
+    hidden_departments: int = 0
+    hidden_locations: int = 0
+    hidden_levels: int = 0
+
+
+def _floored(groups: list[tuple[Any, int]]) -> tuple[list[tuple[Any, int]], int]:
+    safe = suppress_counts(dict(groups))
+    shown = [(key, n) for key, n in groups if safe[key] is not None]
+    return shown, sum(n for key, n in groups if safe[key] is None)
 
 
 def org_overview(*, user: AnyUser) -> OrgOverview:
@@ -120,10 +141,16 @@ def org_overview(*, user: AnyUser) -> OrgOverview:
     def count_by(field: str) -> list[tuple[Any, int]]:
         return list(active.values_list(field).annotate(n=Count("pk")).order_by("-n", field))
 
+    departments, hidden_departments = _floored(count_by("department"))
+    locations, hidden_locations = _floored(count_by("location"))
+    levels, hidden_levels = _floored(sorted(count_by("level")))
     return OrgOverview(
         headcount=Employee.objects.count(),
         active=active.count(),
-        departments=count_by("department"),
-        locations=count_by("location"),
-        levels=sorted(count_by("level")),
+        departments=departments,
+        locations=locations,
+        levels=levels,
+        hidden_departments=hidden_departments,
+        hidden_locations=hidden_locations,
+        hidden_levels=hidden_levels,
     )

@@ -214,12 +214,16 @@ class PhaseChangeOut(Schema):
 
 
 class CohortCountsOut(Schema):
-    mentors: int
-    mentees: int
-    accepted_mentors: int
-    accepted_mentees: int
-    mentor_capacity: int
-    by_role_status: dict[str, dict[str, int]]
+    """For viewers who cannot see the applications (sponsors) the privacy floor applies:
+    `floored` is true and a hidden figure is null."""
+
+    mentors: int | None
+    mentees: int | None
+    accepted_mentors: int | None
+    accepted_mentees: int | None
+    mentor_capacity: int | None
+    by_role_status: dict[str, dict[str, int | None]]
+    floored: bool
 
 
 class CustomQuestionOut(Schema):
@@ -247,9 +251,12 @@ class PhaseIn(Schema):
 
 
 class SurveyTallyOut(Schema):
+    """`count` and `percent` are null when the privacy floor hides the option."""
+
     label: str
-    count: int
-    percent: float
+    count: int | None
+    percent: float | None
+    hidden: bool
 
 
 class SurveyResultsOut(Schema):

@@ -11,4 +11,6 @@ class ProgramEvent(models.TextChoices):
     COHORT_UPDATED = "cohort.updated", "Cohort updated"
     COHORT_PHASE_CHANGED = "cohort.phase_changed", "Cohort phase changed"
     SURVEY_UPDATED = "survey.updated", "Interest survey updated"
+    # No longer written (an audit row per answer dated it to the microsecond): the per-day
+    # count `SurveyDailyCount` replaces it. Kept so old records keep their label.
     SURVEY_ANSWERED = "survey.answered", "Interest survey answered (anonymous)"

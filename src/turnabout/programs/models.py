@@ -2,7 +2,7 @@
 
 A *program* is the design (purpose, guidelines, eligibility, matching settings); a *cohort*
 is one run of it with dates and a phase. The interest survey belongs to a cohort; its
-responses are anonymous by construction (see `SurveyResponse`).
+answers are anonymous by construction (see `SurveyTally`).
 """
 
 from __future__ import annotations
@@ -336,40 +336,61 @@ class Willingness(models.TextChoices):
     NO = "no", _("No")
 
 
-class SurveyResponse(models.Model):
-    """One anonymous answer to an interest survey.
+class SurveyQuestion(models.TextChoices):
+    WOULD_MENTOR = "would_mentor", _("Would you mentor a senior leader?")
+    WOULD_BE_MENTORED = "would_be_mentored", _("Would you be mentored by a junior colleague?")
+    COMFORT = "comfort", _("Comfort with reverse mentoring (1-5)")
+    TOPIC = "topic", _("Topics of interest")
 
-    Anonymous by construction: no link to a person or an account, a random key (so the key
-    says nothing about the order of answers) and the date only (no time to line up with
-    logins). `SurveyParticipation` records *that* somebody answered, in another table with
-    no link to this one.
+
+COMFORT_OPTIONS = tuple(str(n) for n in range(1, 6))
+
+
+class SurveyTally(models.Model):
+    """How many answers chose one option of one question: the only trace answers leave.
+
+    Unlinkable by construction. There is no row per answer, so there is nothing to join to
+    a `SurveyParticipation`: no key, no time, no order. A survey's tallies are created all
+    at once (every option of every question, in a fixed order, count 0) before the first
+    answer is counted, and every answer then updates *all* of them in one statement (adding
+    1 or 0), so neither SQLite's rowid nor PostgreSQL's ctid and xmin order says which
+    options the latest answer chose. See docs/privacy.md.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(InterestSurvey, on_delete=models.CASCADE, related_name="responses")
-    answered_on = models.DateField(_("answered on"))
-    would_mentor = models.CharField(
-        _("would you mentor a senior leader?"), max_length=8, choices=Willingness.choices
-    )
-    would_be_mentored = models.CharField(
-        _("would you be mentored by a junior colleague?"),
-        max_length=8,
-        choices=Willingness.choices,
-    )
-    comfort = models.PositiveSmallIntegerField(
-        _("comfort with reverse mentoring (1-5)"),
-    )
-    topics = models.JSONField(_("topics of interest"), default=list, blank=True)
+    survey = models.ForeignKey("InterestSurvey", on_delete=models.CASCADE, related_name="tallies")
+    question = models.CharField(_("question"), max_length=32, choices=SurveyQuestion.choices)
+    option = models.CharField(_("option"), max_length=200)
+    count = models.PositiveIntegerField(_("answers"), default=0)
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=Q(comfort__gte=1) & Q(comfort__lte=5), name="survey_comfort_1_5"
+            models.UniqueConstraint(
+                fields=["survey", "question", "option"], name="one_tally_per_option"
             ),
         ]
 
     def __str__(self) -> str:
-        return f"Anonymous response to {self.survey_id}"
+        return f"{self.question}={self.option}: {self.count}"
+
+
+class SurveyDailyCount(models.Model):
+    """How many answers a survey received on a day (instead of an audit record per answer)."""
+
+    survey = models.ForeignKey(
+        "InterestSurvey", on_delete=models.CASCADE, related_name="daily_counts"
+    )
+    day = models.DateField(_("day"))
+    count = models.PositiveIntegerField(_("answers"), default=0)
+
+    class Meta:
+        ordering = ["survey", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "day"], name="one_count_per_survey_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.day}: {self.count}"
 
 
 class SurveyParticipation(models.Model):

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
@@ -13,9 +11,11 @@ from django.utils.translation import gettext as _
 from turnabout.accounts import permissions as roles
 from turnabout.accounts.models import Role, RoleAssignment
 from turnabout.common.errors import ErrorCode, NotFound, PermissionDenied, ValidationFailed
+from turnabout.common.privacy import meets_floor, min_group_size, suppress_counts
 from turnabout.common.types import AnyUser
 from turnabout.programs import permissions
 from turnabout.programs.models import (
+    COMFORT_OPTIONS,
     PUBLIC_PHASES,
     Cohort,
     CohortPhaseChange,
@@ -23,7 +23,8 @@ from turnabout.programs.models import (
     Phase,
     Program,
     SurveyParticipation,
-    SurveyResponse,
+    SurveyQuestion,
+    SurveyTally,
     Willingness,
 )
 
@@ -201,9 +202,15 @@ def percent(part: int, whole: int) -> float:
 
 @dataclass(frozen=True)
 class Tally:
+    """One option's count; `count` and `percent` are None when the privacy floor hides it."""
+
     label: str
-    count: int
-    percent: float
+    count: int | None
+    percent: float | None
+
+    @property
+    def hidden(self) -> bool:
+        return self.count is None
 
 
 @dataclass(frozen=True)
@@ -221,35 +228,49 @@ class SurveyResults:
 
 
 def survey_results(*, user: AnyUser, survey: InterestSurvey) -> SurveyResults:
-    """Aggregates of an interest survey, shown only for at least TURNABOUT_MIN_GROUP_SIZE."""
+    """Aggregates of an interest survey, through the privacy floor (`common.privacy`).
+
+    Nothing is shown below the floor of answers. Above it, a single-choice question hides
+    the options fewer than the floor chose, and enough others that none can be worked out
+    from the total; a topic (several may be chosen, no total) hides small counts only.
+    """
     if not permissions.can_view_program_aggregates(user, survey.cohort.program):
         raise PermissionDenied(_("Only this program's managers and sponsors see the results."))
-    minimum = int(settings.TURNABOUT_MIN_GROUP_SIZE)
-    rows = list(
-        SurveyResponse.objects.filter(survey=survey).values_list(
-            "would_mentor", "would_be_mentored", "comfort", "topics"
-        )
-    )
-    total = len(rows)
-    if total < minimum:
+    minimum = min_group_size()
+    total = SurveyParticipation.objects.filter(survey=survey).count()
+    if not meets_floor(total):
         return SurveyResults(total, minimum, False, [], [], [], [], None)
+    counts: dict[tuple[str, str], int] = {
+        (question, option): n
+        for question, option, n in SurveyTally.objects.filter(survey=survey).values_list(
+            "question", "option", "count"
+        )
+    }
 
-    def tally(counter: Counter[str], labels: list[tuple[str, str]]) -> list[Tally]:
-        return [Tally(label, counter[key], percent(counter[key], total)) for key, label in labels]
+    def tally(question: str, labels: list[tuple[str, str]], *, single: bool) -> list[Tally]:
+        raw = {key: counts.get((question, key), 0) for key, _label in labels}
+        safe = suppress_counts(raw, total_shown=single)
+        return [
+            Tally(
+                label,
+                safe[key],
+                None if safe[key] is None else percent(safe[key] or 0, total),
+            )
+            for key, label in labels
+        ]
 
     willingness = [(str(key), str(label)) for key, label in Willingness.choices]
-    topic_counts: Counter[str] = Counter(topic for row in rows for topic in row[3])
+    comfort_counts = {int(o): counts.get((SurveyQuestion.COMFORT, o), 0) for o in COMFORT_OPTIONS}
     return SurveyResults(
         responses=total,
         minimum=minimum,
         shown=True,
-        would_mentor=tally(Counter(row[0] for row in rows), willingness),
-        would_be_mentored=tally(Counter(row[1] for row in rows), willingness),
-        comfort=tally(
-            Counter(str(row[2]) for row in rows), [(str(n), str(n)) for n in range(1, 6)]
-        ),
+        would_mentor=tally(SurveyQuestion.WOULD_MENTOR, willingness, single=True),
+        would_be_mentored=tally(SurveyQuestion.WOULD_BE_MENTORED, willingness, single=True),
+        comfort=tally(SurveyQuestion.COMFORT, [(o, o) for o in COMFORT_OPTIONS], single=True),
         topics=sorted(
-            tally(topic_counts, [(t, t) for t in survey.topics]), key=lambda t: (-t.count, t.label)
+            tally(SurveyQuestion.TOPIC, [(t, t) for t in survey.topics], single=False),
+            key=lambda t: (-(t.count or 0), t.label),
         ),
-        comfort_average=round(sum(row[2] for row in rows) / total, 2),
+        comfort_average=round(sum(k * n for k, n in comfort_counts.items()) / total, 2),
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from turnabout.common.types import AnyUser
 from turnabout.programs import permissions
 from turnabout.programs.audit import ProgramEvent
 from turnabout.programs.models import (
+    COMFORT_OPTIONS,
     TRANSITIONS,
     Cohort,
     CohortPhaseChange,
@@ -39,8 +41,10 @@ from turnabout.programs.models import (
     Objective,
     Phase,
     Program,
+    SurveyDailyCount,
     SurveyParticipation,
-    SurveyResponse,
+    SurveyQuestion,
+    SurveyTally,
     Willingness,
 )
 
@@ -661,7 +665,7 @@ def survey_update(
         permissions.can_manage_cohort(acting_user, survey.cohort),
         _("Only this program's managers can change its survey."),
     )
-    if survey.responses.exists():
+    if survey.participations.exists():
         raise Conflict(
             _("People have answered this survey already: its questions are fixed."),
             code=ErrorCode.SURVEY_HAS_ANSWERS,
@@ -696,10 +700,11 @@ def survey_respond(
     topics: Iterable[str],
     acting_user: AnyUser,
 ) -> None:
-    """Record an anonymous answer and, separately, that `acting_user` answered.
+    """Count an anonymous answer and record, separately, that `acting_user` answered.
 
-    The two rows share no key, no time (the answer keeps the date only) and no order: the
-    answer's key is random. The audit record names the survey, never the person.
+    The answer itself is never stored: it adds one to the survey's per-option tallies
+    (`SurveyTally`) and to today's count of answers (`SurveyDailyCount`, instead of an
+    audit record per answer). Only the participation row names the person.
     """
     require(
         permissions.can_answer_survey(acting_user),
@@ -721,6 +726,8 @@ def survey_respond(
     unknown = [topic for topic in chosen if topic not in survey.topics]
     if unknown:
         raise ValidationFailed(_("Unknown topics: %(topics)s.") % {"topics": ", ".join(unknown)})
+    # Serialise answers to one survey: the tallies are created once, counts never race.
+    InterestSurvey.objects.select_for_update().filter(pk=survey.pk).first()
     if SurveyParticipation.objects.filter(survey=survey, user_id=_user_id(acting_user)).exists():
         raise Conflict(
             _("You have answered this survey already. Thank you!"),
@@ -734,17 +741,44 @@ def survey_respond(
             _("You have answered this survey already. Thank you!"),
             code=ErrorCode.SURVEY_ALREADY_ANSWERED,
         ) from None
-    SurveyResponse.objects.create(
-        survey=survey,
-        answered_on=timezone.localdate(),
-        would_mentor=would_mentor,
-        would_be_mentored=would_be_mentored,
-        comfort=comfort,
-        topics=sorted(chosen),
+    chosen_options = [
+        (SurveyQuestion.WOULD_MENTOR, would_mentor),
+        (SurveyQuestion.WOULD_BE_MENTORED, would_be_mentored),
+        (SurveyQuestion.COMFORT, str(comfort)),
+        *((SurveyQuestion.TOPIC, topic) for topic in chosen),
+    ]
+    _survey_count(survey, chosen_options)
+
+
+def _survey_tally_keys(survey: InterestSurvey) -> list[tuple[str, str]]:
+    """Every (question, option) of a survey, in a fixed order that owes nothing to answers."""
+    return [
+        *((SurveyQuestion.WOULD_MENTOR, str(v)) for v in Willingness.values),
+        *((SurveyQuestion.WOULD_BE_MENTORED, str(v)) for v in Willingness.values),
+        *((SurveyQuestion.COMFORT, v) for v in COMFORT_OPTIONS),
+        *((SurveyQuestion.TOPIC, str(t)) for t in survey.topics),
+    ]
+
+
+def _survey_count(survey: InterestSurvey, chosen: Sequence[tuple[str, str]]) -> None:
+    """Add one answer to the tallies and to today's count, leaving no trace of its own.
+
+    All tallies of the survey are written by one UPDATE (+1 for the chosen options, +0 for
+    the rest), so every row gets a new version at once and in the table's own order.
+    """
+    if not SurveyTally.objects.filter(survey=survey).exists():
+        SurveyTally.objects.bulk_create(
+            [
+                SurveyTally(survey=survey, question=question, option=option)
+                for question, option in _survey_tally_keys(survey)
+            ]
+        )
+    picked = Q(pk__in=[])
+    for question, option in chosen:
+        picked |= Q(question=question, option=option)
+    SurveyTally.objects.filter(survey=survey).update(
+        count=F("count") + Case(When(picked, then=Value(1)), default=Value(0))
     )
-    audit_record(
-        actor=None,
-        event=ProgramEvent.SURVEY_ANSWERED,
-        target=survey,
-        message="An anonymous answer was recorded.",
-    )
+    day = timezone.localdate()
+    daily, _created = SurveyDailyCount.objects.get_or_create(survey=survey, day=day)
+    SurveyDailyCount.objects.filter(pk=daily.pk).update(count=F("count") + 1)

@@ -1,0 +1,96 @@
+"""Every aggregate a sponsor or a manager sees goes through the one privacy floor
+(`common.privacy`): the sponsor's cohort counts, a program's engagement figures, the
+interest survey (programs/tests/test_survey.py) and the organisation's headcount charts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from turnabout.engagement.tests.factories import build_pair
+from turnabout.enrollment.services import application_create, applications_decide
+from turnabout.people.models import Employee
+from turnabout.programs.tests.factories import make_cohort, make_program, mentor_profile, move_to
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def floor(settings: Any) -> None:
+    settings.TURNABOUT_MIN_GROUP_SIZE = 5
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_sponsors_cohort_counts_hide_a_single_waitlisted_person(
+    program_manager, sponsor, make_user
+):
+    cohort = make_cohort(make_program(program_manager), program_manager, phase="applications_open")
+    applications = [
+        application_create(cohort, role="mentor", profile=mentor_profile(), acting_user=make_user())
+        for _ in range(7)
+    ]
+    move_to(cohort, "applications_closed", program_manager)
+    applications_decide(
+        cohort,
+        application_ids=[a.pk for a in applications[:6]],
+        decision="accepted",
+        acting_user=program_manager,
+    )
+    applications_decide(
+        cohort,
+        application_ids=[applications[6].pk],
+        decision="waitlisted",
+        acting_user=program_manager,
+    )
+    counts = _client(sponsor).get(f"/api/v1/cohorts/{cohort.pk}").json()["counts"]
+    assert counts["floored"] is True
+    mentors = counts["by_role_status"]["mentor"]
+    # One waitlisted person is below the floor; 6 accepted would give them away from the
+    # total (7): both hidden (and whatever would let them be derived in the other line).
+    assert mentors["waitlisted"] is None and mentors["accepted"] is None
+    shown = [n for row in counts["by_role_status"].values() for n in row.values() if n]
+    assert all(n >= 5 for n in shown)
+    assert counts["mentors"] == 7
+    # The program's manager reviews the applications one by one: exact counts.
+    exact = _client(program_manager).get(f"/api/v1/cohorts/{cohort.pk}").json()["counts"]
+    assert exact["floored"] is False and exact["by_role_status"]["mentor"]["waitlisted"] == 1
+    page = _client(sponsor).get(f"/programs/cohorts/{cohort.pk}/").content.decode()
+    assert "hidden" in page
+
+
+def test_engagement_figures_need_enough_pairs(program_manager, make_user, sponsor):
+    pair = build_pair(program_manager, make_user)
+    for client in (_client(sponsor), _client(program_manager)):
+        data = client.get(f"/api/v1/programs/{pair.program.pk}/engagement").json()
+        assert data["active_pairs"] == 1 and data["shown"] is False
+        assert data["learning_entries_by_mentors"] is None
+        assert data["learning_entries_by_mentees"] is None
+        assert data["sessions_held"] is None and data["tags"] == []
+        page = client.get(f"/engagement/programs/{pair.program.pk}/").content.decode()
+        assert "Figures appear once at least 5 pairs are active" in page
+
+
+def test_headcount_charts_merge_small_groups(sponsor, make_employee):
+    for _ in range(6):
+        make_employee(department="Sales", level=3)
+    make_employee(department="Legal", level=3)
+    make_employee(department="Audit", level=3)
+    from turnabout.people.selectors import org_overview
+
+    overview = org_overview(user=sponsor)
+    # Legal (1) and Audit (1) and then the sponsor's own department are below the floor.
+    departments = dict(overview.departments)
+    assert "Legal" not in departments and "Audit" not in departments
+    assert overview.hidden_departments >= 5
+    assert sum(departments.values()) + overview.hidden_departments == overview.active
+    home = _client(sponsor).get("/").content.decode()
+    assert "Legal" not in home and "small groups together" in home
+    assert Employee.objects.filter(department="Legal").exists()
