@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from turnabout.accounts import permissions
-from turnabout.common import selectors
+from turnabout.common import hooks, selectors
 from turnabout.common.forms import AuditFilterForm
 from turnabout.common.htmx import is_htmx
 from turnabout.common.pagination import paginate, query_without_page
@@ -16,7 +16,13 @@ from turnabout.people import selectors as people_selectors
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {"me": people_selectors.person_for_user(user=user)}
-    if permissions.can_view_aggregates(user):
+    # Higher apps' home sections (insights: the programs' outcomes), through the hook.
+    outcomes = [html for _name, hook in hooks.home_sections() if (html := hook(request))]
+    context["outcomes"] = outcomes
+    sponsor_only = permissions.is_sponsor(user) and not (
+        permissions.is_org_admin(user) or permissions.is_program_manager(user)
+    )
+    if permissions.can_view_aggregates(user) and not (sponsor_only and outcomes):
         overview = people_selectors.org_overview(user=user)
         context["overview"] = overview
         context["department_chart"] = charts.headcount_by_department(overview)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -113,8 +114,25 @@ class StartedPair:
     held: int
 
 
+_pairs_cache: ContextVar[dict[tuple[tuple[int, ...], date], list[StartedPair]] | None] = ContextVar(
+    "insights_pairs_cache", default=None
+)
+
+
 def _started_pairs(cohorts: Sequence[Cohort], day: date) -> list[StartedPair]:
-    """Pairs that became active by `day`, with their held sessions up to that day."""
+    """Pairs that became active by `day`, with their held sessions up to that day (read
+    once per `compute` call, whatever the number of metrics that need them)."""
+    cache = _pairs_cache.get()
+    key = (tuple(sorted(c.pk for c in cohorts)), day)
+    if cache is not None and key in cache:
+        return cache[key]
+    rows = _read_started_pairs(cohorts, day)
+    if cache is not None:
+        cache[key] = rows
+    return rows
+
+
+def _read_started_pairs(cohorts: Sequence[Cohort], day: date) -> list[StartedPair]:
     at = end_of(day)
     held = Q(sessions__outcome=MentoringSession.Outcome.HELD, sessions__starts_at__lte=at)
     rows = (
@@ -357,6 +375,20 @@ def compute(
     for cohort in cohorts:
         cohorts_of[cohort.program_id].append(cohort)
     result: dict[tuple[int, int], KpiValue] = {}
+    token = _pairs_cache.set({})
+    try:
+        _compute_into(result, by_metric, cohorts_of, day)
+    finally:
+        _pairs_cache.reset(token)
+    return result
+
+
+def _compute_into(
+    result: dict[tuple[int, int], KpiValue],
+    by_metric: dict[str, list[Objective]],
+    cohorts_of: dict[int, list[Cohort]],
+    day: date,
+) -> None:
     for metric, group in by_metric.items():
         function = METRICS.get(metric)
         relevant = [c for o in group for c in cohorts_of.get(o.program_id, [])]
@@ -368,7 +400,6 @@ def compute(
             for cohort in cohorts_of.get(objective.program_id, []):
                 figure = figures.get((objective.pk, cohort.pk), Figure(None, 0))
                 result[(objective.pk, cohort.pk)] = _value(objective, cohort, figure)
-    return result
 
 
 def _value(objective: Objective, cohort: Cohort, figure: Figure) -> KpiValue:

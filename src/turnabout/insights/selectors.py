@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -194,10 +194,10 @@ def _signal_views(raw: Sequence[dict[str, str]], snoozes: dict[str, date]) -> li
     return views
 
 
-def pair_health_rows(
+def pair_health_queryset(
     *, user: AnyUser, program: Program, cohort: Cohort | None = None, state: str = ""
-) -> list[HealthRow]:
-    """Active pairs of the program with their health and the signals behind it (managers)."""
+) -> QuerySet[PairHealth]:
+    """Active pairs of the program with their health, worst first (managers only)."""
     if not permissions.can_view_pairs(user, program):
         raise NotFound(_("No such program."))
     qs = PairHealth.objects.filter(
@@ -207,14 +207,23 @@ def pair_health_rows(
         qs = qs.filter(mentorship__cohort=cohort)
     if state:
         qs = qs.filter(state=state)
-    records = list(qs)
+    rank = Case(
+        *[When(state=s, then=Value(-n)) for s, n in HEALTH_ORDER.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(rank=rank).order_by("rank", "mentorship__mentee__last_name", "mentorship_id")
+
+
+def health_rows_of(records: Sequence[PairHealth]) -> list[HealthRow]:
+    """Rows for one page of records: their signals' names and any snoozes (one query)."""
     today = timezone.localdate()
     snoozes: dict[int, dict[str, date]] = defaultdict(dict)
     for pair_id, code, until in SignalSnooze.objects.filter(
         mentorship__in=[r.mentorship_id for r in records], until__gte=today
     ).values_list("mentorship_id", "signal", "until"):
         snoozes[pair_id][code] = until
-    rows = [
+    return [
         HealthRow(
             pair=r.mentorship,
             state=r.state,
@@ -223,14 +232,14 @@ def pair_health_rows(
         )
         for r in records
     ]
-    rows.sort(
-        key=lambda row: (
-            -HEALTH_ORDER[HealthState(row.state)],
-            row.pair.mentee.last_name,
-            row.pair.pk,
-        )
-    )
-    return rows
+
+
+def pair_health_rows(
+    *, user: AnyUser, program: Program, cohort: Cohort | None = None, state: str = ""
+) -> list[HealthRow]:
+    """Every row (exports, small programs); pages use `pair_health_queryset` and paginate."""
+    qs = pair_health_queryset(user=user, program=program, cohort=cohort, state=state)
+    return health_rows_of(list(qs))
 
 
 @dataclass
@@ -249,11 +258,13 @@ def pair_health_detail(*, user: AnyUser, pair: Mentorship) -> PairHealthDetail:
     program = pair.cohort.program
     if not permissions.can_view_pairs(user, program):
         raise NotFound(_("No such pair."))
-    rows = [
-        r
-        for r in pair_health_rows(user=user, program=program, cohort=pair.cohort)
-        if r.pair.pk == pair.pk
-    ]
+    rows = health_rows_of(
+        list(
+            pair_health_queryset(user=user, program=program, cohort=pair.cohort).filter(
+                mentorship=pair
+            )
+        )
+    )
     outcomes = Counter(
         dict(
             MentoringSession.objects.filter(mentorship=pair)

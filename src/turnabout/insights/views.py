@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.common import errors
+from turnabout.common.pagination import paginate, query_without_page
 from turnabout.insights import analysis, charts, exports, permissions, selectors, services
 from turnabout.insights import report as report_module
 from turnabout.insights.health import SIGNALS
@@ -63,6 +64,25 @@ def program_kpi_section(request: HttpRequest, program: Program) -> str:
         {"program": program, "cohort": cohort, "cards": _card_context(cards)},
         request=request,
     )
+
+
+HOME_PROGRAMS = 5
+
+
+def home_outcomes_section(request: HttpRequest) -> str:
+    """The programs' outcomes on a sponsor's (or manager's) home page."""
+    programs = [
+        p
+        for p in selectors.programs_visible(user=request.user)[:HOME_PROGRAMS]
+        if permissions.can_view_insights(request.user, p)
+    ]
+    if not programs:
+        return ""
+    blocks = []
+    for program in programs:
+        cohort, cards = selectors.kpi_cards(program=program)
+        blocks.append({"program": program, "cohort": cohort, "cards": _card_context(cards)})
+    return render_to_string("insights/_home.html", {"blocks": blocks}, request=request)
 
 
 def _dashboard(request: HttpRequest, program: Program, cohort: Any) -> HttpResponse:
@@ -201,11 +221,20 @@ def health_list(request: HttpRequest, program_pk: int) -> HttpResponse:
         raise errors.PermissionDenied(_("Only this program's managers see its pairs."))
     state = request.GET.get("state", "")
     state = state if state in HealthState.values else ""
-    rows = selectors.pair_health_rows(user=request.user, program=program, state=state)
+    page = paginate(
+        request, selectors.pair_health_queryset(user=request.user, program=program, state=state)
+    )
     return render(
         request,
         "insights/health_list.html",
-        {"program": program, "rows": rows, "state": state, "states": HealthState.choices},
+        {
+            "program": program,
+            "page": page,
+            "rows": selectors.health_rows_of(list(page.object_list)),
+            "query": query_without_page(request),
+            "state": state,
+            "states": HealthState.choices,
+        },
     )
 
 

@@ -81,4 +81,15 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, manager):
     after = [_queries(client, url) for url in urls]
     assert before == after, (before, after)
     # Pinned: program dashboard, cohort dashboard, pair health list, program page.
-    assert before == [30, 30, 10, 15]
+    assert before == [29, 29, 11, 14]
+
+
+def test_sponsor_home_shows_outcomes_instead_of_headcount(client, sponsor, manager):
+    w = world(manager, pairs=2)
+    objective(w, "applications", 3, "count", title="Enough applicants")
+    client.force_login(sponsor)
+    page = client.get(reverse("home")).content.decode()
+    assert "How the programs are doing" in page and "Enough applicants" in page
+    assert "current employees" not in page
+    client.force_login(manager)
+    assert "How the programs are doing" in client.get(reverse("home")).content.decode()
