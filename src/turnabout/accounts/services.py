@@ -1,13 +1,12 @@
-"""Writes on accounts: invitations, deactivation, roles and API tokens."""
+"""Writes on accounts: deactivation, roles and API tokens (invitations: `people.services`)."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import User
@@ -27,78 +26,9 @@ from turnabout.common.errors import (
     require,
 )
 from turnabout.common.types import AnyUserOrSystem
-from turnabout.people.models import Employee
 
-TOKEN_PREFIX = "tbt"
+TOKEN_PREFIX = "tbt"  # noqa: S105  # the public prefix that marks a token, not a secret
 _BATCH = 500
-
-
-@transaction.atomic
-def user_invite(
-    employee: Employee, *, acting_user: AnyUserOrSystem, send_email: bool = True
-) -> User:
-    """Give an employee a login account and email them a link to set their password.
-
-    An employee whose account was deactivated (they were terminated, then came back) is
-    re-invited: the same account is reactivated with no usable password, so the old one
-    no longer works, and the email asks them to choose a new one. Revoked API tokens stay
-    revoked.
-    """
-    if acting_user is not None:
-        require(permissions.can_invite_people(acting_user), _("Only org admins can invite."))
-    if employee.status == Employee.Status.TERMINATED:
-        raise ValidationFailed(
-            _("A terminated employee cannot be invited."), code=ErrorCode.EMPLOYEE_TERMINATED
-        )
-    if employee.user_id is not None:
-        existing = User.objects.select_for_update().get(pk=employee.user_id)
-        if existing.is_active:
-            raise Conflict(
-                _("%(name)s already has an account.") % {"name": employee.full_name},
-                code=ErrorCode.ACCOUNT_EXISTS,
-            )
-        return _user_reinvite(employee, existing, acting_user=acting_user, send_email=send_email)
-    if User.objects.filter(username__iexact=employee.email).exists():
-        raise Conflict(
-            _("An account with the email %(email)s exists.") % {"email": employee.email},
-            code=ErrorCode.ACCOUNT_EXISTS,
-        )
-    user = User.objects.create_user(
-        username=employee.email,
-        email=employee.email,
-        first_name=employee.first_name,
-        last_name=employee.last_name,
-    )
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
-    employee.user = user
-    employee.save(update_fields=["user", "updated_at"])
-    audit_record(actor=acting_user, event=AuditEvent.USER_INVITED, target=employee)
-    if send_email:
-        from turnabout.accounts.tasks import send_invitation
-
-        transaction.on_commit(partial(send_invitation.enqueue, user.pk))
-    return user
-
-
-def _user_reinvite(
-    employee: Employee, user: User, *, acting_user: AnyUserOrSystem, send_email: bool
-) -> User:
-    user.is_active = True
-    user.set_unusable_password()
-    user.save(update_fields=["is_active", "password"])
-    audit_record(
-        actor=acting_user,
-        event=AuditEvent.USER_REINVITED,
-        target=employee,
-        changes={"is_active": (False, True)},
-        message=_("The deactivated account was reactivated; a new password must be chosen."),
-    )
-    if send_email:
-        from turnabout.accounts.tasks import send_invitation
-
-        transaction.on_commit(partial(send_invitation.enqueue, user.pk))
-    return user
 
 
 @dataclass(frozen=True)
@@ -195,8 +125,21 @@ def role_grant(user: User, role: Role, *, acting_user: AnyUserOrSystem) -> RoleA
 
 @transaction.atomic
 def role_revoke(user: User, role: Role, *, acting_user: AnyUserOrSystem) -> None:
+    """Take a role away. The last org admin keeps theirs: somebody must manage the rest."""
     if acting_user is not None:
         require(permissions.can_manage_roles(acting_user), _("Only org admins manage roles."))
+    if role == Role.ORG_ADMIN:
+        admins = list(
+            RoleAssignment.objects.select_for_update()
+            .filter(role=Role.ORG_ADMIN, user__is_active=True)
+            .values_list("user_id", flat=True)
+        )
+        if admins == [user.pk]:
+            raise Conflict(
+                _("%(name)s is the last org admin: make somebody else org admin first.")
+                % {"name": user.get_full_name() or user.get_username()},
+                code=ErrorCode.LAST_ORG_ADMIN,
+            )
     deleted, _count = RoleAssignment.objects.filter(user_id=user.pk, role=role).delete()
     if deleted:
         audit_record(
@@ -210,6 +153,29 @@ def role_revoke(user: User, role: Role, *, acting_user: AnyUserOrSystem) -> None
         user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])
     permissions.forget_roles(user)
+
+
+@transaction.atomic
+def roles_sync_from_idp(user: User, wanted: set[Role], mapping: Mapping[str, Role]) -> None:
+    """At SSO sign-in, make the roles that the IdP group mapping manages match the groups.
+
+    Roles no group maps to are left alone (granted by hand on the roles page). The last org
+    admin is never demoted by a group change: the refusal is audited and the role kept.
+    """
+    managed = set(mapping.values())
+    held = set(RoleAssignment.objects.filter(user_id=user.pk).values_list("role", flat=True))
+    for role in sorted(managed & wanted - held):
+        role_grant(user, role, acting_user=None)
+    for role in sorted(managed & held - wanted):
+        try:
+            role_revoke(user, Role(role), acting_user=None)
+        except Conflict as refusal:
+            audit_record(
+                actor=None,
+                event=AuditEvent.ROLE_REVOKED,
+                target=user,
+                message=_("Not revoked: %(reason)s") % {"reason": refusal.message},
+            )
 
 
 @dataclass(frozen=True)

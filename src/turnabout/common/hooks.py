@@ -4,8 +4,6 @@ A higher app registers a callable in its `AppConfig.ready()`; the lower app call
 is registered. The layers stay one-way (see the import-linter contracts).
 
 (Periodic work has its own registry where the tick lives: `engagement.ticks`.)
-- `home_sections`: sections of the home page (the programs' outcomes for sponsors); each
-  callable takes the request and returns HTML (or "").
 - `program_sections`: extra sections of a program's page; each callable takes the request
   and the program and returns HTML (or "").
 """
@@ -18,15 +16,6 @@ from typing import Any
 SectionHook = Callable[[Any, Any], str]
 
 _program_sections: dict[str, SectionHook] = {}
-_home_sections: dict[str, Callable[[Any], str]] = {}
-
-
-def register_home_section(name: str, hook: Callable[[Any], str]) -> None:
-    _home_sections[name] = hook
-
-
-def home_sections() -> list[tuple[str, Callable[[Any], str]]]:
-    return sorted(_home_sections.items())
 
 
 def register_program_section(name: str, hook: SectionHook) -> None:

@@ -89,7 +89,11 @@ def _give_demo_mentor_a_good_match(run: MatchRun, manager: Any) -> None:
         run.proposals.filter(locked=False).exclude(mentor=mentor).select_related("mentee__person")
     ):
         check = adapter.pair_violations(
-            run.cohort, config=run.config, mentor=mentor, mentee=proposal.mentee, data=data
+            run.cohort,
+            config=run.config,
+            mentor_application=mentor,
+            mentee_application=proposal.mentee,
+            data=data,
         )
         shares = any(r["code"] == "skills" for r in check.reasons)
         if not check.violations and shares and (best is None or check.score > best[0]):

@@ -40,6 +40,7 @@ from turnabout.feedback.models import (
 from turnabout.feedback.tasks import send_fit_flag_email as send_fit_flag_email_task
 from turnabout.feedback.tasks import send_invitation_email as send_invitation_email_task
 from turnabout.pairing.models import Mentorship
+from turnabout.pairing.services import mentorship_end
 from turnabout.programs.models import Cohort, InterestSurvey, Objective, Phase, Program
 
 # How many earlier anonymous responses are re-inserted with each new one (all of them
@@ -727,8 +728,6 @@ def fit_flag_request_rematch(flag: PairFitFlag, *, acting_user: AnyUser) -> Pair
     """The mentee of a pair flagged "not a good fit" takes the offer of a new match: the
     pair ends (through pairing's own service, which frees both and tells the partner) and
     the program's managers re-match the cohort."""
-    from turnabout.pairing.services import mentorship_end
-
     flag = PairFitFlag.objects.select_for_update().select_related("mentorship").get(pk=flag.pk)
     mentorship = flag.mentorship
     mentee_user = getattr(mentorship.mentee, "user_id", None)
@@ -821,7 +820,9 @@ def invitations_due(survey: Survey, *, now: datetime) -> list[_Due]:
             survey, _pairs_of(survey, (*active, Mentorship.Status.ENDED)), "phase_wrapping_up"
         )
     if survey.trigger == t.PRE_POST:
-        if phase == Phase.ACTIVE:
+        # "pre" as soon as a pair is active (whatever the cohort's phase until wrap-up),
+        # "post" once the cohort wraps up.
+        if phase not in (Phase.WRAPPING_UP, Phase.CLOSED):
             return _targets(survey, _pairs_of(survey, active), metrics.PRE)
         if phase == Phase.WRAPPING_UP:
             return _targets(

@@ -26,13 +26,6 @@ def _program_section(request: Any, program: Any) -> str:
     return program_kpi_section(request, program)
 
 
-def _home_section(request: Any) -> str:
-    from turnabout.insights.views import home_outcomes_section
-
-    return home_outcomes_section(request)
-
-
 def register() -> None:
-    hooks.register_home_section("insights", _home_section)
     tick_hook_register("insights", _tick)
     hooks.register_program_section("insights", _program_section)

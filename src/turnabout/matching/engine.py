@@ -261,7 +261,12 @@ class Candidates:
     col_bound: Float64Array
 
 
-def sparse_candidates(problem: Problem, top_k: int, progress: Progress | None = None) -> Candidates:
+def sparse_candidates(
+    problem: Problem,
+    top_k: int,
+    progress: Progress | None = None,
+    scorer: FastScorer | None = None,
+) -> Candidates:
     """Feasible candidate edges: each mentee's top-k mentors and each mentor's top-k mentees.
 
     Returns
@@ -280,7 +285,7 @@ def sparse_candidates(problem: Problem, top_k: int, progress: Progress | None = 
     k_row = min(top_k, n_cols)
     k_col = min(top_k, n_rows)
     column_top = _ColumnTop(k_col, n_cols)
-    scorer = FastScorer(problem)
+    scorer = scorer or FastScorer(problem)
     edge_rows: list[IntArray] = []
     edge_cols: list[IntArray] = []
     edge_vals: list[Float32Array] = []
@@ -607,7 +612,8 @@ def _match_sparse(problem: Problem, demand: _Demand, progress: Progress | None) 
     config = problem.config
     n_cols = problem.n_mentors
     need, capacity = demand.need, demand.capacity
-    found = sparse_candidates(problem, config.top_k, progress)
+    scorer = FastScorer(problem)
+    found = sparse_candidates(problem, config.top_k, progress, scorer)
     cand_rows, cand_cols, cand_scores = found.rows, found.cols, found.scores
     locked_codes = demand.locked_rows * n_cols + demand.locked_cols
     usable = (need[cand_rows] > 0) & (capacity[cand_cols] > 0)
@@ -635,9 +641,19 @@ def _match_sparse(problem: Problem, demand: _Demand, progress: Progress | None) 
         if progress is not None:
             progress("certifying", 0.0)
         verdict = _certify(
-            problem, demand, found, (edge_rows, edge_cols, edge_scores), rows, cols, threshold
+            problem,
+            scorer,
+            demand,
+            found,
+            (edge_rows, edge_cols, edge_scores),
+            (rows, cols),
+            threshold,
         )
         certified, gap_bound, extra = verdict
+        if config.fairness:
+            # the floor itself was found among the candidates: the check covers the pairs
+            # above it, which is not a proof for the whole problem
+            certified, gap_bound = False, None
         if certified or extra is None or rounds >= config.certify_rounds:
             break
         rounds += 1  # add the improving pairs to the candidates and solve again
@@ -697,11 +713,11 @@ Extra = tuple[IntArray, IntArray, Float64Array]
 
 def _certify(
     problem: Problem,
+    scorer: FastScorer,
     demand: _Demand,
     found: Candidates,
     edges: Extra,
-    rows: IntArray,
-    cols: IntArray,
+    solution: tuple[IntArray, IntArray],
     threshold: float | None,
 ) -> tuple[bool | None, float | None, Extra | None]:
     """Whether the solution is optimal for every pair; else the gap bound and the pairs
@@ -710,6 +726,7 @@ def _certify(
     n_cols = problem.n_mentors
     need, capacity, tie = demand.need, demand.capacity, demand.tie
     edge_rows, edge_cols, edge_scores = edges
+    rows, cols = solution
     bonus = 0
     if config.objective == "max_matched":
         offset = solver.lexicographic_offset(int(need.sum()), int(capacity.sum()))
@@ -727,7 +744,6 @@ def _certify(
     suspicious = certificate.suspicious_rows(
         duals, bonus, tie, found.row_bound, found.col_bound, need, capacity
     )
-    scorer = FastScorer(problem)
     locked_codes = demand.locked_rows * n_cols + demand.locked_cols
 
     def score_block(block: IntArray) -> tuple[Float64Array, BoolArray]:

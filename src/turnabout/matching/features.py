@@ -349,7 +349,8 @@ def codes(values: Sequence[str]) -> tuple[IntArray, list[str]]:
     return vocab.add_all(values), vocab.display
 
 
-_REFERENCE_DAYS = (dt.datetime(2025, 1, 15, 12), dt.datetime(2025, 7, 15, 12))
+# Wall-clock days on purpose: ZoneInfo.utcoffset reads them as local time in each zone.
+_REFERENCE_DAYS = (dt.datetime(2025, 1, 15, 12), dt.datetime(2025, 7, 15, 12))  # noqa: DTZ001
 
 
 def utc_offsets(people: Sequence[Person], role: str) -> Float64Array:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.common.errors import ErrorCode, ValidationFailed
 from turnabout.enrollment.models import Application, ParticipantRole
+from turnabout.learning.readiness import Readiness, not_ready
 from turnabout.matching import (
     CONSTRAINTS,
     CRITERIA,
@@ -47,6 +48,7 @@ __all__ = [
     "CRITERIA",
     "LABELS",
     "REGISTRY",
+    "TRAINING",
     "EngineInput",
     "MatchConfigError",
     "MatchInputError",
@@ -100,10 +102,12 @@ class EngineInput:
     mentees: list[Mentee]
     org: OrgChart
     locked: list[LockedPair]
-    mentor_apps: dict[str, Application]
-    mentee_apps: dict[str, Application]
+    mentor_applications: dict[str, Application]
+    mentee_applications: dict[str, Application]
     lock_overrides: dict[tuple[int, int], str] = field(default_factory=dict)
     kept: set[tuple[int, int]] = field(default_factory=set)
+    # Accepted applicants the program's readiness gate keeps out of the run.
+    not_ready: list[tuple[Application, Readiness]] = field(default_factory=list)
 
     @property
     def match_config(self) -> MatchConfig:
@@ -163,13 +167,16 @@ def build_input(
     config: Mapping[str, Any],
     locks: Iterable[Mapping[str, Any]] = (),
     keep_live: bool = False,
+    gate: bool = True,
 ) -> EngineInput:
     """Turn the cohort's accepted applications into engine input (people who left the
-    company are left out).
+    company are left out; with the program's readiness gate on, so are those whose training
+    is not complete: they are listed as unmatched with the reason).
 
     `locks` are {mentor, mentee, override_reason} application ids to keep as they are;
     `keep_live` also keeps every live (proposed or active) mentorship fixed (a re-match).
     """
+    held = not_ready(cohort) if gate else {}
     applications = list(
         Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
         .exclude(person__status=Employee.Status.TERMINATED)  # left the company
@@ -177,6 +184,8 @@ def build_input(
         .prefetch_related("avoid")
         .order_by("role", "person__employee_id")
     )
+    held_back = [(a, held[a.pk]) for a in applications if a.pk in held]
+    applications = [a for a in applications if a.pk not in held]
     use_generation = dict(config.get("diversity", {})).get("generation", "ignore") != "ignore"
     generations: dict[int, str] = {}
     if use_generation:
@@ -194,15 +203,15 @@ def build_input(
     waiting = waiting_days(cohort, applications)
     mentors: list[Mentor] = []
     mentees: list[Mentee] = []
-    mentor_apps: dict[str, Application] = {}
-    mentee_apps: dict[str, Application] = {}
+    mentor_applications: dict[str, Application] = {}
+    mentee_applications: dict[str, Application] = {}
     for app in applications:
         avoid = [p.employee_id for p in app.avoid.all()]
         fields = _person_fields(app, exclude=avoid, generation=generations.get(app.person_id, ""))
         fields["waiting_days"] = waiting.get(app.pk, 0)
         if app.role == ParticipantRole.MENTOR:
             mentors.append(Mentor(**fields, skills=dict(app.skills), capacity=app.capacity))
-            mentor_apps[app.person.employee_id] = app
+            mentor_applications[app.person.employee_id] = app
         else:
             fields["exclude"] = tuple(
                 sorted(
@@ -211,7 +220,7 @@ def build_input(
                 )
             )
             mentees.append(Mentee(**fields, wants=dict(app.wants)))
-            mentee_apps[app.person.employee_id] = app
+            mentee_applications[app.person.employee_id] = app
 
     by_app_id = {a.pk: a for a in applications}
     lock_list: list[LockedPair] = []
@@ -241,17 +250,18 @@ def build_input(
         mentees=mentees,
         org=org_chart(),
         locked=lock_list,
-        mentor_apps=mentor_apps,
-        mentee_apps=mentee_apps,
+        mentor_applications=mentor_applications,
+        mentee_applications=mentee_applications,
         lock_overrides=lock_overrides,
         kept=kept,
+        not_ready=held_back,
     )
 
 
 @dataclass(frozen=True)
 class ProposalRow:
-    mentor: Application
-    mentee: Application
+    mentor_application: Application
+    mentee_application: Application
     score: float
     breakdown: dict[str, float]
     reasons: list[dict[str, Any]]
@@ -265,6 +275,14 @@ class ProposalRow:
 class UnmatchedRow:
     application: Application
     reason: dict[str, Any]
+
+
+TRAINING = "unmatched.training"  # rendered by explain.py: "training not complete (2 of 3 …)"
+
+
+def training_reason(state: Readiness) -> dict[str, Any]:
+    """The readiness gate's reason, stored as a code with its parameters."""
+    return Reason(TRAINING, {"done": state.done, "required": state.required}).as_dict()
 
 
 @dataclass(frozen=True)
@@ -286,13 +304,13 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
     )
     proposals: list[ProposalRow] = []
     for pair in result.pairs:
-        mentor = data.mentor_apps[pair.mentor_id]
-        mentee = data.mentee_apps[pair.mentee_id]
-        key = (mentor.pk, mentee.pk)
+        mentor_application = data.mentor_applications[pair.mentor_id]
+        mentee_application = data.mentee_applications[pair.mentee_id]
+        key = (mentor_application.pk, mentee_application.pk)
         proposals.append(
             ProposalRow(
-                mentor=mentor,
-                mentee=mentee,
+                mentor_application=mentor_application,
+                mentee_application=mentee_application,
                 score=float(pair.score),
                 breakdown={k: float(v) for k, v in pair.breakdown.items()},
                 reasons=[r.as_dict() for r in pair.reasons],
@@ -304,8 +322,10 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
         )
     unmatched: list[UnmatchedRow] = []
     for entry in result.unmatched:
-        apps = data.mentor_apps if entry.role == "mentor" else data.mentee_apps
+        apps = data.mentor_applications if entry.role == "mentor" else data.mentee_applications
         unmatched.append(UnmatchedRow(application=apps[entry.id], reason=entry.reason.as_dict()))
+    for app, state in data.not_ready:
+        unmatched.append(UnmatchedRow(application=app, reason=training_reason(state)))
     return EngineOutput(proposals=proposals, unmatched=unmatched, result=result)
 
 
@@ -323,8 +343,8 @@ def pair_violations(
     cohort: Cohort,
     *,
     config: Mapping[str, Any],
-    mentor: Application,
-    mentee: Application,
+    mentor_application: Application,
+    mentee_application: Application,
     data: EngineInput | None = None,
 ) -> PairCheck:
     """Score one pair and list the hard constraints it breaks (the engine's codes).
@@ -333,9 +353,11 @@ def pair_violations(
     and the cohort's exclusions, so that the check is the one a run would make. Pass `data`
     (from `build_input`) to check many pairs of one cohort without rebuilding it.
     """
-    data = data or build_input(cohort, config=config)
-    mentor_person = next((p for p in data.mentors if p.id == mentor.person.employee_id), None)
-    mentee_person = next((p for p in data.mentees if p.id == mentee.person.employee_id), None)
+    data = data or build_input(cohort, config=config, gate=False)  # a manager's own pair
+    mentor_id = mentor_application.person.employee_id
+    mentee_id = mentee_application.person.employee_id
+    mentor_person = next((p for p in data.mentors if p.id == mentor_id), None)
+    mentee_person = next((p for p in data.mentees if p.id == mentee_id), None)
     if mentor_person is None or mentee_person is None:
         raise ValidationFailed(_("Both people must be accepted participants of this cohort."))
     result = match(

@@ -281,3 +281,8 @@ class Mentorship(TimeStampedModel):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
+
+    def accepted_by(self, side: str) -> bool:
+        """Whether the partner on `side` ("mentor" or "mentee") has accepted the match."""
+        accepted = self.mentor_accepted_at if side == "mentor" else self.mentee_accepted_at
+        return accepted is not None

@@ -7,6 +7,7 @@ NotFound (404), so that ids reveal nothing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +30,8 @@ from turnabout.pairing.models import (
     UnmatchedEntry,
 )
 from turnabout.people.models import Employee
-from turnabout.programs.models import Cohort
+from turnabout.programs.models import Cohort, Phase, Program
+from turnabout.programs.permissions import managed_programs_filter
 
 SORTS = ("-score", "score", "mentee", "mentor", "criterion")
 
@@ -51,9 +53,6 @@ def cohort_for_counts(*, user: AnyUser, cohort_id: int) -> Cohort:
 
 def managed_cohorts(*, user: AnyUser) -> QuerySet[Cohort]:
     """Cohorts whose pairing `user` manages, in or after the matching phase."""
-    from turnabout.programs.models import Phase, Program
-    from turnabout.programs.permissions import managed_programs_filter
-
     programs = Program.objects.filter(managed_programs_filter(user))
     return (
         Cohort.objects.filter(
@@ -315,6 +314,25 @@ def partner_summary(mentorship: Mentorship, *, side: str) -> PartnerSummary:
         languages=list(app.languages),
         email=person.email if active else "",
     )
+
+
+def mentorship_cards(*, user: AnyUser, mentorships: Iterable[Mentorship]) -> list[dict[str, Any]]:
+    """The user's side of each mentorship they are a partner in: the partner as they may see
+    them and whether they have accepted yet (others' mentorships are left out)."""
+    cards = []
+    for mentorship in mentorships:
+        side = permissions.side_of(user, mentorship)
+        if side is None:
+            continue
+        cards.append(
+            {
+                "m": mentorship,
+                "side": side,
+                "partner": partner_summary(mentorship, side=side),
+                "i_accepted": mentorship.accepted_by(side),
+            }
+        )
+    return cards
 
 
 def waiting_for_partner(*, user: AnyUser, cohort: Cohort) -> list[Application]:

@@ -12,7 +12,7 @@ from turnabout.people.models import Employee
 from turnabout.programs.models import Phase
 
 
-@task()
+@task(queue_name="matching")  # its own queue: never behind a backlog of emails
 def run_match(run_id: int) -> None:
     """Execute a queued match run (progress is written to the run as it goes)."""
     from turnabout.pairing.services import match_run_execute
@@ -42,7 +42,7 @@ def send_match_email(person_id: int, run_id: int) -> None:
             "person": person,
             "cohort": run.cohort,
             "pairs": pairs,
-            "action_url": absolute_url("pairing:mine"),
+            "action_url": absolute_url("me:matches"),
             "action_label": _("See your match"),
         },
         to=[person.email],
@@ -77,7 +77,7 @@ def send_pair_closed_email(person_id: int, mentorship_id: int) -> None:
             "declined": mentorship.status == Mentorship.Status.DECLINED,
             "ended_by_manager": mentorship.ended_by_role == "program manager",
             "rematch": mentorship.cohort.phase in (Phase.MATCHED, Phase.ACTIVE),
-            "action_url": absolute_url("pairing:mine"),
+            "action_url": absolute_url("me:matches"),
             "action_label": _("Your mentoring page"),
         },
         to=[person.email],

@@ -13,6 +13,7 @@ from pydantic import Field
 from turnabout.common.api_pagination import BoundedPageNumberPagination
 from turnabout.common.schemas import ERRORS, Email, ErrorOut, Text
 from turnabout.programs import permissions, selectors, services
+from turnabout.programs.hooks import cohort_applications
 from turnabout.programs.models import (
     TRANSITIONS,
     Cohort,
@@ -308,13 +309,12 @@ class ManagerIn(Schema):
 
 def _cohort_detail(request: HttpRequest, cohort: Cohort) -> Cohort:
     """The cohort with its history, questions and (for managers and sponsors) counts."""
-    from turnabout.enrollment import selectors as enrollment_selectors
-
+    applications = cohort_applications()
     counts = None
     if permissions.can_view_program_aggregates(request.user, cohort.program):
-        counts = enrollment_selectors.cohort_counts(user=request.user, cohort=cohort)
+        counts = applications.counts(user=request.user, cohort=cohort)
     cohort.phase_history = list(selectors.phase_history(cohort=cohort))  # type: ignore[attr-defined]
-    cohort.questions_list = enrollment_selectors.questions_for(cohort=cohort)  # type: ignore[attr-defined]
+    cohort.questions_list = applications.questions(cohort=cohort)  # type: ignore[attr-defined]
     cohort.counts = counts  # type: ignore[attr-defined]
     return cohort
 

@@ -8,6 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from turnabout.accounts.models import Role
 from turnabout.feedback import metrics, services
 from turnabout.feedback.models import Invitation, Survey
 
@@ -105,7 +106,7 @@ def test_hub_shows_open_surveys(client, pulse):
     p, survey = pulse
     m = p.pairs[0]
     client.force_login(p.mentee_user(m))
-    hub = client.get(reverse("engagement:mine")).content.decode()
+    hub = client.get(reverse("me:hub")).content.decode()
     assert survey.title in hub
     assert (
         reverse("feedback:answer", args=[Invitation.objects.get(survey=survey, person=m.mentee).pk])
@@ -231,8 +232,6 @@ def test_builder_pages_edit_settings_and_questions(client, make_pairs, make_user
     client.post(reverse("feedback:question_delete", args=[questions[1].pk]))
     assert [q.text for q in survey.questions.all()] == ["I feel listened to"]
     # A participant and the manager of another program see none of it.
-    from turnabout.accounts.models import Role
-
     for stranger in (p.mentor_user(p.pairs[0]), make_user(Role.PROGRAM_MANAGER)):
         client.force_login(stranger)
         assert client.get(page).status_code == 404

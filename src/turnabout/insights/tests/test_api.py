@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from turnabout.insights import services
 from turnabout.insights.tests.factories import START, at, objective, world
@@ -53,7 +54,7 @@ def test_error_codes(client, manager):
     body = {"day": "2026-01-10", "value": "3"}
     response = client.post(f"{API}/objectives/{computed.pk}/values", body, "application/json")
     assert response.status_code == 422 and response.json()["code"] == "kpi_not_custom"
-    future = {"day": (date.today() + timedelta(days=3)).isoformat(), "value": "3"}
+    future = {"day": (timezone.localdate() + timedelta(days=3)).isoformat(), "value": "3"}
     response = client.post(f"{API}/objectives/{custom.pk}/values", future, "application/json")
     assert response.json()["code"] == "kpi_value_in_future"
     assert (

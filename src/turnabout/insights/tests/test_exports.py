@@ -125,12 +125,14 @@ def test_100000_rows_export_in_bounded_memory(manager):
                 lines += data.count(b"\n")
                 size += len(data)
         seconds = time.perf_counter() - started
-        print(f"{fmt}: {size / MiB:.1f} MiB file, +{memory.added / MiB:.1f} MiB, {seconds:.1f} s")
+        figures = (
+            f"{fmt}: {size / MiB:.1f} MiB file, +{memory.added / MiB:.1f} MiB, {seconds:.1f} s"
+        )
         if fmt == "csv":
             assert lines == 100_001  # the header and every row
         else:
             assert size > 1_000_000
-        assert memory.added < 100 * MiB, f"{fmt}: +{memory.added / MiB:.1f} MiB"
+        assert memory.added < 100 * MiB, figures
 
 
 def test_program_report_is_a_pdf_with_one_page_per_program(client, sponsor, manager):

@@ -4,9 +4,8 @@ from typing import Any
 
 from django import template
 
-from turnabout.pairing import explain, permissions, selectors
+from turnabout.pairing import explain
 from turnabout.pairing.explain import CRITERION_LABELS
-from turnabout.pairing.models import Mentorship
 
 register = template.Library()
 
@@ -46,27 +45,3 @@ def reason_texts(reasons: Any) -> list[str]:
 def participant_reasons(reasons: Any) -> list[str]:
     """A pair's stored reasons as its participants may read them (no sensitive criteria)."""
     return explain.reason_texts(reasons or [], audience="participant")
-
-
-@register.simple_tag(takes_context=True)
-def my_matches(context: template.Context) -> list[dict[str, Any]]:
-    """The signed-in person's live mentorships, for the home page."""
-    request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return []
-    items = selectors.mentorships_of_user(user=request.user).filter(
-        status__in=[Mentorship.Status.PROPOSED, Mentorship.Status.ACTIVE]
-    )[:5]
-    out = []
-    for mentorship in items:
-        side = permissions.side_of(request.user, mentorship)
-        if side is None:
-            continue
-        partner = mentorship.mentee if side == "mentor" else mentorship.mentor
-        accepted = (
-            mentorship.mentor_accepted_at if side == "mentor" else mentorship.mentee_accepted_at
-        )
-        out.append(
-            {"m": mentorship, "side": side, "partner": partner, "i_accepted": accepted is not None}
-        )
-    return out
