@@ -104,6 +104,15 @@ class Command(BaseCommand):
                 f"{recognition.badges} badges, {recognition.certificates} certificates, "
                 f"{recognition.stories} published stories."
             )
+        from turnabout.demo.insights import insights_demo_build
+
+        insights = insights_demo_build(seed=options["seed"])
+        if insights is not None:
+            self.stdout.write(
+                f"  Insights: the pilot's {insights.pilot_pairs} pairs and "
+                f"{insights.pilot_sessions} sessions, {insights.snapshots} KPI snapshots, "
+                f"{insights.at_risk} pairs at risk and {insights.check_in} to check in with."
+            )
         self._drop_queued_emails(since=started)
 
     def _drop_queued_emails(self, *, since: datetime) -> None:
