@@ -20,6 +20,7 @@ from turnabout.common import errors
 from turnabout.engagement.api import router as engagement_router
 from turnabout.enrollment.api import router as enrollment_router
 from turnabout.feedback.api import router as feedback_router
+from turnabout.insights.api import router as insights_router
 from turnabout.learning.api import router as learning_router
 from turnabout.pairing.api import router as pairing_router
 from turnabout.people.api import router as people_router
@@ -145,3 +146,4 @@ api.add_router("/", engagement_router)
 api.add_router("/", feedback_router)
 api.add_router("/", learning_router)
 api.add_router("/", recognition_router)
+api.add_router("/insights", insights_router)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "turnabout.engagement",
     "turnabout.me",
     "turnabout.feedback",
+    "turnabout.insights",
     "turnabout.recognition",
     "turnabout.integrations",
     "turnabout.demo",

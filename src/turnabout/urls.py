@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("surveys/", include("turnabout.feedback.urls")),
     path("integrations/", include("turnabout.integrations.urls")),
+    path("insights/", include("turnabout.insights.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from turnabout.common import hooks
 from turnabout.common.errors import PermissionDenied
 from turnabout.common.pages import act, attempt
 from turnabout.people import selectors as people_selectors
@@ -85,6 +86,10 @@ def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
             "manager_candidates": selectors.manager_candidates(program=program)
             if can_manage
             else [],
+            # Sections that higher apps add (KPI values from insights), through the hook.
+            "extra_sections": [
+                html for _name, hook in hooks.program_sections() if (html := hook(request, program))
+            ],
         },
     )
 
