@@ -15,7 +15,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from turnabout.common.errors import PermissionDenied
-from turnabout.common.schemas import ERRORS, ErrorOut, text
+from turnabout.common.schemas import ERRORS, ErrorOut, Text
 from turnabout.insights import analysis, exports, permissions, selectors, services
 from turnabout.insights.models import CheckInNote, ManualValue, SignalSnooze
 
@@ -50,7 +50,7 @@ class KpiPointOut(Schema):
 class ManualValueIn(Schema):
     day: date
     value: Decimal = Field(..., gt=Decimal("-1e9"), lt=Decimal("1e9"))
-    note: text(ManualValue.NOTE_MAX) = ""  # type: ignore[valid-type]
+    note: Annotated[Text, Field(max_length=ManualValue.NOTE_MAX)] = ""
 
 
 class SignalOut(Schema):
@@ -70,11 +70,11 @@ class PairHealthOut(Schema):
 
 
 class NoteIn(Schema):
-    body: text(CheckInNote.BODY_MAX)  # type: ignore[valid-type]
+    body: Annotated[Text, Field(max_length=CheckInNote.BODY_MAX)]
 
 
 class SnoozeIn(Schema):
-    signal: text(32)  # type: ignore[valid-type]
+    signal: Annotated[Text, Field(max_length=32)]
     days: int = Field(14, ge=1, le=SignalSnooze.DAYS_MAX)
 
 
