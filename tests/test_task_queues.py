@@ -79,11 +79,11 @@ def test_an_email_a_match_run_and_the_tick_run_on_redis(
 ) -> None:
     import django_rq
 
-    from turnabout.people.services import user_invite
     from turnabout.integrations.models import ChatChannel, Delivery
     from turnabout.pairing import services as pairing
     from turnabout.pairing.models import MatchRun
     from turnabout.pairing.tests.factories import make_setup
+    from turnabout.people.services import user_invite
 
     # An email: the invitation goes through the `default` queue on Redis.
     employee = make_employee(email="newcomer@example.com")
