@@ -8,3 +8,7 @@ pytest uses this module (pyproject's DJANGO_SETTINGS_MODULE).
 from turnabout.settings import *  # noqa: F403  # the real settings, then the test changes
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# API fuzzing makes thousands of calls a minute with one token; the per-token rate limit
+# has its own tests (tests/api/test_token_rate_limit.py), which set the limit they check.
+TURNABOUT_TOKEN_RATE_LIMIT = 0
