@@ -50,7 +50,7 @@ format: install-dev
 
 # `make bench` runs every benchmark; `make bench BENCH=import` runs one.
 bench: install-dev
-	$(BIN)/python bench/run.py $(BENCH)
+	SECRET_KEY=$${SECRET_KEY:-bench-only-key} $(BIN)/python bench/run.py $(BENCH)
 
 clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info

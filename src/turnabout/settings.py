@@ -11,6 +11,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from django.core.exceptions import ImproperlyConfigured
 
 django_stubs_ext.monkeypatch()
 
@@ -36,9 +37,13 @@ DEBUG = env_bool("DEBUG", False)
 TURNABOUT_DEBUG_PAGES = env_bool("TURNABOUT_DEBUG_PAGES", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("TURNABOUT_REQUIRE_SECRET_KEY", False):
-        raise RuntimeError("SECRET_KEY must be set in production.")
-    # Development and tests only: a fixed, clearly insecure key.
+    if not DEBUG:
+        # A public key would let anyone forge sessions and password-reset links.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set a long random SECRET_KEY in production "
+            "(or DEBUG=1 for development)."
+        )
+    # Development only (DEBUG=1): a fixed, clearly insecure key.
     SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -76,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "turnabout.accounts.middleware.SessionLifetimeMiddleware",
     "turnabout.accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -168,6 +174,13 @@ TASKS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# A session ends 12 hours after the login whatever happens (absolute lifetime), and after 30
+# minutes without a request for org admins and program managers (idle timeout).
+TURNABOUT_SESSION_ABSOLUTE_MINUTES = int(os.environ.get("SESSION_ABSOLUTE_MINUTES", "720"))
+TURNABOUT_SESSION_IDLE_MINUTES_PRIVILEGED = int(
+    os.environ.get("SESSION_IDLE_MINUTES_PRIVILEGED", "30")
+)
+SESSION_COOKIE_AGE = TURNABOUT_SESSION_ABSOLUTE_MINUTES * 60
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)  # set to 1 behind HTTPS
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
