@@ -170,6 +170,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Turnabout <turnabout@localhost>")
 
+# A task worker that gave no sign of life for this long is dead: its tasks are re-queued or
+# failed, a match run it was running is failed (common/leases.py).
+TURNABOUT_TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "60"))
+# Tests of crashes only: make every match run wait this long so a worker can be killed.
+TURNABOUT_MATCH_RUN_PAUSE_SECONDS = float(os.environ.get("TURNABOUT_MATCH_RUN_PAUSE_SECONDS", "0"))
+
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -39,14 +39,29 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from turnabout.common import leases
+
         stop = threading.Event()
         if options["tick_every"] > 0 and not options["batch"]:
             threading.Thread(
                 target=_tick_forever, args=(options["tick_every"], stop), daemon=True
             ).start()
+        # The lease: renewed while this worker lives; tasks of dead workers get reaped.
+        worker_id = leases.new_worker_id()
+        leases.beat(worker_id)
+        threading.Thread(
+            target=leases.heartbeat_forever, args=(worker_id, stop), daemon=True
+        ).start()
         extra = ["--batch"] if options["batch"] else []
         try:
             with contextlib.suppress(KeyboardInterrupt):
-                call_command("db_worker", "--no-startup-delay", "--no-reload", *extra)
+                call_command(
+                    "db_worker",
+                    "--no-startup-delay",
+                    "--no-reload",
+                    "--worker-id",
+                    worker_id,
+                    *extra,
+                )
         finally:
             stop.set()
