@@ -228,7 +228,9 @@ TURNABOUT_MIN_GROUP_SIZE = max(3, int(os.environ.get("TURNABOUT_MIN_GROUP_SIZE",
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_403": {"()": "turnabout.common.logging.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["one_line_403"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

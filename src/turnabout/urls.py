@@ -1,7 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from turnabout.api import api
+from turnabout.api import not_found as api_not_found
 from turnabout.common import views as common_views
 
 admin.site.site_header = "Turnabout administration"
@@ -20,4 +22,6 @@ urlpatterns = [
     path("surveys/", include("turnabout.feedback.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Every other /api/ path: a JSON 404 (after the API's own routes).
+    re_path(r"^api/", csrf_exempt(api_not_found), name="api_not_found"),
 ]
