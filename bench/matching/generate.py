@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from turnabout.matching import Mentee, Mentor
+from turnabout.matching import Mentee, Mentor, OrgChart
 
 TOPICS = [
     "ai tools",
@@ -205,3 +207,63 @@ def cohort(n_mentors: int, n_mentees: int, seed: int = 0) -> tuple[list[Mentor],
             )
         )
     return mentors, mentees
+
+
+HARD_DEPTS = ["Engineering", "Sales", "Operations"]
+
+
+def hard_cohort(
+    n_mentors: int, n_mentees: int, seed: int = 0
+) -> tuple[list[Mentor], list[Mentee], OrgChart]:
+    """A harder population (issue 11): the people ``cohort`` makes, and then
+
+    * reporting lines: mentees form a hierarchy (each reports to an earlier mentee), and
+      most mentors sit under team leads (who do not take part) reporting to some mentees,
+      so every mentor is ruled out for the whole chain above its team lead;
+    * 10 % of the people on each side exclude one to three people of the other side;
+    * mentor capacities of 1 or 2;
+    * three departments only (the diversity criterion separates fewer pairs).
+    """
+    mentors, mentees = cohort(n_mentors, n_mentees, seed)
+    rng = np.random.default_rng(seed + 1)
+    managers: dict[str, str] = {}
+    for i, mentee in enumerate(mentees):
+        if i:
+            managers[mentee.id] = mentees[int(rng.integers(0, i))].id
+    n_leads = max(1, n_mentors // 8)
+    for lead in range(n_leads):
+        if n_mentees:
+            managers[f"T{lead:06d}"] = mentees[int(rng.integers(0, n_mentees))].id
+    hard_mentors: list[Mentor] = []
+    for mentor in mentors:
+        manager = f"T{int(rng.integers(0, n_leads)):06d}" if rng.random() < 0.8 else ""
+        if manager:
+            managers[mentor.id] = manager
+        exclude: list[str] = []
+        if n_mentees and rng.random() < 0.1:
+            count = int(rng.integers(1, 4))
+            exclude = [mentees[int(j)].id for j in rng.integers(0, n_mentees, count)]
+        hard_mentors.append(
+            replace(
+                mentor,
+                manager_id=manager,
+                department=HARD_DEPTS[int(rng.integers(len(HARD_DEPTS)))],
+                exclude=exclude,
+                capacity=int(rng.integers(1, 3)),
+            )
+        )
+    hard_mentees: list[Mentee] = []
+    for mentee in mentees:
+        exclude = []
+        if n_mentors and rng.random() < 0.1:
+            count = int(rng.integers(1, 4))
+            exclude = [mentors[int(j)].id for j in rng.integers(0, n_mentors, count)]
+        hard_mentees.append(
+            replace(
+                mentee,
+                manager_id=managers.get(mentee.id, ""),
+                department=HARD_DEPTS[int(rng.integers(len(HARD_DEPTS)))],
+                exclude=exclude,
+            )
+        )
+    return hard_mentors, hard_mentees, OrgChart(managers)

@@ -67,7 +67,8 @@ class Person:
             info = zoneinfo.ZoneInfo(zone)
             offsets = [
                 info.utcoffset(day).total_seconds() / 3600  # type: ignore[union-attr]
-                for day in (dt.datetime(2025, 1, 15, 12), dt.datetime(2025, 7, 15, 12))
+                # Wall-clock days: ZoneInfo.utcoffset reads them as local time in the zone.
+                for day in (dt.datetime(2025, 1, 15, 12), dt.datetime(2025, 7, 15, 12))  # noqa: DTZ001
             ]
             self.tz = (offsets[0], offsets[1])
         self.skills: dict[str, float] = {}

@@ -45,7 +45,7 @@ if not SECRET_KEY:
             "(or DEBUG=1 for development)."
         )
     # Development only (DEBUG=1): a fixed, clearly insecure key.
-    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"
+    SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "turnabout.enrollment",
     "turnabout.pairing",
     "turnabout.engagement",
+    "turnabout.me",
     "turnabout.feedback",
     "turnabout.demo",
 ]
@@ -106,8 +107,7 @@ TEMPLATES: list[dict[str, Any]] = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "turnabout.accounts.context_processors.navigation",
-                "turnabout.feedback.context_processors.open_surveys",
+                "turnabout.me.context_processors.navigation",
             ],
         },
     }

@@ -4,17 +4,18 @@ from django.views.decorators.csrf import csrf_exempt
 
 from turnabout.api import api
 from turnabout.api import not_found as api_not_found
-from turnabout.common import views as common_views
+from turnabout.me import views as me_views
 
 admin.site.site_header = "Turnabout administration"
 admin.site.site_title = "Turnabout"
 
 urlpatterns = [
-    path("", common_views.home, name="home"),
+    path("", me_views.home, name="home"),
+    path("", include("turnabout.me.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("turnabout.accounts.urls")),
     path("people/", include("turnabout.people.urls")),
-    path("audit/", include("turnabout.common.urls")),
+    path("audit/", include("turnabout.accounts.audit_urls")),
     path("programs/", include("turnabout.programs.urls")),
     path("", include("turnabout.enrollment.urls")),
     path("pairing/", include("turnabout.pairing.urls")),

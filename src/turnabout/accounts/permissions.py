@@ -1,7 +1,8 @@
 """Who may do what. Every selector and view asks here; nowhere else decides.
 
-Roles: organisation admin, program manager, executive sponsor (held in RoleAssignment) and
-participant (any account linked to an employee record).
+Roles: organisation admin, program manager, executive sponsor (held in RoleAssignment).
+Whether an account is a participant (linked to an employee record) is
+`people.permissions.is_participant`.
 """
 
 from __future__ import annotations
@@ -41,12 +42,6 @@ def is_program_manager(user: AnyUser) -> bool:
 
 def is_sponsor(user: AnyUser) -> bool:
     return Role.SPONSOR in roles_of(user)
-
-
-def is_participant(user: AnyUser) -> bool:
-    from turnabout.people.models import Employee
-
-    return user.is_authenticated and Employee.objects.filter(user_id=user.pk).exists()
 
 
 def can_view_people(user: AnyUser) -> bool:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
@@ -10,6 +11,7 @@ from turnabout.accounts import permissions
 from turnabout.accounts.models import ApiToken, ServiceAccount
 from turnabout.accounts.services import TOKEN_PREFIX, hash_token
 from turnabout.common.errors import PermissionDenied
+from turnabout.common.models import AuditRecord
 from turnabout.common.types import AnyUser
 
 LAST_USED_RESOLUTION = timedelta(minutes=5)
@@ -55,3 +57,41 @@ def service_account_list(*, user: AnyUser) -> QuerySet[ServiceAccount]:
     if not permissions.is_org_admin(user):
         raise PermissionDenied("Only org admins see integrations.")
     return ServiceAccount.objects.select_related("user").all()
+
+
+# --- The audit log (org admins) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor: str = ""
+    event: str = ""
+    target: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+def audit_list(*, user: AnyUser, filters: AuditFilters | None = None) -> QuerySet[AuditRecord]:
+    if not permissions.can_view_audit_log(user):
+        raise PermissionDenied("Only org admins can read the audit log.")
+    filters = filters or AuditFilters()
+    qs = AuditRecord.objects.all()
+    if filters.actor:
+        qs = qs.filter(actor_label__icontains=filters.actor)
+    if filters.event:
+        qs = qs.filter(event=filters.event)
+    if filters.target:
+        qs = qs.filter(target_label__icontains=filters.target)
+    tz = timezone.get_current_timezone()
+    if filters.since:
+        qs = qs.filter(created_at__gte=datetime.combine(filters.since, time.min, tzinfo=tz))
+    if filters.until:
+        end = datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=tz)
+        qs = qs.filter(created_at__lt=end)
+    return qs
+
+
+def audit_events_in_use(*, user: AnyUser) -> list[str]:
+    if not permissions.can_view_audit_log(user):
+        raise PermissionDenied("Only org admins can read the audit log.")
+    return sorted(set(AuditRecord.objects.values_list("event", flat=True).distinct()))

@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.accounts import permissions, scopes, selectors, services
-from turnabout.accounts.forms import ME, IntegrationCreateForm, TokenCreateForm
+from turnabout.accounts.forms import ME, AuditFilterForm, IntegrationCreateForm, TokenCreateForm
 from turnabout.common.errors import DomainError
+from turnabout.common.htmx import is_htmx
+from turnabout.common.pagination import paginate, query_without_page
 
 
 def token_list_view(request: HttpRequest) -> HttpResponse:
@@ -84,3 +86,24 @@ def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     services.token_revoke(token, acting_user=request.user)
     messages.success(request, _("Token %(name)s revoked.") % {"name": token.name})
     return redirect("accounts:tokens")
+
+
+def audit_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_audit_log(request.user):
+        raise PermissionDenied
+    form = AuditFilterForm(
+        request.GET or None, events=selectors.audit_events_in_use(user=request.user)
+    )
+    filters = selectors.AuditFilters()
+    if form.is_bound and form.is_valid():
+        filters = selectors.AuditFilters(**form.cleaned_data)
+    records = selectors.audit_list(user=request.user, filters=filters).select_related("actor")
+    page = paginate(request, records)
+    template = (
+        "accounts/audit_list.html#results" if is_htmx(request) else "accounts/audit_list.html"
+    )
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "query": query_without_page(request)},
+    )

@@ -1,11 +1,24 @@
-"""Building blocks of the API schemas shared by every router."""
+"""Building blocks of the API schemas shared by every router.
+
+Text fields use `Text` (stripped, no NUL character: PostgreSQL refuses NUL and SQLite would
+store it) with the limit the model defines, so the rule is written once:
+
+    title: Annotated[Text, Field(max_length=PairGoal.TITLE_MAX)]
+
+Choices use the model's `TextChoices` class directly (`status: PairGoal.Status`), never a
+`Literal` copy of its values.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
+
+#: No NUL character anywhere: the rule as a regular expression, so that the OpenAPI schema
+#: states it and API fuzzers generate valid strings.
+NO_NUL_PATTERN = r"^[^\x00]*$"
 
 
 def _no_nul(value: str) -> str:
@@ -14,13 +27,22 @@ def _no_nul(value: str) -> str:
     return value
 
 
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True),
+    AfterValidator(_no_nul),
+    Field(json_schema_extra={"pattern": NO_NUL_PATTERN}),
+]
+"""A stripped string without NUL characters; give it a limit with `Field(max_length=...)`."""
+
+EMAIL_MAX = 254  # RFC 5321, and Django's EmailField
+Email = Annotated[Text, Field(max_length=EMAIL_MAX)]
+
+
 def text(max_length: int) -> Any:
-    """A stripped string without NUL characters (PostgreSQL refuses them)."""
-    return Annotated[
-        str,
-        StringConstraints(strip_whitespace=True, max_length=max_length),
-        AfterValidator(_no_nul),
-    ]
+    """Deprecated: write `Annotated[Text, Field(max_length=Model.LIMIT)]` instead, which mypy
+    understands without an ignore and which names the model's limit."""
+    return Annotated[Text, Field(max_length=max_length)]
 
 
 class ErrorOut(Schema):

@@ -81,7 +81,7 @@ def _give_demo_mentor_a_good_match(run: MatchRun, manager: Any) -> None:
     if mentor is None:
         return
     mine = list(run.proposals.filter(mentor=mentor))
-    if any(r.startswith("offers") for p in mine for r in p.reasons):
+    if any(r["code"] == "skills" for p in mine for r in p.reasons):
         return
     data = adapter.build_input(run.cohort, config=run.config)
     best: tuple[float, Proposal] | None = None
@@ -89,9 +89,13 @@ def _give_demo_mentor_a_good_match(run: MatchRun, manager: Any) -> None:
         run.proposals.filter(locked=False).exclude(mentor=mentor).select_related("mentee__person")
     ):
         check = adapter.pair_violations(
-            run.cohort, config=run.config, mentor=mentor, mentee=proposal.mentee, data=data
+            run.cohort,
+            config=run.config,
+            mentor_application=mentor,
+            mentee_application=proposal.mentee,
+            data=data,
         )
-        shares = any(r.startswith("offers") for r in check.reasons)
+        shares = any(r["code"] == "skills" for r in check.reasons)
         if not check.violations and shares and (best is None or check.score > best[0]):
             best = (check.score, proposal)
     if best is None:

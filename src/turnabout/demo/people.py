@@ -34,7 +34,7 @@ from turnabout.people.models import Employee, ResourceGroup, SensitiveAttributes
 
 COMPANY_NAME = "Northwind Lumen"
 EMAIL_DOMAIN = "northwind-lumen.example"
-DEMO_PASSWORD = "turnabout-demo"
+DEMO_PASSWORD = "turnabout-demo"  # noqa: S105  # the demo's published password, by design
 DEFAULT_SEED = 2026
 ANCHOR = date(2026, 9, 1)  # "today" in the demo; no wall-clock time enters the data
 FOUNDED = date(2008, 3, 3)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import UTC
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from turnabout.common.email import site_url
 from turnabout.engagement.models import MentoringSession
 from turnabout.people.models import Employee
 
@@ -34,11 +34,6 @@ def local_label(session: MentoringSession, person: Employee) -> str:
     start = session.starts_at.astimezone(zone)
     end = session.ends_at.astimezone(zone)
     return f"{start:%a %d %b %Y, %H:%M}-{end:%H:%M} ({zone.key})"
-
-
-def site_url(path: str) -> str:
-    base = str(getattr(settings, "SITE_URL", "http://127.0.0.1:8000")).rstrip("/")
-    return base + path
 
 
 def _address(person: Employee, *, organizer: bool = False) -> vCalAddress:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from turnabout.accounts import permissions as roles
 from turnabout.common.errors import NotFound
 from turnabout.common.privacy import meets_floor, min_group_size
 from turnabout.common.types import AnyUser
@@ -34,10 +35,9 @@ from turnabout.engagement.models import (
     SessionLog,
     Side,
 )
-from turnabout.enrollment.models import Application
 from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Employee
-from turnabout.programs.models import Cohort, Program
+from turnabout.programs.models import Program
 from turnabout.programs.permissions import managed_programs_filter
 
 GRACE_DAYS = 3
@@ -404,87 +404,6 @@ def home_summaries(
     return summaries
 
 
-# --- Participant hub ("My mentoring") ------------------------------------------------------
-
-HUB_PAIRS = 5
-HUB_LIST = 10
-HUB_JOINABLE = 6
-
-
-@dataclass(frozen=True)
-class MatchWaiting:
-    """A published match that is not active yet: either side may still have to answer."""
-
-    mentorship: Mentorship
-    side: str
-    partner: Employee
-    i_accepted: bool
-
-
-@dataclass
-class Hub:
-    """Everything a participant follows, most urgent first: a match waiting for an answer,
-    the active pairs, the applications, the cohorts open to join, then earlier pairs."""
-
-    matches: list[MatchWaiting] = field(default_factory=list)
-    pairs: list[PairSummary] = field(default_factory=list)
-    zone: str = "UTC"
-    applications: list[Application] = field(default_factory=list)
-    joinable: list[Cohort] = field(default_factory=list)
-    earlier_pairs: list[Mentorship] = field(default_factory=list)
-
-    @property
-    def to_answer(self) -> list[MatchWaiting]:
-        return [match for match in self.matches if not match.i_accepted]
-
-    @property
-    def is_empty(self) -> bool:
-        return not (
-            self.matches or self.pairs or self.applications or self.joinable or self.earlier_pairs
-        )
-
-
-def participant_hub(*, user: AnyUser, now: datetime | None = None) -> Hub:
-    """The signed-in participant's hub; empty for accounts without an employee record.
-
-    A bounded number of queries: each list is capped, and the pair summaries are at most
-    HUB_PAIRS.
-    """
-    from turnabout.enrollment import selectors as enrollment_selectors
-    from turnabout.pairing import selectors as pairing_selectors
-    from turnabout.programs import selectors as program_selectors
-
-    me = employee_of(user)
-    if me is None:
-        return Hub()
-    proposed = pairing_selectors.mentorships_of_user(user=user).filter(
-        status=Mentorship.Status.PROPOSED
-    )[:HUB_LIST]
-    matches = []
-    for m in proposed:
-        side = Side.MENTOR if m.mentor_id == me.pk else Side.MENTEE
-        accepted = m.mentor_accepted_at if side == Side.MENTOR else m.mentee_accepted_at
-        matches.append(
-            MatchWaiting(
-                mentorship=m,
-                side=side,
-                partner=partner_of(m, side),
-                i_accepted=accepted is not None,
-            )
-        )
-    applications = enrollment_selectors.applications_of_user(user=user)
-    applied = applications.exclude(status=Application.Status.WITHDRAWN).values("cohort_id")
-    joinable = program_selectors.cohorts_joinable(user=user).exclude(pk__in=applied)
-    return Hub(
-        matches=matches,
-        pairs=home_summaries(user=user, now=now, limit=HUB_PAIRS),
-        zone=zone_of(me).key,
-        applications=list(applications[:HUB_LIST]),
-        joinable=list(joinable[:HUB_JOINABLE]),
-        earlier_pairs=list(my_pairs(user=user).exclude(status=Mentorship.Status.ACTIVE)[:HUB_LIST]),
-    )
-
-
 # --- Program view (managers, sponsors) -------------------------------------------------------
 
 
@@ -522,8 +441,6 @@ class ProgramEngagement:
 
 def engaged_programs(*, user: AnyUser) -> QuerySet[Program]:
     """Programs whose engagement figures the user may see."""
-    from turnabout.accounts import permissions as roles
-
     if roles.is_sponsor(user) or roles.is_org_admin(user):
         return Program.objects.all().order_by("name")
     return Program.objects.filter(managed_programs_filter(user)).distinct().order_by("name")

@@ -1,15 +1,20 @@
-"""Background work of the engagement app: calendar invites and reminder emails."""
+"""Background work of the engagement app: calendar invites and reminder emails.
+
+Each task fetches its rows by id, renders an email template of
+`templates/engagement/emails/` and sends it.
+"""
 
 from __future__ import annotations
 
 from email.mime.text import MIMEText
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
-from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
-from turnabout.engagement.ics import local_label, method_of, session_ics, site_url
+from turnabout.common.email import absolute_url, build_email, send_templated_email
+from turnabout.engagement.ics import local_label, method_of, session_ics
 from turnabout.engagement.models import MentoringSession, Reminder
 from turnabout.people.models import Employee
 
@@ -40,61 +45,47 @@ def send_session_invite(session_id: int, sequence: int) -> None:
     method = method_of(session)
     ics = session_ics(session)
     mentor, mentee = session.mentorship.mentor, session.mentorship.mentee
-    link = site_url(session.get_absolute_url())
+    if method == "CANCEL":
+        change = "cancelled"
+    else:
+        change = "scheduled" if session.sequence == 0 else "updated"
     for person, partner in ((mentor, mentee), (mentee, mentor)):
-        when = local_label(session, person)
-        if method == "CANCEL":
-            subject = f"Cancelled: reverse mentoring session with {partner.full_name}"
-            intro = f"Your session with {partner.full_name} on {when} is cancelled."
-            if session.cancel_note:
-                intro += f"\n\n{session.cancel_note}"
-        elif session.sequence == 0:
-            subject = f"Reverse mentoring session with {partner.full_name}"
-            intro = f"A session with {partner.full_name} is scheduled for {when}."
-        else:
-            subject = f"Updated: reverse mentoring session with {partner.full_name}"
-            intro = f"Your session with {partner.full_name} has changed: it is now {when}."
-        where = session.place or session.video_url or "to be agreed"
-        body = (
-            f"Hello {person.first_name},\n\n{intro}\n\n"
-            f"Where: {where}\n"
-            f"{'Agenda:' + chr(10) + session.agenda + chr(10) if session.agenda else ''}\n"
-            "The attached invite adds it to your calendar.\n"
-            f"Details: {link}\n"
+        message = build_email(
+            "engagement/emails/session_invite",
+            {
+                "person": person,
+                "partner": partner,
+                "session": session,
+                "change": change,
+                "when": local_label(session, person),
+                "action_url": absolute_url("engagement:session", session.pk),
+                "action_label": _("See the session"),
+            },
+            to=[person.email],
         )
-        message = EmailMessage(subject=subject, body=body, to=[person.email])
         message.attach(_calendar_part(ics, method))
         message.send()
 
 
-def _reminder_text(reminder: Reminder, person: Employee) -> tuple[str, str]:
+def _reminder_email(reminder: Reminder, person: Employee) -> tuple[str, dict[str, Any]]:
+    """The template and context of a participant's reminder."""
     m = reminder.mentorship
     partner = m.mentee if person.pk == m.mentor_id else m.mentor
-    pair_link = site_url(reverse("engagement:pair", args=[m.pk]))
+    context: dict[str, Any] = {"person": person, "partner": partner, "mentorship": m}
     if reminder.kind == Reminder.Kind.NO_SESSION:
-        return (
-            f"Time to plan your next session with {partner.first_name}",
-            f"You and {partner.full_name} have no session in the calendar. Regular "
-            "conversations are what make reverse mentoring work: pick a time that suits "
-            f"you both.\n\nSchedule it here: "
-            f"{site_url(reverse('engagement:session_new', args=[m.pk]))}\n",
-        )
+        context["action_url"] = absolute_url("engagement:session_new", m.pk)
+        context["action_label"] = _("Schedule a session")
+        return "engagement/emails/reminder_no_session", context
     session = reminder.session
     if reminder.kind == Reminder.Kind.LOG_SESSION and session is not None:
-        when = local_label(session, person)
-        return (
-            f"How did your session with {partner.first_name} go?",
-            f"Your session with {partner.full_name} ({when}) is over. Two minutes: was it "
-            "held, what did you cover, how useful was it? Your rating stays private.\n\n"
-            f"Log it here: {site_url(reverse('engagement:session_log', args=[session.pk]))}\n",
-        )
-    return (
-        f"Your mentoring agreement with {partner.first_name} is not signed yet",
-        f"Agree with {partner.full_name} on your goals and ground rules, then both sign: "
-        "it takes ten minutes and makes every session count.\n\n"
-        f"Agreement: {site_url(reverse('engagement:agreement', args=[m.pk]))}\n"
-        f"Your pair: {pair_link}\n",
-    )
+        context["when"] = local_label(session, person)
+        context["action_url"] = absolute_url("engagement:session_log", session.pk)
+        context["action_label"] = _("Log the session")
+        return "engagement/emails/reminder_log_session", context
+    context["action_url"] = absolute_url("engagement:agreement", m.pk)
+    context["action_label"] = _("Open the agreement")
+    context["pair_url"] = absolute_url("engagement:pair", m.pk)
+    return "engagement/emails/reminder_agreement", context
 
 
 @task()
@@ -113,23 +104,16 @@ def send_reminder(reminder_id: int) -> None:
         return
     m = reminder.mentorship
     if reminder.kind == Reminder.Kind.PAIR_STALLED:
-        link = site_url(reverse("engagement:program", args=[m.cohort.program_id]))
+        context = {
+            "mentorship": m,
+            "action_url": absolute_url("engagement:program", m.cohort.program_id),
+            "action_label": _("Pairs of the program"),
+        }
         for user in get_user_model().objects.filter(pk__in=reminder.recipients):
-            if not user.email:
-                continue
-            EmailMessage(
-                subject=f"A pair in {m.cohort} has not met for a while",
-                body=(
-                    f"{m.mentor.full_name} (mentor) and {m.mentee.full_name} (mentee) have "
-                    "held no session for two meeting periods. A friendly check-in often "
-                    f"helps.\n\nPairs of the program: {link}\n"
-                ),
-                to=[user.email],
-            ).send()
+            if user.email:
+                send_templated_email("engagement/emails/pair_stalled", context, to=[user.email])
     else:
         for person in Employee.objects.filter(pk__in=reminder.recipients):
-            subject, body = _reminder_text(reminder, person)
-            EmailMessage(
-                subject=subject, body=f"Hello {person.first_name},\n\n{body}", to=[person.email]
-            ).send()
+            template, context = _reminder_email(reminder, person)
+            send_templated_email(template, context, to=[person.email])
     reminder_mark_sent(reminder.pk)

@@ -4,7 +4,6 @@ from turnabout.engagement import views
 
 app_name = "engagement"
 urlpatterns = [
-    path("", views.mine, name="mine"),
     path("pairs/<int:mentorship_pk>/", views.pair, name="pair"),
     path("pairs/<int:mentorship_pk>/agreement/", views.agreement, name="agreement"),
     path("pairs/<int:mentorship_pk>/agreement/sign/", views.agreement_sign, name="agreement_sign"),

@@ -71,19 +71,6 @@ def _zone_example(context: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def mine(request: HttpRequest) -> HttpResponse:
-    """The participant hub ("My mentoring"): a match waiting for an answer, the active
-    pairs, the applications and the cohorts open to join, each linking to its own page."""
-    return render(
-        request,
-        "engagement/mine.html",
-        {
-            "hub": selectors.participant_hub(user=request.user),
-            "is_participant": selectors.employee_of(request.user) is not None,
-        },
-    )
-
-
 def pair(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = selectors.pair_get(user=request.user, mentorship_id=mentorship_pk)
     context = _pair_context(request, mentorship)

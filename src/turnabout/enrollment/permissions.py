@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from turnabout.accounts import permissions as roles
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application
+from turnabout.people.permissions import is_participant
 from turnabout.programs import permissions as program_permissions
 from turnabout.programs.models import Cohort
 
 
 def can_apply(user: AnyUser) -> bool:
-    return roles.is_participant(user)
+    return is_participant(user)
 
 
 def is_applicant(user: AnyUser, application: Application) -> bool:

@@ -29,6 +29,7 @@ from turnabout.enrollment import permissions
 from turnabout.enrollment.audit import EnrollmentEvent
 from turnabout.enrollment.models import Application, CustomQuestion, ParticipantRole
 from turnabout.enrollment.profile import clean_profile, eligibility_problem, profile_of
+from turnabout.enrollment.tasks import send_decision_email as send_decision_email_task
 from turnabout.people.models import Employee
 from turnabout.programs.models import REVIEW_PHASES, Cohort, Phase
 
@@ -247,10 +248,8 @@ def _check_decision(cohort: Cohort, decision: str, message: str) -> str:
 
 
 def _notify(application_ids: Iterable[int]) -> None:
-    from turnabout.enrollment.tasks import send_decision_email
-
     for application_id in application_ids:
-        transaction.on_commit(partial(send_decision_email.enqueue, application_id))
+        transaction.on_commit(partial(send_decision_email_task.enqueue, application_id))
 
 
 @transaction.atomic

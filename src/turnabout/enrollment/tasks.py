@@ -1,17 +1,18 @@
+"""Background work of the enrollment app: fetch by id, render the email template, send."""
+
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from turnabout.common.email import absolute_url, send_templated_email
 from turnabout.enrollment.models import Application
 
-_SUBJECTS: dict[str, str] = {
-    Application.Status.ACCEPTED: "You are in: {cohort}",
-    Application.Status.WAITLISTED: "You are on the waiting list: {cohort}",
-    Application.Status.DECLINED: "About your application: {cohort}",
-}
+DECIDED = (
+    Application.Status.ACCEPTED,
+    Application.Status.WAITLISTED,
+    Application.Status.DECLINED,
+)
 
 
 @task()
@@ -22,19 +23,14 @@ def send_decision_email(application_id: int) -> None:
         .filter(pk=application_id)
         .first()
     )
-    if application is None or application.status not in _SUBJECTS:
+    if application is None or application.status not in DECIDED:
         return
-    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    link = base + reverse("enrollment:detail", args=[application.pk])
-    note = f"\n\n{application.decision_message}" if application.decision_message else ""
-    send_mail(
-        subject=_SUBJECTS[application.status].format(cohort=application.cohort),
-        message=(
-            f"Hello {application.person.first_name},\n\n"
-            f"Your application as {application.get_role_display().lower()} to "
-            f"{application.cohort} is now: {application.get_status_display().lower()}."
-            f"{note}\n\nSee it here: {link}\n"
-        ),
-        from_email=None,
-        recipient_list=[application.person.email],
+    send_templated_email(
+        "enrollment/emails/decision",
+        {
+            "application": application,
+            "action_url": absolute_url("enrollment:detail", application.pk),
+            "action_label": _("See your application"),
+        },
+        to=[application.person.email],
     )

@@ -6,7 +6,6 @@ from turnabout.enrollment import views
 
 app_name = "enrollment"
 urlpatterns = [
-    path("applications/", views.my_applications, name="mine"),
     path("applications/join/", views.join, name="join"),
     path("applications/apply/<int:cohort_pk>/<str:role>/", views.apply, name="apply"),
     path("applications/<int:application_pk>/", views.application_detail, name="detail"),

@@ -215,18 +215,6 @@ def join(request: HttpRequest) -> HttpResponse:
     )
 
 
-def my_applications(request: HttpRequest) -> HttpResponse:
-    """ "My programs": the signed-in person's applications and their status."""
-    return render(
-        request,
-        "enrollment/my_applications.html",
-        {
-            "applications": selectors.applications_of_user(user=request.user),
-            "joinable": program_selectors.cohorts_joinable(user=request.user)[:6],
-        },
-    )
-
-
 def review(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     """The manager's list of a cohort's applications, with filters and bulk decisions."""
     cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)

@@ -21,6 +21,7 @@ from turnabout.common.errors import Conflict, ErrorCode
 from turnabout.common.schemas import ERRORS, ErrorOut, text
 from turnabout.feedback import exports, selectors, services
 from turnabout.feedback.models import Question, Survey
+from turnabout.feedback.tasks import privacy_sentence
 
 router = Router(tags=["surveys"])
 
@@ -322,8 +323,6 @@ def my_open_surveys(request: HttpRequest) -> list[selectors.OpenSurvey]:
 @router.get("/me/surveys/{invitation_id}", response={200: FormOut, **ERRS})
 def my_survey(request: HttpRequest, invitation_id: Id) -> dict[str, Any]:
     """The questions, the privacy promise and the caller's draft (if any)."""
-    from turnabout.feedback.tasks import privacy_sentence
-
     invitation = selectors.invitation_get(user=request.user, invitation_id=invitation_id)
     return {
         "invitation_id": invitation.pk,

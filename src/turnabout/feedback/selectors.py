@@ -19,6 +19,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from turnabout.accounts import permissions as roles
 from turnabout.common.errors import NotFound
 from turnabout.common.privacy import meets_floor, min_group_size, suppress_counts, suppress_means
 from turnabout.common.types import AnyUser
@@ -71,8 +72,6 @@ def surveys_manageable(user: AnyUser) -> QuerySet[Survey]:
 
 def surveys_visible(user: AnyUser) -> QuerySet[Survey]:
     """Surveys whose results `user` may see: managed ones, every one for sponsors."""
-    from turnabout.accounts import permissions as roles
-
     if roles.is_sponsor(user) or roles.is_org_admin(user):
         return Survey.objects.select_related("cohort__program")
     return surveys_manageable(user)

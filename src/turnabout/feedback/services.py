@@ -37,9 +37,10 @@ from turnabout.feedback.models import (
     Response,
     Survey,
 )
-from turnabout.feedback.tasks import send_fit_flag as send_fit_flag_task
-from turnabout.feedback.tasks import send_invitation as send_invitation_task
+from turnabout.feedback.tasks import send_fit_flag_email as send_fit_flag_email_task
+from turnabout.feedback.tasks import send_invitation_email as send_invitation_email_task
 from turnabout.pairing.models import Mentorship
+from turnabout.pairing.services import mentorship_end
 from turnabout.programs.models import Cohort, InterestSurvey, Objective, Phase, Program
 
 # How many earlier anonymous responses are re-inserted with each new one (all of them
@@ -711,7 +712,7 @@ def _flag_if_not_a_good_fit(
             target=invitation.mentorship,
             message=_("pairing fit: not a good fit (by the %(side)s)") % {"side": flag.role},
         )
-        transaction.on_commit(partial(send_fit_flag_task.enqueue, flag.pk))
+        transaction.on_commit(partial(send_fit_flag_email_task.enqueue, flag.pk))
     return True
 
 
@@ -727,8 +728,6 @@ def fit_flag_request_rematch(flag: PairFitFlag, *, acting_user: AnyUser) -> Pair
     """The mentee of a pair flagged "not a good fit" takes the offer of a new match: the
     pair ends (through pairing's own service, which frees both and tells the partner) and
     the program's managers re-match the cohort."""
-    from turnabout.pairing.services import mentorship_end
-
     flag = PairFitFlag.objects.select_for_update().select_related("mentorship").get(pk=flag.pk)
     mentorship = flag.mentorship
     mentee_user = getattr(mentorship.mentee, "user_id", None)
@@ -886,7 +885,7 @@ def invitations_run(survey: Survey, *, now: datetime, notify: bool = True) -> in
         if Invitation.objects.filter(pk=pk, emailed=False).update(emailed=True):
             sent += 1
             if notify:
-                transaction.on_commit(partial(send_invitation_task.enqueue, pk, 0))
+                transaction.on_commit(partial(send_invitation_email_task.enqueue, pk, 0))
     return sent
 
 
@@ -908,7 +907,7 @@ def reminders_run(*, today: date, notify: bool = True) -> int:
             ):
                 sent += 1
                 if notify:
-                    transaction.on_commit(partial(send_invitation_task.enqueue, pk, step))
+                    transaction.on_commit(partial(send_invitation_email_task.enqueue, pk, step))
     return sent
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from turnabout.common.email import absolute_url, send_templated_email
+from turnabout.feedback.models import Invitation, PairFitFlag
 
 
 def privacy_sentence(mode: str) -> str:
@@ -26,10 +27,8 @@ def privacy_sentence(mode: str) -> str:
 
 
 @task()
-def send_invitation(invitation_id: int, step: int) -> None:
+def send_invitation_email(invitation_id: int, step: int) -> None:
     """Email one invitation (step 0) or one reminder (step 1, 2, ...), if still unanswered."""
-    from turnabout.feedback.models import Invitation
-
     invitation = (
         Invitation.objects.select_related("survey__cohort__program", "person")
         .filter(pk=invitation_id, answered_on__isnull=True)
@@ -55,11 +54,9 @@ def send_invitation(invitation_id: int, step: int) -> None:
 
 
 @task()
-def send_fit_flag(flag_id: int) -> None:
+def send_fit_flag_email(flag_id: int) -> None:
     """Tell the program's managers about a "not a good fit" answer, and offer the mentee a
     new match (whoever of the two answered it)."""
-    from turnabout.feedback.models import PairFitFlag
-
     flag = (
         PairFitFlag.objects.select_related(
             "mentorship__mentor", "mentorship__mentee", "mentorship__cohort__program"

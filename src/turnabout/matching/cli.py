@@ -14,9 +14,15 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import IO, TextIO
+from typing import TextIO
 
-from .engine import feasible_pairs, match
+import numpy as np
+
+from ._types import Float64Array, IntArray
+from .config import MatchConfig
+from .criteria import CRITERIA
+from .engine import feasible_index_blocks, match, prepare
+from .explain import reason_text
 from .files import (
     AtomicOutputs,
     InputFileError,
@@ -24,9 +30,10 @@ from .files import (
     read_mentees,
     read_mentors,
     read_org,
+    spreadsheet_safe,
     write_csv,
 )
-from .model import CRITERIA, MatchConfig, MatchInputError
+from .model import MatchInputError
 
 EXIT_BAD_INPUT = 2
 LARGE_RUN = 4_000_000
@@ -132,7 +139,7 @@ def _run(args: argparse.Namespace, outputs: AtomicOutputs) -> int:
                     p.mentee_id,
                     f"{p.score:.6f}",
                     *(_format(p.breakdown[c]) if c in p.breakdown else "" for c in CRITERIA),
-                    "; ".join(p.reasons),
+                    "; ".join(reason_text(r) for r in p.reasons),
                 ]
                 for p in result.pairs
             ),
@@ -142,13 +149,16 @@ def _run(args: argparse.Namespace, outputs: AtomicOutputs) -> int:
             write_csv(
                 stream,
                 ["id", "role", "reason"],
-                ([u.id, u.role, u.reason] for u in result.unmatched),
+                ([u.id, u.role, reason_text(u.reason)] for u in result.unmatched),
             )
     if args.scores_out is not None:
         with outputs.open(args.scores_out) as stream:
             write_csv(stream, ["mentor_id", "mentee_id", "score"], [])
-            for block in feasible_pairs(mentors, mentees, config, org, progress=progress):
-                write_csv_rows(stream, block.mentor_ids, block.mentee_ids, block.scores.tolist())
+            problem = prepare(mentors, mentees, config, org)
+            mentor_cells = CellTable([p.id for p in problem.mentors])
+            mentee_cells = CellTable([p.id for p in problem.mentees])
+            for rows, cols, scores in feasible_index_blocks(problem, progress):
+                stream.write(score_lines(mentor_cells, mentee_cells, rows, cols, scores))
     outputs.commit()
 
     quality = result.quality
@@ -156,25 +166,74 @@ def _run(args: argparse.Namespace, outputs: AtomicOutputs) -> int:
         f"matched {quality.matched} pairs ({quality.mentees} mentees, {quality.mentors} mentors); "
         f"total score {quality.total_score:.4f}, mean {quality.mean_score:.4f}, "
         f"weakest {quality.min_score:.4f}; {quality.blocking_pairs} blocking pairs; "
-        f"{len(result.unmatched)} unmatched; {quality.mode} mode, {quality.seconds:.1f}s"
+        f"{len(result.unmatched)} unmatched; {quality.mode} mode, {quality.verdict}, "
+        f"{quality.seconds:.1f}s"
     )
     return 0
-
-
-def write_csv_rows(
-    stream: IO[str], mentor_ids: list[str], mentee_ids: list[str], scores: list[float]
-) -> None:
-    """Fast path for the (possibly huge) scores file; quotes ids only when needed."""
-    stream.writelines(
-        f"{_cell(m)},{_cell(e)},{s:.6f}\r\n"
-        for m, e, s in zip(mentor_ids, mentee_ids, scores, strict=True)
-    )
 
 
 _SPECIAL = frozenset(',"\r\n')
 
 
 def _cell(text: str) -> str:
+    """One CSV cell: formula-safe, quoted only when needed."""
+    text = str(spreadsheet_safe(text))
     if _SPECIAL.isdisjoint(text):
         return text
     return '"' + text.replace('"', '""') + '"'
+
+
+class CellTable:
+    """Every person's CSV cell as UTF-8 bytes in one buffer, with offsets and lengths."""
+
+    def __init__(self, ids: list[str]) -> None:
+        encoded = [_cell(i).encode() for i in ids]
+        self.lengths: IntArray = np.fromiter(map(len, encoded), dtype=np.int64, count=len(ids))
+        self.offsets: IntArray = np.cumsum(self.lengths) - self.lengths
+        self.data = np.frombuffer(b"".join(encoded) or b"\0", dtype=np.uint8)
+
+
+def _spread(out: np.ndarray, starts: IntArray, table: CellTable, which: IntArray) -> IntArray:
+    """Copy each row's cell into ``out`` at ``starts``; returns where each row's cell ends."""
+    lengths = table.lengths[which]
+    total = int(lengths.sum())
+    within = np.arange(total) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    out[np.repeat(starts, lengths) + within] = table.data[
+        np.repeat(table.offsets[which], lengths) + within
+    ]
+    ends: IntArray = starts + lengths
+    return ends
+
+
+def score_lines(
+    mentors: CellTable,
+    mentees: CellTable,
+    rows: IntArray,
+    cols: IntArray,
+    scores: Float64Array,
+) -> str:
+    """``mentor_id,mentee_id,score`` lines for a block of pairs, built as one byte array.
+
+    A Python f-string per pair made ``--scores-out`` six times longer than the match; here
+    every line is laid out with array operations (ids copied from ``CellTable``, scores
+    from their integer millionths, which always give ``d.dddddd`` in [0, 10)).
+    """
+    millionths = np.rint(np.clip(scores, 0.0, 9.999999) * 1_000_000).astype(np.int64)
+    digits = np.empty((len(rows), 8), dtype=np.uint8)
+    digits[:, 0] = ord("0") + millionths // 1_000_000
+    digits[:, 1] = ord(".")
+    rest = millionths % 1_000_000
+    for place in range(7, 1, -1):
+        digits[:, place] = ord("0") + rest % 10
+        rest //= 10
+    line = mentors.lengths[cols] + mentees.lengths[rows] + 12  # 2 commas, 8 digits, CR LF
+    starts = np.cumsum(line) - line
+    out = np.empty(int(line.sum()), dtype=np.uint8)
+    after_mentor = _spread(out, starts, mentors, cols)
+    out[after_mentor] = ord(",")
+    after_mentee = _spread(out, after_mentor + 1, mentees, rows)
+    out[after_mentee] = ord(",")
+    out[(after_mentee + 1)[:, None] + np.arange(8)] = digits
+    out[after_mentee + 9] = ord("\r")
+    out[after_mentee + 10] = ord("\n")
+    return out.tobytes().decode()

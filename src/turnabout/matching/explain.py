@@ -1,32 +1,52 @@
-"""Explanations in words, unmatched reasons and quality figures."""
+"""Explanations as codes with parameters, their English text, and quality figures.
+
+The engine never writes sentences into its results: a pair's reasons and an unmatched
+person's reason are ``Reason(code, params)``. ``reason_text`` renders one in English (the
+CLI's output files); the app renders the same codes with gettext (``pairing/explain.py``).
+
+Codes: a criterion's name (``skills``, ``availability``, ...; parameters from its
+``Criterion.explain``), and for people left unmatched:
+
+=========================  ==========================================================
+``unmatched.nobody``       nobody on the other side (``other``)
+``unmatched.no_eligible``  every candidate ruled out; ``ruled_out``: constraint -> count
+``unmatched.at_capacity``  (mentee) every eligible mentor (``eligible``) is full
+``unmatched.outscored``    (mentor) every eligible mentee (``eligible``) got a better pair
+``unmatched.below_floor``  the ``open`` eligible people with room score below the
+                           fairness floor ``threshold``
+``unmatched.not_candidate``  (sparse) the ``open`` eligible people with room were not
+                           among the top candidates
+``unmatched.lower_total``  matching would lower the total score
+=========================  ==========================================================
+
+Every unmatched code carries ``role``, ``other`` and, for a mentee with some but not all
+of its mentors, ``got`` and ``wanted``. ``no_eligible`` also carries ``min_level_gap`` and
+``max_tz_hours`` so that the constraint labels can name them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import NDArray
 
-from .model import CRITERIA, Pair, Unmatched
+from ._types import BoolArray, Float64Array, IntArray
+from .criteria import BY_NAME, CRITERIA, Reason
+from .model import Pair, Unmatched
 from .scoring import CONSTRAINTS, Detail, Problem, View
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
-
 MAX_REASONS = 5
-MAX_LISTED = 3
 
 
 def blocking_pairs(
     cand_rows: IntArray,
     cand_cols: IntArray,
-    cand_scores: FloatArray,
+    cand_scores: Float64Array,
     rows: IntArray,
     cols: IntArray,
-    scores: FloatArray,
+    scores: Float64Array,
     per_mentee: int,
     capacity: IntArray,
     n_rows: int,
@@ -46,11 +66,11 @@ def blocking_pairs(
 
 
 def blocking_pairs_dense(
-    all_scores: FloatArray,
+    all_scores: Float64Array,
     feasible: BoolArray,
     rows: IntArray,
     cols: IntArray,
-    scores: FloatArray,
+    scores: Float64Array,
     per_mentee: int,
     capacity: IntArray,
 ) -> int:
@@ -67,11 +87,11 @@ def blocking_pairs_dense(
 def _floors(
     rows: IntArray,
     cols: IntArray,
-    scores: FloatArray,
+    scores: Float64Array,
     per_mentee: int,
     capacity: IntArray,
     n_rows: int,
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[Float64Array, Float64Array]:
     """The score a new partner must beat: each side's weakest pair, or -inf with room left."""
     n_cols = len(capacity)
     mentee_floor = np.full(n_rows, np.inf)
@@ -81,31 +101,6 @@ def _floors(
     mentee_floor[np.bincount(rows, minlength=n_rows) < per_mentee] = -np.inf
     mentor_floor[np.bincount(cols, minlength=n_cols) < capacity] = -np.inf
     return mentee_floor, mentor_floor
-
-
-def _listing(names: list[str]) -> str:
-    shown = ", ".join(names[:MAX_LISTED])
-    return shown + (", …" if len(names) > MAX_LISTED else "")
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-_SET_FEATURES = {
-    "interests": "interests",
-    "availability": "slots",
-    "format": "formats",
-    "affinity": "ergs",
-    "language": "languages",
-}
-_LABELS = {
-    "interests": ("shared interest", "shared interests"),
-    "availability": ("shared time slot", "shared time slots"),
-    "format": ("shared format", "shared formats"),
-    "affinity": ("shared ERG", "shared ERGs"),
-    "language": ("shared language", "shared languages"),
-}
 
 
 class _Rows:
@@ -123,8 +118,16 @@ class _Rows:
         return self.data[self.indptr[person] : self.indptr[person + 1]]
 
 
-class _Reasons:
-    """Phrases for the criteria of the chosen pairs (only those are ever explained)."""
+class ExplainContext:
+    """What the criteria's ``explain`` functions read about the chosen pairs.
+
+    Parameters
+    ----------
+    problem : Problem
+        The prepared run.
+    rows, cols : IntArray, shape (pairs,)
+        The chosen pairs (only those are ever explained).
+    """
 
     def __init__(self, problem: Problem, rows: IntArray, cols: IntArray) -> None:
         self.problem = problem
@@ -133,56 +136,39 @@ class _Reasons:
         if len(rows) and "timezone" in problem.weights:
             view = View(np.asarray(rows), np.asarray(cols), paired=True)
             self.tz_hours = problem.tz_distance(view).tolist()
-        # criterion -> phrase(criterion, pair number, row, col, score), None if nothing to say
-        self.phrases: dict[str, Callable[[str, int, int, int, float], str | None]] = {
-            "skills": self._skills,
-            "goals": self._goals,
-            "timezone": self._timezone,
-            "seniority": self._seniority,
-            "diversity": self._diversity,
-            **dict.fromkeys(_SET_FEATURES, self._shared),
-        }
 
-    def _side(self, feature_name: str) -> tuple[_Rows, _Rows, list[str], list[str]]:
+    def _side(self, name: str) -> tuple[_Rows, _Rows, list[str], list[str]]:
         """Mentee rows, mentor rows, display names and their sort keys (built once)."""
-        found = self.sides.get(feature_name)
+        found = self.sides.get(name)
         if found is None:
-            feature = getattr(self.problem, feature_name)
+            feature = self.problem.languages if name == "language" else self.problem.features[name]
             display = feature.vocab.display
-            found = self.sides[feature_name] = (
+            found = self.sides[name] = (
                 _Rows(feature.mentee_sparse),
                 _Rows(feature.mentor_sparse),
                 display,
-                [name.casefold() for name in display],
+                [item.casefold() for item in display],
             )
         return found
 
-    def _skills(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
+    def shared(self, name: str, row: int, col: int) -> list[str]:
+        """The items of a set criterion the two people share, sorted by name."""
+        mentees, mentors, display, keys = self._side(name)
+        theirs = set(mentors.items(col))
+        found = sorted((i for i in mentees.items(row) if i in theirs), key=keys.__getitem__)
+        return [display[i] for i in found]
+
+    def skills(self, row: int, col: int) -> tuple[int, list[str]]:
+        """How many topics the mentee wants, and those the mentor offers (by priority)."""
         mentees, mentors, display, keys = self._side("skills")
         wanted = mentees.items(row)
         weight = dict(zip(wanted, mentees.weights(row), strict=True))
         offered = set(mentors.items(col))
         found = sorted((i for i in wanted if i in offered), key=lambda i: (-weight[i], keys[i]))
-        if not found:
-            return None
-        topics = [display[i] for i in found]
-        noun = "topic" if len(wanted) == 1 else "topics"
-        return f"offers {len(topics)} of {len(wanted)} wanted {noun}: {_listing(topics)}"
+        return len(wanted), [display[i] for i in found]
 
-    def _shared(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
-        mentees, mentors, display, keys = self._side(_SET_FEATURES[name])
-        theirs = set(mentors.items(col))
-        found = sorted((i for i in mentees.items(row) if i in theirs), key=keys.__getitem__)
-        if not found:
-            return None
-        shared = [display[i] for i in found]
-        label = _LABELS[name]
-        if name in ("interests", "availability"):
-            word = label[0] if len(shared) == 1 else label[1]
-            return f"{len(shared)} {word}: {_listing(shared)}"
-        return f"{label[0] if len(shared) == 1 else label[1]}: {_listing(shared)}"
-
-    def _goals(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
+    def goal_terms(self, row: int, col: int) -> list[str]:
+        """Goal words both wrote, most weighty first."""
         mentees, mentors, display, _ = self._side("goals")
         weight = dict(zip(mentors.items(col), mentors.weights(col), strict=True))
         common = [
@@ -190,44 +176,21 @@ class _Reasons:
             for t, w in zip(mentees.items(row), mentees.weights(row), strict=True)
             if t in weight
         ]
-        if not common:
-            return None
-        terms = [term for _, term in sorted(common)]
-        return f"similar goals ({score:.0%}): {_listing(terms)}"
+        return [term for _, term in sorted(common)]
 
-    def _timezone(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
+    def time_apart(self, pair: int, row: int, col: int) -> tuple[float, bool] | None:
+        """Hours apart and whether both named the same zone (None when one is unknown)."""
         mentee, mentor = self.problem.mentees[row], self.problem.mentors[col]
         if not mentee.timezone or not mentor.timezone:
             return None
-        distance = self.tz_hours[pair]
-        if distance == 0:
-            return "same time zone" if mentee.timezone == mentor.timezone else "no time difference"
-        return f"{distance:g} h apart"
-
-    def _seniority(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
-        gap = self.problem.mentees[row].level - self.problem.mentors[col].level
-        return f"level gap {gap} (target {self.problem.config.target_level_gap})"
-
-    def _diversity(self, name: str, pair: int, row: int, col: int, score: float) -> str | None:
-        mentee, mentor = self.problem.mentees[row], self.problem.mentors[col]
-        parts = []
-        for attribute, rule in self.problem.diversity_rules.items():
-            a, b = getattr(mentee, attribute).strip(), getattr(mentor, attribute).strip()
-            if not a or not b:
-                continue
-            same = a.casefold() == b.casefold()
-            if same and rule == "prefer_same":
-                parts.append(f"same {attribute}")
-            elif not same and rule == "prefer_different":
-                parts.append(f"different {attribute}")
-        return "; ".join(parts) if parts else None
+        return float(self.tz_hours[pair]), mentee.timezone == mentor.timezone
 
 
 def describe_pairs(
     problem: Problem,
     rows: IntArray,
     cols: IntArray,
-    scores: FloatArray,
+    scores: Float64Array,
     detail: Detail,
     locked: BoolArray,
 ) -> list[Pair]:
@@ -245,7 +208,7 @@ def describe_pairs(
     ranked = np.argsort(np.where(useful, -shares, np.inf), axis=1, kind="stable").tolist()
     n_useful = useful.sum(axis=1).tolist()
     value_rows, share_rows = values.tolist(), shares.tolist()
-    phrases = _Reasons(problem, rows, cols).phrases
+    context = ExplainContext(problem, rows, cols)
     mentor_ids = [p.id for p in problem.mentors]
     mentee_ids = [p.id for p in problem.mentees]
     is_locked = locked.tolist()
@@ -253,22 +216,18 @@ def describe_pairs(
     for i, (row, col) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
         breakdown = dict(zip(names, value_rows[i], strict=True))
         contributions = dict(zip(names, share_rows[i], strict=True))
-        reasons: list[str] = []
+        reasons: list[Reason] = []
         broken: tuple[str, ...] = ()
         if is_locked[i]:
-            reasons.append("locked by the program manager")
             broken = tuple(
                 c for c in CONSTRAINTS if c in detail.violations and bool(detail.violations[c][i])
             )
-            if broken:
-                reasons.append("breaks: " + ", ".join(c.replace("_", " ") for c in broken))
-        limit = MAX_REASONS + int(is_locked[i])
         for k in ranked[i][: n_useful[i]]:
             name = names[k]
-            text = phrases[name](name, i, row, col, breakdown[name])
-            if text:
-                reasons.append(text)
-            if len(reasons) >= limit:
+            reason = BY_NAME[name].explain(context, i, row, col, breakdown[name])
+            if reason is not None:
+                reasons.append(reason)
+            if len(reasons) >= MAX_REASONS:
                 break
         pairs.append(
             Pair(
@@ -286,25 +245,66 @@ def describe_pairs(
     return pairs
 
 
-def _constraint_label(name: str, problem: Problem, role: str) -> str:
-    rules = problem.config.constraints
-    gap = rules.min_level_gap
+def constraint_text(name: str, params: Mapping[str, Any]) -> str:
+    """A ruled-out candidate's constraint in English, from an ``unmatched`` reason."""
+    gap = params.get("min_level_gap", 1)
     levels = "level" if abs(gap) == 1 else "levels"
+    hours = params.get("max_tz_hours")
+    side = "junior" if params.get("role") == "mentee" else "senior"
     return {
         "same_person": "the same person",
-        "level": (
-            f"not at least {gap} {levels} junior"
-            if role == "mentee"
-            else f"not at least {gap} {levels} senior"
-        ),
+        "level": f"not at least {gap} {levels} {side}",
         "reporting_line": "in the same reporting line",
         "same_manager": "with the same manager",
         "excluded": "excluded",
-        "timezone": f"more than {rules.max_tz_hours:g} h apart"
-        if rules.max_tz_hours is not None
-        else "too far apart",
+        "timezone": f"more than {hours:g} h apart" if hours is not None else "too far apart",
         "language": "without a shared language",
-    }[name]
+    }.get(name, name)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def _unmatched_text(code: str, params: Mapping[str, Any]) -> str:
+    other = params.get("other", "partner")
+    if code == "unmatched.nobody":
+        return f"no {other}s to match with"
+    if code == "unmatched.no_eligible":
+        ruled_out = params.get("ruled_out", {})
+        parts = [f"{n} {constraint_text(k, params)}" for k, n in ruled_out.items() if n]
+        return f"no eligible {other}: " + ", ".join(parts)
+    if code == "unmatched.at_capacity":
+        if params["eligible"] == 1:
+            return "its only eligible mentor is at capacity with better-scoring pairs"
+        return (
+            f"all {params['eligible']} eligible mentors are at capacity with better-scoring pairs"
+        )
+    if code == "unmatched.outscored":
+        if params["eligible"] == 1:
+            return "its only eligible mentee got a better-scoring mentor"
+        return f"all {params['eligible']} eligible mentees got better-scoring mentors"
+    if code == "unmatched.below_floor":
+        who = _plural(int(params["open"]), "eligible " + other)
+        return f"its {who} with room would score below the fairness floor {params['threshold']:.3f}"
+    if code == "unmatched.not_candidate":
+        who = _plural(int(params["open"]), "eligible " + other)
+        return f"its {who} with room were not among the top candidates (raise top_k)"
+    if code == "unmatched.lower_total":
+        return "matching it would lower the total score"
+    return code
+
+
+def reason_text(reason: Reason) -> str:
+    """A reason in English (the CLI's files; the app translates in ``pairing/explain.py``)."""
+    criterion = BY_NAME.get(reason.code)
+    if criterion is not None:
+        return criterion.text(reason.params)
+    text = _unmatched_text(reason.code, reason.params)
+    got = reason.params.get("got")
+    if got:
+        text = f"matched with {got} of {reason.params['wanted']} mentors; " + text
+    return text
 
 
 def _attribute(
@@ -333,36 +333,34 @@ def _why_not(
     eligible_open: int,
     threshold: float | None,
     sparse: bool,
-) -> str:
+) -> Reason:
     other = "mentor" if role == "mentee" else "mentee"
+    base: dict[str, Any] = {"role": role, "other": other}
     if eligible == 0:
-        parts = [
-            f"{count} {_constraint_label(name, problem, role)}"
-            for name, count in counts.items()
-            if count
-        ]
-        if not parts:
-            return f"no {other}s to match with"
-        return f"no eligible {other}: " + ", ".join(parts)
+        ruled_out = {name: count for name, count in counts.items() if count}
+        if not ruled_out:
+            return Reason("unmatched.nobody", base)
+        rules = problem.config.constraints
+        return Reason(
+            "unmatched.no_eligible",
+            {
+                **base,
+                "ruled_out": ruled_out,
+                "min_level_gap": rules.min_level_gap,
+                "max_tz_hours": rules.max_tz_hours,
+            },
+        )
     if eligible_open == 0:
-        if role == "mentee":
-            if eligible == 1:
-                return "its only eligible mentor is at capacity with better-scoring pairs"
-            return f"all {eligible} eligible mentors are at capacity with better-scoring pairs"
-        if eligible == 1:
-            return "its only eligible mentee got a better-scoring mentor"
-        return f"all {eligible} eligible mentees got better-scoring mentors"
+        code = "unmatched.at_capacity" if role == "mentee" else "unmatched.outscored"
+        return Reason(code, {**base, "eligible": eligible})
     if threshold is not None:
-        return (
-            f"its {_plural(eligible_open, 'eligible ' + other)} with room would score below "
-            f"the fairness floor {threshold:.3f}"
+        return Reason(
+            "unmatched.below_floor",
+            {**base, "open": eligible_open, "threshold": round(threshold, 6)},
         )
     if sparse:
-        return (
-            f"its {_plural(eligible_open, 'eligible ' + other)} with room were not among "
-            "the top candidates (raise top_k)"
-        )
-    return "matching it would lower the total score"
+        return Reason("unmatched.not_candidate", {**base, "open": eligible_open})
+    return Reason("unmatched.lower_total", base)
 
 
 def describe_unmatched(
@@ -394,7 +392,7 @@ def describe_unmatched(
         eligible_count = eligible.sum(axis=1)
         eligible_open = (eligible & ~mentor_full[None, :]).sum(axis=1)
         for i, row in enumerate(chunk.tolist()):
-            text = _why_not(
+            reason = _why_not(
                 problem,
                 "mentee",
                 {k: int(v[i]) for k, v in counts.items()},
@@ -405,8 +403,8 @@ def describe_unmatched(
             )
             got = int(assigned_rows[row])
             if got:
-                text = f"matched with {got} of {per_mentee} mentors; " + text
-            out.append(Unmatched(problem.mentees[row].id, "mentee", text))
+                reason = Reason(reason.code, {**reason.params, "got": got, "wanted": per_mentee})
+            out.append(Unmatched(problem.mentees[row].id, "mentee", reason))
 
     idle = np.flatnonzero(assigned_cols == 0)
     if len(idle):
@@ -422,7 +420,7 @@ def describe_unmatched(
             eligible_count += eligible.sum(axis=0, dtype=np.int64)
             eligible_open += (eligible & ~mentee_full[chunk][:, None]).sum(axis=0, dtype=np.int64)
         for i, col in enumerate(idle.tolist()):
-            text = _why_not(
+            reason = _why_not(
                 problem,
                 "mentor",
                 {k: int(v[i]) for k, v in totals.items()},
@@ -431,5 +429,5 @@ def describe_unmatched(
                 threshold,
                 sparse,
             )
-            out.append(Unmatched(problem.mentors[col].id, "mentor", text))
+            out.append(Unmatched(problem.mentors[col].id, "mentor", reason))
     return out

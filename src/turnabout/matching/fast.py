@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import NDArray
 
+from ._types import BoolArray, Float32Array, Float64Array, IntArray
+from .criteria import REGISTRY, Categorical, Categories, Linear
 from .scoring import Problem
-
-FloatArray = NDArray[np.float32]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
 
 INFEASIBLE = np.float32(-64.0)
 """Marks a ruled-out pair; any total below ``FEASIBLE_MIN`` is infeasible."""
@@ -26,7 +23,7 @@ TABLE_LIMIT = 1 << 24
 _NAN_KEY = 1e9
 
 
-def _unique_rows(matrix: NDArray[np.float64]) -> tuple[NDArray[np.float64], IntArray]:
+def _unique_rows(matrix: Float64Array) -> tuple[Float64Array, IntArray]:
     if matrix.shape[0] == 0:
         return matrix, np.zeros(0, dtype=np.int64)
     keys = np.where(np.isnan(matrix), _NAN_KEY, matrix)
@@ -46,6 +43,14 @@ def _cosine_rows(matrix: sp.csr_matrix) -> sp.csr_matrix:
 
 
 class FastScorer:
+    """Total scores of blocks of mentees against every mentor, from the registry's parts.
+
+    Parameters
+    ----------
+    problem : Problem
+        The prepared people, features and config.
+    """
+
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         config = problem.config
@@ -53,91 +58,92 @@ class FastScorer:
         w_sum = problem.weight_sum
         self.scale = {name: np.float32(value / w_sum) for name, value in weights.items()}
         self.rules = config.constraints
+        self.categorical = [
+            c for c in REGISTRY if isinstance(c.fast, Categorical) and c.name in self.scale
+        ]
 
         # categorical part: level, two UTC offsets, diversity codes, language set
         attributes = list(problem.diversity_rules) if "diversity" in weights else []
         self.attributes = attributes
-        e_cols = [problem.mentee_level.astype(np.float64), *problem.mentee_tz.T]
-        m_cols = [problem.mentor_level.astype(np.float64), *problem.mentor_tz.T]
+        mentee_columns = [problem.mentee_level.astype(np.float64), *problem.mentee_tz.T]
+        mentor_columns = [problem.mentor_level.astype(np.float64), *problem.mentor_tz.T]
         for attribute in attributes:
             mentee_codes, mentor_codes = problem.attribute_codes[attribute]
-            e_cols.append(np.where(mentee_codes >= 0, mentee_codes, np.nan))
-            m_cols.append(np.where(mentor_codes >= 0, mentor_codes, np.nan))
+            mentee_columns.append(np.where(mentee_codes >= 0, mentee_codes, np.nan))
+            mentor_columns.append(np.where(mentor_codes >= 0, mentor_codes, np.nan))
         self.use_language = "language" in weights or self.rules.require_language
         if self.use_language:
-            e_cols.append(problem.language_sets.mentee.astype(np.float64))
-            m_cols.append(problem.language_sets.mentor.astype(np.float64))
-        e_matrix = np.stack(e_cols, axis=1)
-        m_matrix = np.stack(m_cols, axis=1)
-        e_unique, self.e_code = _unique_rows(e_matrix)
-        m_unique, self.m_code = _unique_rows(m_matrix)
-        self.table: FloatArray | None = None
-        if len(e_unique) * len(m_unique) <= TABLE_LIMIT:
-            self.table = self._categorical(e_unique[:, None, :], m_unique[None, :, :])
-        self.e_matrix, self.m_matrix = e_matrix, m_matrix
+            mentee_columns.append(problem.language_sets.mentee.astype(np.float64))
+            mentor_columns.append(problem.language_sets.mentor.astype(np.float64))
+        mentee_matrix = np.stack(mentee_columns, axis=1)
+        mentor_matrix = np.stack(mentor_columns, axis=1)
+        mentee_unique, self.mentee_code = _unique_rows(mentee_matrix)
+        mentor_unique, self.mentor_code = _unique_rows(mentor_matrix)
+        self.table: Float32Array | None = None
+        if len(mentee_unique) * len(mentor_unique) <= TABLE_LIMIT:
+            self.table = self._categorical(mentee_unique[:, None, :], mentor_unique[None, :, :])
+        self.mentee_matrix, self.mentor_matrix = mentee_matrix, mentor_matrix
 
-        # linear set criteria: one BLAS product of weighted, normalised features
+        # linear criteria: one BLAS product of weighted, normalised features
         dense_e: list[sp.csr_matrix] = []
         dense_m: list[sp.csr_matrix] = []
         self.sparse_parts: list[tuple[sp.csr_matrix, sp.csr_matrix]] = []
-        parts = [
-            ("skills", problem.skills, False),
-            ("goals", problem.goals, False),
-            ("interests", problem.interests, True),
-            ("availability", problem.slots, True),
-            ("format", problem.formats, True),
-            ("affinity", problem.ergs, True),
-        ]
-        for name, feature, cosine in parts:
-            if name not in self.scale:
+        self.open_parts: list[tuple[np.float32, BoolArray, BoolArray]] = []
+        for criterion in REGISTRY:
+            part = criterion.fast
+            if not isinstance(part, Linear) or criterion.name not in self.scale:
                 continue
+            feature = problem.features[criterion.name]
             mentee, mentor = feature.mentee_sparse, feature.mentor_sparse
-            if cosine:
+            if part.cosine:
                 mentee, mentor = _cosine_rows(mentee), _cosine_rows(mentor)
-            mentee = sp.csr_matrix(mentee * self.scale[name], dtype=np.float32)
+            mentee = sp.csr_matrix(mentee * self.scale[criterion.name], dtype=np.float32)
             if mentee.shape[1] <= SPARSE_VOCABULARY:
                 dense_e.append(mentee)
                 dense_m.append(sp.csr_matrix(mentor, dtype=np.float32))
             else:
                 self.sparse_parts.append((mentee, sp.csr_matrix(mentor.T, dtype=np.float32)))
-        self.linear_e: FloatArray | None = None
-        self.linear_m_t: FloatArray | None = None
+            if part.open_scores_one:
+                self.open_parts.append(
+                    (
+                        self.scale[criterion.name],
+                        feature.mentee_count == 0,
+                        feature.mentor_count == 0,
+                    )
+                )
+        self.linear_e: Float32Array | None = None
+        self.linear_m_t: Float32Array | None = None
         if dense_e:
             self.linear_e = np.ascontiguousarray(sp.hstack(dense_e).toarray(), dtype=np.float32)
             self.linear_m_t = np.ascontiguousarray(sp.hstack(dense_m).toarray().T, dtype=np.float32)
-        self.format_open_e = problem.formats.mentee_count == 0
-        self.format_open_m = problem.formats.mentor_count == 0
 
-    def _categorical(self, e: NDArray[np.float64], m: NDArray[np.float64]) -> FloatArray:
-        """Weighted sum of the categorical criteria, INFEASIBLE where a constraint fails."""
+    def _categorical(self, e: Float64Array, m: Float64Array) -> Float32Array:
+        """Weighted sum of the categorical criteria, INFEASIBLE where a constraint fails.
+
+        Parameters
+        ----------
+        e, m : Float64Array, shape (..., columns)
+            Mentee and mentor categorical columns (level, two UTC offsets, diversity
+            codes, language set), broadcastable against each other.
+
+        Returns
+        -------
+        Float32Array, shape: the broadcast of e's and m's leading axes.
+        """
         problem = self.problem
         total = np.zeros(np.broadcast_shapes(e.shape[:-1], m.shape[:-1]), dtype=np.float32)
         gap = (e[..., 0] - m[..., 0]).astype(np.float32)
-        distance: FloatArray | None = None
+        distance: Float32Array | None = None
         for season in (1, 2):
             diff = np.abs(e[..., season].astype(np.float32) - m[..., season].astype(np.float32))
             diff = np.minimum(diff, 24.0 - diff)
             distance = diff if distance is None else np.maximum(distance, diff)
         assert distance is not None
-        if "seniority" in self.scale:
-            far = np.abs(gap - np.float32(problem.config.target_level_gap))
-            total += self.scale["seniority"] * (np.float32(1.0) / (np.float32(1.0) + far))
-        if "timezone" in self.scale:
-            score = np.where(np.isnan(distance), np.float32(0.5), 1.0 - distance / 12.0)
-            total += self.scale["timezone"] * score.astype(np.float32)
-        if self.attributes:
-            part = np.zeros_like(total)
-            for k, attribute in enumerate(self.attributes):
-                a, b = e[..., 3 + k], m[..., 3 + k]
-                same = a == b
-                wanted = same if problem.diversity_rules[attribute] == "prefer_same" else ~same
-                known = ~np.isnan(a) & ~np.isnan(b)
-                part += np.where(known, wanted.astype(np.float32), np.float32(0.5))
-            total += self.scale["diversity"] * (part / np.float32(len(self.attributes)))
         rules = problem.config.constraints
         bad = gap < rules.min_level_gap
         if rules.max_tz_hours is not None:
             bad |= distance > rules.max_tz_hours + 1e-6
+        known = shared = np.zeros(total.shape, dtype=bool)
         if self.use_language:
             a_set = e[..., -1].astype(np.int64)
             b_set = m[..., -1].astype(np.int64)
@@ -145,34 +151,56 @@ class FastScorer:
             shared_table = problem.language_sets.shared
             if shared_table.size:
                 shared = known & shared_table[np.maximum(a_set, 0), np.maximum(b_set, 0)]
-            else:
-                shared = np.zeros(known.shape, dtype=bool)
-            if "language" in self.scale:
-                score = np.where(known, shared.astype(np.float32), np.float32(0.5))
-                total += self.scale["language"] * score
             if rules.require_language:
                 bad |= ~shared
+        categories = Categories(
+            gap=gap,
+            distance=distance,
+            attributes={
+                attribute: (e[..., 3 + k], m[..., 3 + k])
+                for k, attribute in enumerate(self.attributes)
+            },
+            diversity_rules=problem.diversity_rules,
+            target_level_gap=problem.config.target_level_gap,
+            language_known=known,
+            language_shared=shared,
+        )
+        for criterion in self.categorical:
+            assert isinstance(criterion.fast, Categorical)
+            total += self.scale[criterion.name] * criterion.fast.formula(categories)
         total[bad] = INFEASIBLE
         return total
 
-    def cross(self, rows: IntArray) -> FloatArray:
-        """(len(rows), mentors) total scores; INFEASIBLE marks ruled-out pairs."""
+    def cross(self, rows: IntArray) -> Float32Array:
+        """Total scores of a block of mentees against every mentor.
+
+        Parameters
+        ----------
+        rows : IntArray, shape (r,)
+            Mentee indices.
+
+        Returns
+        -------
+        Float32Array, shape (r, mentors)
+            Weighted-mean scores in [0, 1]; ``INFEASIBLE`` marks ruled-out pairs.
+        """
         problem = self.problem
         if self.table is not None:
-            total = np.take(self.table[self.e_code[rows]], self.m_code, axis=1)
+            total = np.take(self.table[self.mentee_code[rows]], self.mentor_code, axis=1)
         else:
-            total = self._categorical(self.e_matrix[rows][:, None, :], self.m_matrix[None, :, :])
+            total = self._categorical(
+                self.mentee_matrix[rows][:, None, :], self.mentor_matrix[None, :, :]
+            )
         if self.linear_e is not None and self.linear_m_t is not None:
             total += self.linear_e[rows] @ self.linear_m_t
         for mentee, mentor_t in self.sparse_parts:
             total += (mentee[rows] @ mentor_t).toarray()
-        if "format" in self.scale:
-            weight = self.scale["format"]
-            open_rows = self.format_open_e[rows]
+        for weight, open_mentees, open_mentors in self.open_parts:
+            open_rows = open_mentees[rows]
             if open_rows.any():
                 total[open_rows] += weight
-            if self.format_open_m.any():
-                total[np.ix_(~open_rows, self.format_open_m)] += weight
+            if open_mentors.any():
+                total[np.ix_(~open_rows, open_mentors)] += weight
         for matrix, active in (
             (problem.same_person, True),
             (problem.chains.conflicts, self.rules.reporting_line),

@@ -13,14 +13,10 @@ from typing import Any, TypeVar, cast
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import NDArray
 
+from ._types import Float32Array, Float64Array, IntArray
 from .model import PRIORITIES, MatchInputError, Mentee, Mentor, OrgChart, Person
 
-FloatArray = NDArray[np.float32]
-FloatArray64 = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
 T = TypeVar("T")
 
 DENSE_VOCABULARY = 96
@@ -154,8 +150,8 @@ class SetFeature:
         self.mentee_sparse = mentee
         self.mentor_sparse = mentor
         self.dense = mentee.shape[1] <= DENSE_VOCABULARY
-        self.mentee_dense: FloatArray | None = None
-        self.mentor_dense_t: FloatArray | None = None
+        self.mentee_dense: Float32Array | None = None
+        self.mentor_dense_t: Float32Array | None = None
         if self.dense:
             self.mentee_dense = np.asarray(mentee.toarray(), dtype=np.float32)
             self.mentor_dense_t = np.ascontiguousarray(mentor.toarray().T, dtype=np.float32)
@@ -163,13 +159,13 @@ class SetFeature:
         self.mentee_count = np.asarray((mentee > 0).sum(axis=1), dtype=np.float32).ravel()
         self.mentor_count = np.asarray((mentor > 0).sum(axis=1), dtype=np.float32).ravel()
 
-    def cross(self, rows: IntArray) -> FloatArray:
+    def cross(self, rows: IntArray) -> Float32Array:
         if self.mentee_dense is not None and self.mentor_dense_t is not None:
             return self.mentee_dense[rows] @ self.mentor_dense_t
         product = self.mentee_sparse[rows] @ self.mentor_sparse_t
         return np.asarray(product.toarray(), dtype=np.float32)
 
-    def paired(self, rows: IntArray, cols: IntArray) -> FloatArray:
+    def paired(self, rows: IntArray, cols: IntArray) -> Float32Array:
         product = self.mentee_sparse[rows].multiply(self.mentor_sparse[cols])
         return np.asarray(product.sum(axis=1), dtype=np.float32).ravel()
 
@@ -179,7 +175,7 @@ class SetFeature:
         return [int(i) for i in matrix.indices[start:end]]
 
 
-def _csr(indptr: IntArray, indices: IntArray, data: FloatArray, width: int) -> sp.csr_matrix:
+def _csr(indptr: IntArray, indices: IntArray, data: Float32Array, width: int) -> sp.csr_matrix:
     matrix = sp.csr_matrix((data, indices, indptr), shape=(len(indptr) - 1, max(width, 1)))
     matrix.sum_duplicates()
     matrix.sort_indices()
@@ -241,7 +237,7 @@ def _priority_weights(
     topics: list[str],
     priorities: list[str],
     columns: IntArray,
-) -> FloatArray64:
+) -> Float64Array:
     """Each wanted topic's priority as a weight (1-3); raises on an unknown priority."""
     weight_of = {
         p: PRIORITIES.get(str(p).strip().casefold() or "medium") for p in dict.fromkeys(priorities)
@@ -353,10 +349,11 @@ def codes(values: Sequence[str]) -> tuple[IntArray, list[str]]:
     return vocab.add_all(values), vocab.display
 
 
-_REFERENCE_DAYS = (dt.datetime(2025, 1, 15, 12), dt.datetime(2025, 7, 15, 12))
+# Wall-clock days on purpose: ZoneInfo.utcoffset reads them as local time in each zone.
+_REFERENCE_DAYS = (dt.datetime(2025, 1, 15, 12), dt.datetime(2025, 7, 15, 12))  # noqa: DTZ001
 
 
-def utc_offsets(people: Sequence[Person], role: str) -> NDArray[np.float64]:
+def utc_offsets(people: Sequence[Person], role: str) -> Float64Array:
     """(people, 2) UTC offsets in hours on 15 January and 15 July; NaN when unknown."""
     cache: dict[str, tuple[float, float]] = {}
     out = np.full((len(people), 2), np.nan)

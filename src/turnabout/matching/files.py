@@ -17,7 +17,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import IO, Any
 
-from .model import PRIORITIES, MatchConfig, MatchConfigError, Mentee, Mentor, OrgChart
+from .config import MAX_CAPACITY, MatchConfig, MatchConfigError
+from .model import PRIORITIES, Mentee, Mentor, OrgChart
 
 LIST_SEPARATOR = ";"
 DEFAULT_SKILL_LEVEL = 2
@@ -97,7 +98,12 @@ def _items(value: str) -> list[str]:
 
 
 def _integer(
-    value: str, where: _Where, *, default: int | None = None, minimum: int | None = None
+    value: str,
+    where: _Where,
+    *,
+    default: int | None = None,
+    minimum: int | None = None,
+    maximum: int | None = None,
 ) -> int:
     if not value:
         if default is None:
@@ -109,6 +115,8 @@ def _integer(
         raise InputFileError(f"{where}: {value!r} is not a whole number") from None
     if minimum is not None and number < minimum:
         raise InputFileError(f"{where}: must be at least {minimum}, got {number}")
+    if maximum is not None and number > maximum:
+        raise InputFileError(f"{where}: must be at most {maximum}, got {number}")
     return number
 
 
@@ -207,7 +215,11 @@ def _read_mentors_checked(path: Path) -> list[Mentor]:
             row.get("skills", ""), _where(path, number, "skills"), _skill_level
         )
         fields["capacity"] = _integer(
-            row.get("capacity", ""), _where(path, number, "capacity"), default=1, minimum=1
+            row.get("capacity", ""),
+            _where(path, number, "capacity"),
+            default=1,
+            minimum=1,
+            maximum=MAX_CAPACITY,
         )
         people.append(Mentor(**fields))
     return people
@@ -280,13 +292,20 @@ class _Columns:
         return out
 
     def integers(
-        self, name: str, *, default: int | None = None, minimum: int | None = None
+        self,
+        name: str,
+        *,
+        default: int | None = None,
+        minimum: int | None = None,
+        maximum: int | None = None,
     ) -> list[int]:
         try:
             numbers = [int(v) if v or default is None else default for v in self.text(name)]
         except ValueError:
             raise _Unusual from None
         if minimum is not None and numbers and min(numbers) < minimum:
+            raise _Unusual
+        if maximum is not None and numbers and max(numbers) > maximum:
             raise _Unusual
         return numbers
 
@@ -350,7 +369,7 @@ def read_mentors(path: Path) -> list[Mentor]:
         table = _Columns(path, ("id", "level"))
         columns = _quick_common(table)
         columns["skills"] = table.pairs("skills", _skill_level)
-        columns["capacity"] = table.integers("capacity", default=1, minimum=1)
+        columns["capacity"] = table.integers("capacity", default=1, minimum=1, maximum=MAX_CAPACITY)
     except _Unusual:
         return _read_mentors_checked(path)
     people: list[Mentor] = _people(Mentor, columns)
@@ -424,7 +443,25 @@ class AtomicOutputs:
         self.pending.clear()
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula (CSV injection)."""
+
+
+def spreadsheet_safe(value: object) -> object:
+    """A text cell a spreadsheet will not run as a formula: such cells get a leading ``'``.
+
+    The app's exports use ``turnabout.common.exports.safe_cell`` for the same rule; the
+    engine may not import any project module (it is pure, and ``turnabout match`` must
+    start without Django), so the CLI keeps this small copy of the rule. Numbers are
+    written as they are.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_csv(stream: IO[str], header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """A CSV file for people and spreadsheets: every text cell made formula-safe."""
     writer = csv.writer(stream)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([spreadsheet_safe(cell) for cell in header])
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)

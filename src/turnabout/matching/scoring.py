@@ -18,11 +18,10 @@ import scipy.sparse as sp
 from numpy.typing import NDArray
 
 from . import features as ft
-from .model import CRITERIA, MatchConfig, Mentee, Mentor
-
-FloatArray = NDArray[np.float32]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
+from ._types import BoolArray, Float32Array, IntArray
+from .config import MatchConfig
+from .criteria import BY_NAME, REGISTRY, diversity_rules
+from .model import Mentee, Mentor
 
 CONSTRAINTS: tuple[str, ...] = (
     "same_person",
@@ -38,11 +37,15 @@ CONSTRAINTS: tuple[str, ...] = (
 
 @dataclass
 class SetCodes:
-    """Each person's whole set as one code (-1 for empty) and which code pairs share."""
+    """Each person's whole set as one code (-1 for empty) and which code pairs share.
+
+    ``mentee``: (mentees,) codes; ``mentor``: (mentors,) codes; ``shared``: (codes, codes),
+    True where the two sets have an item in common.
+    """
 
     mentee: IntArray
     mentor: IntArray
-    shared: BoolArray  # (codes, codes)
+    shared: BoolArray
 
 
 def _set_codes(feature: ft.SetFeature) -> SetCodes:
@@ -68,23 +71,36 @@ def _set_codes(feature: ft.SetFeature) -> SetCodes:
 
 
 class View:
-    """Indexing helper: a cross block (rows x cols) or an element-wise list of pairs."""
+    """Which pairs a formula is evaluated on: a cross block, or a list of pairs.
+
+    Parameters
+    ----------
+    rows : IntArray, shape (r,)
+        Mentee indices.
+    cols : IntArray, shape (c,) or None
+        Mentor indices (``None``: every mentor). With ``paired`` the same length as rows.
+    paired : bool
+        False: the block ``rows x cols`` (formulas give (r, c) arrays). True: the pairs
+        ``(rows[i], cols[i])`` (formulas give (r,) arrays).
+    """
 
     def __init__(self, rows: IntArray, cols: IntArray | None, *, paired: bool) -> None:
         self.rows = rows
         self.cols = cols
         self.paired = paired
 
-    def e(self, values: NDArray[Any]) -> NDArray[Any]:
+    def per_mentee(self, values: NDArray[Any]) -> NDArray[Any]:
+        """A per-mentee array, shaped to broadcast against the view's mentors."""
         picked = values[self.rows]
         return picked if self.paired else picked[:, None]
 
-    def m(self, values: NDArray[Any]) -> NDArray[Any]:
+    def per_mentor(self, values: NDArray[Any]) -> NDArray[Any]:
+        """A per-mentor array, shaped to broadcast against the view's mentees."""
         if self.cols is not None:
             values = values[self.cols]
         return values if self.paired else values[None, :]
 
-    def dot(self, feature: ft.SetFeature) -> FloatArray:
+    def dot(self, feature: ft.SetFeature) -> Float32Array:
         if self.paired:
             assert self.cols is not None
             return feature.paired(self.rows, self.cols)
@@ -111,7 +127,7 @@ class View:
 class Detail:
     """Per-criterion scores and per-constraint violations of a view."""
 
-    criteria: dict[str, FloatArray]
+    criteria: dict[str, Float32Array]
     violations: dict[str, BoolArray]
 
 
@@ -131,27 +147,20 @@ class Problem:
         self.n_mentees = len(mentees)
         self.n_mentors = len(mentors)
         weights = config.weights.as_dict()
-        diversity_rules = {k: v for k, v in config.diversity.items() if v != "ignore"}
-        if not diversity_rules:
-            weights["diversity"] = 0.0
-        if config.affinity == "ignore":
-            weights["affinity"] = 0.0
+        for criterion in REGISTRY:
+            if not criterion.active(config):
+                weights[criterion.name] = 0.0
         self.weights = {k: v for k, v in weights.items() if v > 0}
         self.weight_sum = float(sum(self.weights.values())) or 1.0
-        self.diversity_rules = diversity_rules
+        self.diversity_rules = diversity_rules(config)
 
         self.mentee_level = np.asarray([p.level for p in mentees], dtype=np.int64)
         self.mentor_level = np.asarray([p.level for p in mentors], dtype=np.int64)
-        self.skills = ft.skill_feature(mentees, mentors)
-        self.interests = ft.set_feature(
-            [p.interests for p in mentees], [p.interests for p in mentors]
-        )
-        self.goals = ft.goal_feature([p.goals for p in mentees], [p.goals for p in mentors])
-        self.slots = ft.set_feature(
-            [p.availability for p in mentees], [p.availability for p in mentors]
-        )
-        self.formats = ft.set_feature([p.formats for p in mentees], [p.formats for p in mentors])
-        self.ergs = ft.set_feature([p.ergs for p in mentees], [p.ergs for p in mentors])
+        self.features: dict[str, ft.SetFeature] = {}
+        """Each weighted criterion's own arrays (``Criterion.feature``)."""
+        for criterion in REGISTRY:
+            if criterion.name in self.weights and criterion.feature is not None:
+                self.features[criterion.name] = criterion.feature(mentees, mentors)
         self.languages = ft.set_feature(
             [p.languages for p in mentees], [p.languages for p in mentors]
         )
@@ -186,66 +195,26 @@ class Problem:
 
     # --- criteria ----------------------------------------------------------------------
 
-    def tz_distance(self, view: View) -> FloatArray:
+    def tz_distance(self, view: View) -> Float32Array:
         """Worst-season distance in hours between UTC offsets (NaN when unknown)."""
-        distance: FloatArray | None = None
+        distance: Float32Array | None = None
         for season in (0, 1):
             diff = np.abs(
-                view.e(self.mentee_tz[:, season]).astype(np.float32)
-                - view.m(self.mentor_tz[:, season]).astype(np.float32)
+                view.per_mentee(self.mentee_tz[:, season]).astype(np.float32)
+                - view.per_mentor(self.mentor_tz[:, season]).astype(np.float32)
             )
             diff = np.minimum(diff, 24.0 - diff)
             distance = diff if distance is None else np.maximum(distance, diff)
         assert distance is not None
         return distance
 
-    def _overlap(self, feature: ft.SetFeature, view: View) -> tuple[FloatArray, ...]:
-        inter = view.dot(feature)
-        return inter, view.e(feature.mentee_count), view.m(feature.mentor_count)
+    def criterion(self, name: str, view: View) -> Float32Array:
+        """One criterion's reference formula (``Criterion.reference``), scores in [0, 1].
 
-    def criterion(self, name: str, view: View) -> FloatArray:
-        """The score in [0, 1] of one criterion (formulas in docs/matching.md)."""
-        value: FloatArray = np.asarray(self._criterion(name, view), dtype=np.float32)
+        Returns (r, c) for a cross view, (r,) for a paired one.
+        """
+        value: Float32Array = np.asarray(BY_NAME[name].reference(self, view), dtype=np.float32)
         return value
-
-    def _criterion(self, name: str, view: View) -> Any:
-        one = np.float32(1.0)
-        if name == "skills":
-            return np.minimum(view.dot(self.skills), one)
-        if name in ("interests", "availability", "affinity"):
-            feature = {"interests": self.interests, "availability": self.slots}.get(name, self.ergs)
-            inter, a, b = self._overlap(feature, view)
-            return inter / np.sqrt(np.maximum(a * b, one))
-        if name == "goals":
-            return np.clip(view.dot(self.goals), 0.0, 1.0)
-        if name == "timezone":
-            distance = self.tz_distance(view)
-            return np.where(np.isnan(distance), np.float32(0.5), one - distance / 12.0)
-        if name == "format":
-            inter, a, b = self._overlap(self.formats, view)
-            both = a * b
-            return np.where(both > 0, inter / np.sqrt(np.maximum(both, one)), one)
-        if name == "seniority":
-            gap = view.e(self.mentee_level) - view.m(self.mentor_level)
-            distance = np.abs(gap - self.config.target_level_gap).astype(np.float32)
-            return one / (one + distance)
-        if name == "diversity":
-            total: FloatArray | None = None
-            for attribute, rule in self.diversity_rules.items():
-                mentee_codes, mentor_codes = self.attribute_codes[attribute]
-                a_code, b_code = view.e(mentee_codes), view.m(mentor_codes)
-                same = a_code == b_code
-                wanted = same if rule == "prefer_same" else ~same
-                known = (a_code >= 0) & (b_code >= 0)
-                part = np.where(known, wanted.astype(np.float32), np.float32(0.5))
-                total = part if total is None else total + part
-            assert total is not None
-            return total / np.float32(len(self.diversity_rules))
-        if name == "language":
-            inter, a, b = self._overlap(self.languages, view)
-            known = (a > 0) & (b > 0)
-            return np.where(known, (inter > 0).astype(np.float32), np.float32(0.5))
-        raise KeyError(name)
 
     # --- constraints -------------------------------------------------------------------
 
@@ -253,12 +222,12 @@ class Problem:
         """Each active hard constraint's violations (True = ruled out)."""
         rules = self.config.constraints
         out: dict[str, BoolArray] = {"same_person": view.hits(self.same_person)}
-        gap = view.e(self.mentee_level) - view.m(self.mentor_level)
+        gap = view.per_mentee(self.mentee_level) - view.per_mentor(self.mentor_level)
         out["level"] = np.asarray(gap < rules.min_level_gap)
         if rules.reporting_line:
             out["reporting_line"] = view.hits(self.chains.conflicts)
         if rules.same_manager:
-            a, b = view.e(self.mentee_manager), view.m(self.mentor_manager)
+            a, b = view.per_mentee(self.mentee_manager), view.per_mentor(self.mentor_manager)
             out["same_manager"] = np.asarray((a == b) & (a >= 0))
         out["excluded"] = view.hits(self.excluded)
         if rules.max_tz_hours is not None:
@@ -271,11 +240,13 @@ class Problem:
 
     # --- combined ----------------------------------------------------------------------
 
-    def evaluate(self, view: View, *, detail: bool = False) -> tuple[FloatArray, BoolArray, Detail]:
+    def evaluate(
+        self, view: View, *, detail: bool = False
+    ) -> tuple[Float32Array, BoolArray, Detail]:
         """Total score (weighted mean), feasibility, and optionally the details."""
-        total: FloatArray | None = None
-        criteria: dict[str, FloatArray] = {}
-        for name in CRITERIA:
+        total: Float32Array | None = None
+        criteria: dict[str, Float32Array] = {}
+        for name in BY_NAME:
             weight = self.weights.get(name)
             if weight is None:
                 continue
@@ -295,12 +266,12 @@ class Problem:
 
     def cross(
         self, rows: IntArray, cols: IntArray | None = None, *, detail: bool = False
-    ) -> tuple[FloatArray, BoolArray, Detail]:
+    ) -> tuple[Float32Array, BoolArray, Detail]:
         return self.evaluate(View(rows, cols, paired=False), detail=detail)
 
     def paired(
         self, rows: IntArray, cols: IntArray, *, detail: bool = False
-    ) -> tuple[FloatArray, BoolArray, Detail]:
+    ) -> tuple[Float32Array, BoolArray, Detail]:
         return self.evaluate(View(rows, cols, paired=True), detail=detail)
 
     def cross_violations(

@@ -1,4 +1,8 @@
-"""Assignment solvers: dense (Hungarian), sparse (auction + LAPJVsp), LP (several mentors).
+"""Assignment solvers: dense (Hungarian), sparse (OR-Tools min-cost flow; scipy's auction +
+LAPJVsp and HiGHS as the fallback and the tests' oracle).
+
+scipy's optimisation and graph modules and OR-Tools are imported inside the functions
+that use them, so that ``turnabout match`` starts without paying for what it does not run.
 
 All solvers take *benefits* (higher is better) on allowed edges only and return the chosen
 (row, column) edges. Every answer is validated afterwards: no edge outside the allowed
@@ -9,13 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import NDArray
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
-from scipy.sparse.csgraph import maximum_flow, min_weight_full_bipartite_matching
 
-FloatArray = NDArray[np.float64]
-IntArray = NDArray[np.int64]
-BoolArray = NDArray[np.bool_]
+from ._types import BoolArray, Float64Array, IntArray
 
 
 class SolverError(RuntimeError):
@@ -35,8 +34,20 @@ def _slots(capacity: IntArray) -> tuple[IntArray, IntArray]:
     return owner, start
 
 
-def solve_dense(benefit: FloatArray, capacity: IntArray) -> tuple[IntArray, IntArray]:
+def solve_dense(benefit: Float64Array, capacity: IntArray) -> tuple[IntArray, IntArray]:
     """Maximum-benefit assignment on a dense matrix; 0 marks a forbidden pair.
+
+    Parameters
+    ----------
+    benefit : Float64Array, shape (rows, cols)
+        Benefit of each pair, > 0 where allowed, 0 where forbidden.
+    capacity : IntArray, shape (cols,)
+        Places per column.
+
+    Returns
+    -------
+    rows, cols : IntArray, shape (pairs,)
+        The chosen pairs.
 
     Each row takes at most one column; column j is repeated ``capacity[j]`` times.
     Benefits of allowed pairs must be > 0, so a forbidden pair never adds to the optimum
@@ -51,6 +62,8 @@ def solve_dense(benefit: FloatArray, capacity: IntArray) -> tuple[IntArray, IntA
     else:
         owner = np.arange(n_cols, dtype=np.int64)
         expanded = benefit
+    from scipy.optimize import linear_sum_assignment
+
     row_ind, slot_ind = linear_sum_assignment(expanded, maximize=True)
     keep = expanded[row_ind, slot_ind] > 0
     return row_ind[keep].astype(np.int64), owner[slot_ind[keep]]
@@ -65,8 +78,8 @@ TAIL_SHARE = 1 / 2000
 
 
 def _slot_edges(
-    rows: IntArray, cols: IntArray, benefit: FloatArray, capacity: IntArray
-) -> tuple[IntArray, IntArray, FloatArray, IntArray]:
+    rows: IntArray, cols: IntArray, benefit: Float64Array, capacity: IntArray
+) -> tuple[IntArray, IntArray, Float64Array, IntArray]:
     """Candidate edges repeated once per capacity slot, and the mentor owning each slot."""
     owner, start = _slots(capacity)
     repeat = capacity[cols]
@@ -78,8 +91,8 @@ def _slot_edges(
 
 
 def auction_prices(
-    rows: IntArray, slots: IntArray, benefit: FloatArray, n_rows: int, n_slots: int
-) -> FloatArray:
+    rows: IntArray, slots: IntArray, benefit: Float64Array, n_rows: int, n_slots: int
+) -> Float64Array:
     """Approximate slot prices (dual values) from a vectorised epsilon-scaling auction.
 
     Every still-unassigned row bids at once for its best slot, raising that slot's price
@@ -137,7 +150,7 @@ def auction_prices(
 def solve_sparse(
     rows: IntArray,
     cols: IntArray,
-    benefit: FloatArray,
+    benefit: Float64Array,
     n_rows: int,
     capacity: IntArray,
     *,
@@ -188,6 +201,8 @@ def solve_sparse(
     graph = sp.csr_matrix(  # one column more than rows: see the docstring
         (costs - lowest[all_rows] + 1.0, (all_rows, all_cols)), shape=(size, size + 1)
     )
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     row_ind, col_ind = min_weight_full_bipartite_matching(graph)
     real = (row_ind < n_rows) & (col_ind < n_slots)
     return row_ind[real].astype(np.int64), owner[col_ind[real]]
@@ -196,7 +211,7 @@ def solve_sparse(
 def solve_lp(
     rows: IntArray,
     cols: IntArray,
-    benefit: FloatArray,
+    benefit: Float64Array,
     need: IntArray,
     capacity: IntArray,
 ) -> tuple[IntArray, IntArray]:
@@ -204,6 +219,8 @@ def solve_lp(
 
     The constraint matrix is totally unimodular, so HiGHS solves it at the root node.
     """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
     if len(rows) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     n_edges = len(rows)
@@ -225,6 +242,97 @@ def solve_lp(
     return rows[chosen], cols[chosen]
 
 
+SCALE = 10**9
+"""Integer units per score point in the min-cost flow (scores have 6 decimals; the rest
+keeps the tie-break). Costs stay below about 1.1e9, which OR-Tools accepts at 100k per side."""
+
+
+def integer_benefit(benefit: Float64Array) -> IntArray:
+    """Benefits in integer units (``SCALE`` per point), for OR-Tools and the certificate."""
+    result: IntArray = np.rint(benefit * SCALE).astype(np.int64)
+    return result
+
+
+def ortools_available() -> bool:
+    try:
+        from ortools.graph.python import min_cost_flow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def solve_flow(
+    rows: IntArray,
+    cols: IntArray,
+    benefit: IntArray,
+    need: IntArray,
+    capacity: IntArray,
+    *,
+    most_matched: bool,
+) -> tuple[IntArray, IntArray]:
+    """Exact "most pairs, then best total" by OR-Tools' min-cost flow.
+
+    Parameters
+    ----------
+    rows, cols : IntArray, shape (edges,)
+        Candidate edges (mentee, mentor), each at most once.
+    benefit : IntArray, shape (edges,)
+        Integer benefits (``integer_benefit``), >= 0.
+    need : IntArray, shape (mentees,)
+        Mentors each mentee may still take.
+    capacity : IntArray, shape (mentors,)
+        Mentees each mentor may still take.
+    most_matched : bool
+        True: the most pairs, then the best total. False: the best total only (a mentee
+        may stay unmatched when that raises the total).
+
+    Returns
+    -------
+    rows, cols : IntArray, shape (pairs,)
+        The chosen edges, sorted by (row, col).
+
+    Notes
+    -----
+    The network is source -> mentee (capacity ``need``) -> mentor (one arc per candidate,
+    capacity 1, cost ``top - benefit``) -> sink (capacity ``capacity``), solved by
+    ``solve_max_flow_with_min_cost``: the largest flow is the most pairs, and among those
+    the cheapest is the best total. For ``most_matched=False`` a bypass arc mentee ->
+    sink of cost ``top`` (a benefit of 0) lets every mentee through, so the flow is always
+    full and only the total counts. Never infeasible.
+    """
+    from ortools.graph.python import min_cost_flow
+
+    n_rows, n_cols = len(need), len(capacity)
+    if len(rows) == 0 or n_rows == 0 or n_cols == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    source, sink = n_rows + n_cols, n_rows + n_cols + 1
+    top = int(benefit.max()) + 1
+    mentees = np.arange(n_rows, dtype=np.int64)
+    tails = [np.full(n_rows, source, dtype=np.int64), rows, n_rows + np.arange(n_cols)]
+    heads = [mentees, n_rows + cols, np.full(n_cols, sink, dtype=np.int64)]
+    caps = [need, np.ones(len(rows), dtype=np.int64), capacity]
+    costs = [np.zeros(n_rows, dtype=np.int64), top - benefit, np.zeros(n_cols, dtype=np.int64)]
+    if not most_matched:
+        tails.append(mentees)
+        heads.append(np.full(n_rows, sink, dtype=np.int64))
+        caps.append(need)
+        costs.append(np.full(n_rows, top, dtype=np.int64))
+    flow = min_cost_flow.SimpleMinCostFlow()
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        np.concatenate(tails),
+        np.concatenate(heads),
+        np.concatenate(caps).astype(np.int64),
+        np.concatenate(costs).astype(np.int64),
+    )
+    total = int(need.sum())
+    flow.set_nodes_supplies(np.array([source, sink]), np.array([total, -total]))
+    status = flow.solve_max_flow_with_min_cost()
+    if status != flow.OPTIMAL:
+        raise SolverError(f"OR-Tools min-cost flow stopped with status {status}")
+    used = flow.flows(arcs[n_rows : n_rows + len(rows)]) > 0
+    return rows[used].astype(np.int64), cols[used].astype(np.int64)
+
+
 def max_matched(rows: IntArray, cols: IntArray, need: IntArray, capacity: IntArray) -> int:
     """Most pairs possible on these edges (max flow source -> rows -> cols -> sink)."""
     n_rows, n_cols = len(need), len(capacity)
@@ -237,6 +345,8 @@ def max_matched(rows: IntArray, cols: IntArray, need: IntArray, capacity: IntArr
     cap = np.concatenate([need, np.ones(len(rows), dtype=np.int64), capacity])
     graph = sp.csr_matrix((cap.astype(np.int32), (tail, head)), shape=(size, size), dtype=np.int32)
     graph.sum_duplicates()
+    from scipy.sparse.csgraph import maximum_flow
+
     return int(maximum_flow(graph, source, sink).flow_value)
 
 

@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from turnabout.common.errors import ErrorCode, ValidationFailed
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.matching import (
+    CONSTRAINTS,
     CRITERIA,
+    LABELS,
+    REGISTRY,
     LockedPair,
     MatchConfig,
     MatchConfigError,
@@ -29,6 +32,7 @@ from turnabout.matching import (
     Mentee,
     Mentor,
     OrgChart,
+    Reason,
     match,
 )
 from turnabout.pairing.models import Mentorship, PairExclusion
@@ -38,18 +42,17 @@ from turnabout.programs.models import Cohort
 
 Progress = Callable[[str, float], None]
 
-BREAKS_PREFIX = "breaks: "  # the engine's reason listing a locked pair's broken constraints
-LOCKED_REASON = "locked by the program manager"
-CRITERIA_NAMES: tuple[str, ...] = CRITERIA
-
 __all__ = [
-    "CRITERIA_NAMES",
+    "CONSTRAINTS",
+    "CRITERIA",
+    "LABELS",
+    "REGISTRY",
     "EngineInput",
     "MatchConfigError",
     "MatchInputError",
+    "Reason",
     "build_input",
     "config_mapping",
-    "describe_violations",
     "pair_violations",
     "run_engine",
 ]
@@ -88,31 +91,6 @@ def config_mapping(
     return mapping
 
 
-def describe_violations(codes: Iterable[str], config: Mapping[str, Any]) -> list[str]:
-    """Plain-language descriptions of broken hard constraints (for managers)."""
-    rules = config.get("constraints", {}) if isinstance(config, Mapping) else {}
-    gap = rules.get("min_level_gap", 1)
-    hours = rules.get("max_tz_hours")
-    texts = {
-        "same_person": _("the mentor and the mentee are the same person"),
-        "level": _("the mentor is not at least %(gap)s level(s) junior to the mentee")
-        % {"gap": gap},
-        "reporting_line": _("one of them is in the other's reporting line"),
-        "same_manager": _("they have the same manager"),
-        "excluded": _(
-            "the pair is excluded (a decline, a manager's exclusion or an applicant's "
-            "list of people to avoid)"
-        ),
-        "timezone": _("their time zones are more than %(hours)s hours apart") % {"hours": hours},
-        "language": _("they have no language in common"),
-    }
-    return [texts.get(code, code) for code in codes]
-
-
-def _clean_reasons(reasons: Sequence[str]) -> list[str]:
-    return [r for r in reasons if r != LOCKED_REASON and not r.startswith(BREAKS_PREFIX)]
-
-
 @dataclass
 class EngineInput:
     """Everything the engine needs for one cohort, plus the way back to the rows."""
@@ -122,8 +100,8 @@ class EngineInput:
     mentees: list[Mentee]
     org: OrgChart
     locked: list[LockedPair]
-    mentor_apps: dict[str, Application]
-    mentee_apps: dict[str, Application]
+    mentor_applications: dict[str, Application]
+    mentee_applications: dict[str, Application]
     lock_overrides: dict[tuple[int, int], str] = field(default_factory=dict)
     kept: set[tuple[int, int]] = field(default_factory=set)
 
@@ -216,15 +194,15 @@ def build_input(
     waiting = waiting_days(cohort, applications)
     mentors: list[Mentor] = []
     mentees: list[Mentee] = []
-    mentor_apps: dict[str, Application] = {}
-    mentee_apps: dict[str, Application] = {}
+    mentor_applications: dict[str, Application] = {}
+    mentee_applications: dict[str, Application] = {}
     for app in applications:
         avoid = [p.employee_id for p in app.avoid.all()]
         fields = _person_fields(app, exclude=avoid, generation=generations.get(app.person_id, ""))
         fields["waiting_days"] = waiting.get(app.pk, 0)
         if app.role == ParticipantRole.MENTOR:
             mentors.append(Mentor(**fields, skills=dict(app.skills), capacity=app.capacity))
-            mentor_apps[app.person.employee_id] = app
+            mentor_applications[app.person.employee_id] = app
         else:
             fields["exclude"] = tuple(
                 sorted(
@@ -233,7 +211,7 @@ def build_input(
                 )
             )
             mentees.append(Mentee(**fields, wants=dict(app.wants)))
-            mentee_apps[app.person.employee_id] = app
+            mentee_applications[app.person.employee_id] = app
 
     by_app_id = {a.pk: a for a in applications}
     lock_list: list[LockedPair] = []
@@ -263,8 +241,8 @@ def build_input(
         mentees=mentees,
         org=org_chart(),
         locked=lock_list,
-        mentor_apps=mentor_apps,
-        mentee_apps=mentee_apps,
+        mentor_applications=mentor_applications,
+        mentee_applications=mentee_applications,
         lock_overrides=lock_overrides,
         kept=kept,
     )
@@ -272,11 +250,11 @@ def build_input(
 
 @dataclass(frozen=True)
 class ProposalRow:
-    mentor: Application
-    mentee: Application
+    mentor_application: Application
+    mentee_application: Application
     score: float
     breakdown: dict[str, float]
-    reasons: list[str]
+    reasons: list[dict[str, Any]]
     locked: bool
     kept: bool
     violations: list[str]
@@ -286,7 +264,7 @@ class ProposalRow:
 @dataclass(frozen=True)
 class UnmatchedRow:
     application: Application
-    reason: str
+    reason: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -308,16 +286,16 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
     )
     proposals: list[ProposalRow] = []
     for pair in result.pairs:
-        mentor = data.mentor_apps[pair.mentor_id]
-        mentee = data.mentee_apps[pair.mentee_id]
-        key = (mentor.pk, mentee.pk)
+        mentor_application = data.mentor_applications[pair.mentor_id]
+        mentee_application = data.mentee_applications[pair.mentee_id]
+        key = (mentor_application.pk, mentee_application.pk)
         proposals.append(
             ProposalRow(
-                mentor=mentor,
-                mentee=mentee,
+                mentor_application=mentor_application,
+                mentee_application=mentee_application,
                 score=float(pair.score),
                 breakdown={k: float(v) for k, v in pair.breakdown.items()},
-                reasons=_clean_reasons(pair.reasons),
+                reasons=[r.as_dict() for r in pair.reasons],
                 locked=pair.locked,
                 kept=key in data.kept,
                 violations=list(pair.violations),
@@ -326,8 +304,8 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
         )
     unmatched: list[UnmatchedRow] = []
     for entry in result.unmatched:
-        apps = data.mentor_apps if entry.role == "mentor" else data.mentee_apps
-        unmatched.append(UnmatchedRow(application=apps[entry.id], reason=entry.reason))
+        apps = data.mentor_applications if entry.role == "mentor" else data.mentee_applications
+        unmatched.append(UnmatchedRow(application=apps[entry.id], reason=entry.reason.as_dict()))
     return EngineOutput(proposals=proposals, unmatched=unmatched, result=result)
 
 
@@ -337,7 +315,7 @@ class PairCheck:
 
     score: float
     breakdown: dict[str, float]
-    reasons: list[str]
+    reasons: list[dict[str, Any]]
     violations: list[str]
 
 
@@ -345,8 +323,8 @@ def pair_violations(
     cohort: Cohort,
     *,
     config: Mapping[str, Any],
-    mentor: Application,
-    mentee: Application,
+    mentor_application: Application,
+    mentee_application: Application,
     data: EngineInput | None = None,
 ) -> PairCheck:
     """Score one pair and list the hard constraints it breaks (the engine's codes).
@@ -356,8 +334,10 @@ def pair_violations(
     (from `build_input`) to check many pairs of one cohort without rebuilding it.
     """
     data = data or build_input(cohort, config=config)
-    mentor_person = next((p for p in data.mentors if p.id == mentor.person.employee_id), None)
-    mentee_person = next((p for p in data.mentees if p.id == mentee.person.employee_id), None)
+    mentor_id = mentor_application.person.employee_id
+    mentee_id = mentee_application.person.employee_id
+    mentor_person = next((p for p in data.mentors if p.id == mentor_id), None)
+    mentee_person = next((p for p in data.mentees if p.id == mentee_id), None)
     if mentor_person is None or mentee_person is None:
         raise ValidationFailed(_("Both people must be accepted participants of this cohort."))
     result = match(
@@ -371,6 +351,6 @@ def pair_violations(
     return PairCheck(
         score=float(pair.score),
         breakdown={k: float(v) for k, v in pair.breakdown.items()},
-        reasons=_clean_reasons(pair.reasons),
+        reasons=[r.as_dict() for r in pair.reasons],
         violations=list(pair.violations),
     )

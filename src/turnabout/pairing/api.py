@@ -6,30 +6,32 @@ from typing import Annotated, Any, Literal
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import Field
+from pydantic import AfterValidator, Field, WithJsonSchema
 
 from turnabout.common.api_pagination import BoundedPageNumberPagination
 from turnabout.common.errors import NotFound
 from turnabout.common.schemas import ERRORS, ErrorOut, text
-from turnabout.pairing import permissions, selectors, services
+from turnabout.pairing import explain, permissions, selectors, services
+from turnabout.pairing.adapter import CRITERIA
 from turnabout.pairing.models import MatchRun, Mentorship, Proposal, UnmatchedEntry
 
 router = Router(tags=["pairing"])
 
 ERRS: dict[int, type[Schema]] = {**ERRORS, 409: ErrorOut}
 
-Criterion = Literal[
-    "skills",
-    "interests",
-    "goals",
-    "availability",
-    "timezone",
-    "format",
-    "seniority",
-    "diversity",
-    "affinity",
-    "language",
+
+def _known_criterion(name: str) -> str:
+    if name not in CRITERIA:
+        raise ValueError(f"unknown criterion {name!r} (known: {', '.join(CRITERIA)})")
+    return name
+
+
+Criterion = Annotated[
+    str,
+    AfterValidator(_known_criterion),
+    WithJsonSchema({"type": "string", "enum": list(CRITERIA)}),
 ]
+"""A criterion's name: the engine's registry (``matching/criteria.py``) lists them."""
 Rule = Literal["prefer_different", "prefer_same", "ignore"]
 Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
 
@@ -75,6 +77,17 @@ class QualityOut(Schema):
     total_score: float | None
     blocking_pairs: int | None
     seconds: float | None
+    mode: str = Field(description='"dense" or "sparse" (empty before the run finishes).')
+    certified: bool | None = Field(
+        description="Sparse runs: the certificate proved the result optimal for every pair."
+    )
+    gap_bound: float | None = Field(
+        description="Sparse runs: a certified upper bound on how much the total could "
+        "still improve (0 when certified)."
+    )
+    verdict: str = Field(
+        description='"optimal", "optimal (certified)" or the certified bound, in words.'
+    )
 
 
 class MatchRunOut(Schema):
@@ -110,6 +123,10 @@ class MatchRunOut(Schema):
             "total_score": obj.total_score,
             "blocking_pairs": obj.blocking_pairs,
             "seconds": obj.seconds,
+            "mode": obj.mode,
+            "certified": obj.certified,
+            "gap_bound": obj.gap_bound,
+            "verdict": obj.verdict,
         }
 
 
@@ -132,18 +149,34 @@ def _person(application: Any) -> dict[str, Any]:
     }
 
 
+class ReasonOut(Schema):
+    """A reason as the engine gave it: a stable code and its parameters."""
+
+    code: str
+    params: dict[str, Any]
+
+
 class ProposalOut(Schema):
     id: int
     mentor: PersonOut
     mentee: PersonOut
     score: float
     breakdown: dict[str, float]
-    reasons: list[str]
+    reasons: list[str] = Field(description="The reasons in words, in the reader's language.")
+    reason_codes: list[ReasonOut] = Field(description="The same reasons as codes.")
     locked: bool
     manual: bool
     kept: bool
     violations: list[str]
     override_reason: str
+
+    @staticmethod
+    def resolve_reasons(obj: Proposal) -> list[str]:
+        return explain.reason_texts(obj.reasons)
+
+    @staticmethod
+    def resolve_reason_codes(obj: Proposal) -> list[dict[str, Any]]:
+        return list(obj.reasons)
 
     @staticmethod
     def resolve_mentor(obj: Proposal) -> dict[str, Any]:
@@ -158,6 +191,15 @@ class UnmatchedOut(Schema):
     role: str
     person: PersonOut
     reason: str
+    reason_code: ReasonOut
+
+    @staticmethod
+    def resolve_reason(obj: UnmatchedEntry) -> str:
+        return explain.reason_text(obj.reason) or ""
+
+    @staticmethod
+    def resolve_reason_code(obj: UnmatchedEntry) -> dict[str, Any]:
+        return dict(obj.reason)
 
     @staticmethod
     def resolve_role(obj: UnmatchedEntry) -> str:
@@ -285,7 +327,9 @@ def mentorship_out(
         "mentor_name": mentorship.mentor.full_name,
         "mentee_name": mentorship.mentee.full_name,
         "partner": partner.__dict__ if partner else None,
-        "reasons": list(mentorship.reasons),
+        "reasons": explain.reason_texts(
+            mentorship.reasons, audience="manager" if manager and side is None else "participant"
+        ),
         "mentor_accepted": mentorship.mentor_accepted_at is not None,
         "mentee_accepted": mentorship.mentee_accepted_at is not None,
         "activated_at": mentorship.activated_at,

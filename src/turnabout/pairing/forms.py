@@ -7,21 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from turnabout.enrollment.models import Application
-from turnabout.pairing.adapter import CRITERIA_NAMES
+from turnabout.pairing.adapter import CRITERIA
+from turnabout.pairing.explain import CRITERION_LABELS
 from turnabout.pairing.models import MatchRun
-
-CRITERION_LABELS: dict[str, Any] = {
-    "skills": _("Skills offered for topics wanted"),
-    "interests": _("Shared interests"),
-    "goals": _("Similar goals"),
-    "availability": _("Shared free time"),
-    "timezone": _("Time zones"),
-    "format": _("Meeting format"),
-    "seniority": _("Level gap"),
-    "diversity": _("Diversity (e.g. other department)"),
-    "affinity": _("Shared resource groups"),
-    "language": _("Shared language"),
-}
 
 
 class RunSettingsForm(forms.Form):
@@ -59,9 +47,9 @@ class RunSettingsForm(forms.Form):
             "require_language": rules.get("require_language", False),
         }
         super().__init__(data, initial=initial)
-        for name in CRITERIA_NAMES:
+        for name in CRITERIA:
             self.fields[f"w_{name}"] = forms.FloatField(
-                label=CRITERION_LABELS.get(name, name),
+                label=CRITERION_LABELS[name],
                 min_value=0,
                 max_value=100,
                 initial=weights.get(name, 0.0),
@@ -71,7 +59,7 @@ class RunSettingsForm(forms.Form):
 
     @property
     def weight_fields(self) -> list[forms.BoundField]:
-        return [self[f"w_{name}"] for name in CRITERIA_NAMES]
+        return [self[f"w_{name}"] for name in CRITERIA]
 
     @property
     def check_fields(self) -> list[forms.BoundField]:
@@ -90,7 +78,7 @@ class RunSettingsForm(forms.Form):
         return {
             "objective": data["objective"],
             "fairness": data["fairness"],
-            "weights": {name: data[f"w_{name}"] for name in CRITERIA_NAMES},
+            "weights": {name: data[f"w_{name}"] for name in CRITERIA},
             "constraints": constraints,
         }
 
@@ -135,7 +123,7 @@ class ProposalFilterForm(forms.Form):
         assert isinstance(criterion, forms.ChoiceField)
         criterion.choices = [
             ("", _("Any")),
-            *[(n, CRITERION_LABELS.get(n, n)) for n in CRITERIA_NAMES],
+            *[(n, CRITERION_LABELS.get(n, n)) for n in CRITERIA],
         ]
 
 

@@ -88,6 +88,19 @@ class MatchRun(TimeStampedModel):
     min_score = models.FloatField(_("weakest score"), null=True, blank=True)
     total_score = models.FloatField(_("total score"), null=True, blank=True)
     blocking_pairs = models.PositiveIntegerField(_("blocking pairs"), null=True, blank=True)
+    mode = models.CharField(_("solve"), max_length=8, blank=True)
+    certified = models.BooleanField(
+        _("certified optimal"),
+        null=True,
+        blank=True,
+        help_text=_("Sparse runs: whether the certificate proved the result optimal."),
+    )
+    gap_bound = models.FloatField(
+        _("certified gap bound"),
+        null=True,
+        blank=True,
+        help_text=_("Sparse runs: how much the total could at most still improve."),
+    )
     error = models.TextField(_("error"), blank=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
@@ -115,16 +128,34 @@ class MatchRun(TimeStampedModel):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @property
+    def verdict(self) -> str:
+        """Optimal (dense), optimal (certified), or the certified bound of the gap."""
+        if self.mode == "dense":
+            return str(_("optimal"))
+        if self.certified:
+            return str(_("optimal (certified)"))
+        if self.mode == "sparse" and self.gap_bound is not None:
+            return str(_("within %(bound)s of the optimum (certified bound)")) % {
+                "bound": f"{self.gap_bound:.6f}"
+            }
+        if self.mode == "sparse":
+            return str(_("not certified"))
+        return ""
+
 
 class Proposal(models.Model):
-    """A pair proposed by a run (or made by hand), with its score and explanation."""
+    """A pair proposed by a run (or made by hand), with its score and explanation.
+
+    ``reasons`` are the engine's codes with parameters (``[{"code", "params"}]``, best
+    criterion first); ``pairing/explain.py`` puts them into words for each reader."""
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
     mentor = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     mentee = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(_("score"))
     breakdown = models.JSONField(_("breakdown"), default=dict, blank=True)
-    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    reasons = models.JSONField(_("reasons (codes)"), default=list, blank=True)
     locked = models.BooleanField(_("locked"), default=False)
     manual = models.BooleanField(_("made by hand"), default=False)
     kept = models.BooleanField(
@@ -145,11 +176,11 @@ class Proposal(models.Model):
 
 
 class UnmatchedEntry(models.Model):
-    """Somebody a run left without a partner, and why."""
+    """Somebody a run left without a partner, and why (``{"code", "params"}``)."""
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="unmatched")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
-    reason = models.TextField(_("reason"))
+    reason = models.JSONField(_("reason (code)"), default=dict)
 
     class Meta:
         ordering = ["run", "pk"]
@@ -210,7 +241,7 @@ class Mentorship(TimeStampedModel):
         _("status"), max_length=8, choices=Status.choices, default=Status.PROPOSED, db_index=True
     )
     score = models.FloatField(_("score"), null=True, blank=True)
-    reasons = models.JSONField(_("why they were matched"), default=list, blank=True)
+    reasons = models.JSONField(_("why they were matched (codes)"), default=list, blank=True)
     mentor_accepted_at = models.DateTimeField(_("mentor accepted at"), null=True, blank=True)
     mentee_accepted_at = models.DateTimeField(_("mentee accepted at"), null=True, blank=True)
     activated_at = models.DateTimeField(_("active since"), null=True, blank=True)
@@ -256,3 +287,8 @@ class Mentorship(TimeStampedModel):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
+
+    def accepted_by(self, side: str) -> bool:
+        """Whether the partner on `side` ("mentor" or "mentee") has accepted the match."""
+        accepted = self.mentor_accepted_at if side == "mentor" else self.mentee_accepted_at
+        return accepted is not None

@@ -7,6 +7,7 @@ NotFound (404), so that ids reveal nothing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.pairing import permissions
-from turnabout.pairing.adapter import CRITERIA_NAMES, waiting_days
+from turnabout.pairing.adapter import CRITERIA, waiting_days
 from turnabout.pairing.models import (
     LIVE_STATUSES,
     MatchRun,
@@ -29,7 +30,8 @@ from turnabout.pairing.models import (
     UnmatchedEntry,
 )
 from turnabout.people.models import Employee
-from turnabout.programs.models import Cohort
+from turnabout.programs.models import Cohort, Phase, Program
+from turnabout.programs.permissions import managed_programs_filter
 
 SORTS = ("-score", "score", "mentee", "mentor", "criterion")
 
@@ -51,9 +53,6 @@ def cohort_for_counts(*, user: AnyUser, cohort_id: int) -> Cohort:
 
 def managed_cohorts(*, user: AnyUser) -> QuerySet[Cohort]:
     """Cohorts whose pairing `user` manages, in or after the matching phase."""
-    from turnabout.programs.models import Phase, Program
-    from turnabout.programs.permissions import managed_programs_filter
-
     programs = Program.objects.filter(managed_programs_filter(user))
     return (
         Cohort.objects.filter(
@@ -115,7 +114,7 @@ def proposals_for_review(
         qs = qs.filter(
             Q(mentor__person__level=filters.level) | Q(mentee__person__level=filters.level)
         )
-    criterion = filters.criterion if filters.criterion in CRITERIA_NAMES else ""
+    criterion = filters.criterion if filters.criterion in CRITERIA else ""
     if criterion:
         qs = qs.annotate(criterion_value=Cast(KeyTransform(criterion, "breakdown"), FloatField()))
         if filters.min_value is not None:
@@ -151,7 +150,7 @@ def review_filter_choices(*, run: MatchRun) -> dict[str, list[Any]]:
     ).values_list("person__department", "person__level")
     departments = sorted({d for d, _level in people if d})
     levels = sorted({level for _d, level in people})
-    return {"departments": departments, "levels": levels, "criteria": list(CRITERIA_NAMES)}
+    return {"departments": departments, "levels": levels, "criteria": list(CRITERIA)}
 
 
 def pairable_applications(*, user: AnyUser, run: MatchRun) -> dict[str, list[Application]]:
@@ -315,6 +314,25 @@ def partner_summary(mentorship: Mentorship, *, side: str) -> PartnerSummary:
         languages=list(app.languages),
         email=person.email if active else "",
     )
+
+
+def mentorship_cards(*, user: AnyUser, mentorships: Iterable[Mentorship]) -> list[dict[str, Any]]:
+    """The user's side of each mentorship they are a partner in: the partner as they may see
+    them and whether they have accepted yet (others' mentorships are left out)."""
+    cards = []
+    for mentorship in mentorships:
+        side = permissions.side_of(user, mentorship)
+        if side is None:
+            continue
+        cards.append(
+            {
+                "m": mentorship,
+                "side": side,
+                "partner": partner_summary(mentorship, side=side),
+                "i_accepted": mentorship.accepted_by(side),
+            }
+        )
+    return cards
 
 
 def waiting_for_partner(*, user: AnyUser, cohort: Cohort) -> list[Application]:

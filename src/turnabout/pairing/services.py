@@ -26,7 +26,7 @@ from turnabout.common.audit import audit_record
 from turnabout.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed, require
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
-from turnabout.pairing import adapter, permissions
+from turnabout.pairing import adapter, explain, permissions
 from turnabout.pairing.audit import PairingEvent
 from turnabout.pairing.models import (
     LIVE_STATUSES,
@@ -36,6 +36,9 @@ from turnabout.pairing.models import (
     Proposal,
     UnmatchedEntry,
 )
+from turnabout.pairing.tasks import run_match as run_match_task
+from turnabout.pairing.tasks import send_match_email as send_match_email_task
+from turnabout.pairing.tasks import send_pair_closed_email as send_pair_closed_email_task
 from turnabout.people.models import Employee
 from turnabout.programs.models import Cohort, Phase
 from turnabout.programs.services import cohort_change_phase
@@ -46,7 +49,8 @@ logger = logging.getLogger(__name__)
 REMATCH_PHASES = (Phase.MATCHED, Phase.ACTIVE)
 ABANDONED_AFTER = timedelta(hours=1)
 MAX_REASON = 2000
-REMOVED_REASON = "removed from the proposals by the program manager"
+REMOVED_REASON = {"code": explain.REMOVED, "params": {}}
+EXCLUDED_REASON = {"code": explain.EXCLUDED, "params": {}}
 
 
 class OverrideRequired(ValidationFailed):
@@ -179,9 +183,7 @@ def match_run_start(
         else "",
     )
     if enqueue:
-        from turnabout.pairing.tasks import run_match
-
-        transaction.on_commit(partial(run_match.enqueue, run.pk))
+        transaction.on_commit(partial(run_match_task.enqueue, run.pk))
     return run
 
 
@@ -315,8 +317,8 @@ def match_run_execute(run_id: int) -> MatchRun | None:
         Proposal.objects.bulk_create(
             Proposal(
                 run=run,
-                mentor=row.mentor,
-                mentee=row.mentee,
+                mentor=row.mentor_application,
+                mentee=row.mentee_application,
                 score=row.score,
                 breakdown=row.breakdown,
                 reasons=row.reasons,
@@ -342,6 +344,9 @@ def match_run_execute(run_id: int) -> MatchRun | None:
         run.mentees = quality.mentees
         run.blocking_pairs = quality.blocking_pairs
         run.total_score = quality.total_score
+        run.mode = quality.mode
+        run.certified = quality.certified
+        run.gap_bound = quality.gap_bound
         run.save()
         _refresh_quality(run)
         audit_record(
@@ -439,7 +444,7 @@ def proposal_set_locked(proposal: Proposal, *, locked: bool, acting_user: AnyUse
     return proposal
 
 
-def _remove(proposal: Proposal, *, reason: str) -> None:
+def _remove(proposal: Proposal, *, reason: dict[str, Any]) -> None:
     run = proposal.run
     mentor_id, mentee_id = proposal.mentor_id, proposal.mentee_id
     proposal.delete()
@@ -479,7 +484,7 @@ def pair_exclude(proposal: Proposal, *, reason: str = "", acting_user: AnyUser) 
         },
     )
     label = _label(proposal)
-    _remove(proposal, reason=_("excluded by the program manager"))
+    _remove(proposal, reason=EXCLUDED_REASON)
     audit_record(
         actor=acting_user,
         event=PairingEvent.PAIR_EXCLUDED,
@@ -538,8 +543,10 @@ def proposal_create_manual(
             code=ErrorCode.MENTOR_OVER_CAPACITY,
             params={"mentor_application": mentor.pk, "capacity": mentor.capacity},
         )
-    check = adapter.pair_violations(run.cohort, config=run.config, mentor=mentor, mentee=mentee)
-    explanations = adapter.describe_violations(check.violations, run.config)
+    check = adapter.pair_violations(
+        run.cohort, config=run.config, mentor_application=mentor, mentee_application=mentee
+    )
+    explanations = explain.violation_texts(check.violations, run.config)
     if check.violations and not override_reason:
         raise OverrideRequired(
             _("This pair breaks a hard constraint: %(list)s. Give a reason to override it.")
@@ -552,7 +559,7 @@ def proposal_create_manual(
         mentee=mentee,
         score=check.score,
         breakdown=check.breakdown,
-        reasons=[_("paired by hand by the program manager"), *check.reasons],
+        reasons=[{"code": explain.MANUAL, "params": {}}, *check.reasons],
         locked=True,
         manual=True,
         violations=check.violations,
@@ -605,21 +612,8 @@ def _lock_mentor_capacity(proposals: list[Proposal]) -> None:
             )
 
 
-@transaction.atomic
-def match_run_publish(
-    run: MatchRun, *, acting_user: AnyUser, notify: bool = True
-) -> list[Mentorship]:
-    """Turn a run's proposals into mentorships, move the cohort to Matched and tell people.
-
-    Refuses a pair that breaks a hard constraint without a recorded override, and anything
-    that would give a mentee two live mentorships or a mentor more than their capacity
-    (the database and a row lock enforce both, even for two publishes at once).
-    """
-    require(
-        permissions.can_manage_pairing(acting_user, run.cohort),
-        _("Only this program's managers can publish pairs."),
-    )
-    run = MatchRun.objects.select_for_update().select_related("cohort__program").get(pk=run.pk)
+def _check_run_publishable(run: MatchRun) -> None:
+    """A finished, unpublished run whose cohort is in a phase that takes its kind of run."""
     cohort = run.cohort
     if run.status != MatchRun.Status.DONE:
         raise ValidationFailed(
@@ -643,6 +637,10 @@ def match_run_publish(
             code=ErrorCode.RUN_NOT_ALLOWED_IN_PHASE,
             params={"phase": cohort.phase},
         )
+
+
+def _proposals_to_publish(run: MatchRun) -> list[Proposal]:
+    """The run's new pairs (kept pairs exist already), or ValidationFailed when none."""
     proposals = list(
         run.proposals.filter(kept=False)
         .select_related("mentor__person", "mentee__person")
@@ -652,6 +650,11 @@ def match_run_publish(
         raise ValidationFailed(
             _("This run has no new pairs to publish."), code=ErrorCode.RUN_NOTHING_TO_PUBLISH
         )
+    return proposals
+
+
+def _check_overrides(proposals: list[Proposal]) -> None:
+    """Every pair that breaks a hard constraint has a recorded override."""
     unresolved = [p for p in proposals if p.violations and not p.override_reason]
     if unresolved:
         raise ValidationFailed(
@@ -661,6 +664,10 @@ def match_run_publish(
             params={"proposals": [p.pk for p in unresolved]},
             details={"proposals": [p.pk for p in unresolved]},
         )
+
+
+def _check_exclusions(cohort: Cohort, proposals: list[Proposal]) -> None:
+    """No pair was excluded after the run (unless its override says why it stays)."""
     excluded = set(
         PairExclusion.objects.filter(cohort=cohort).values_list("mentor_id", "mentee_id")
     )
@@ -676,12 +683,16 @@ def match_run_publish(
             code=ErrorCode.PAIR_EXCLUDED,
             params={"proposals": [p.pk for p in newly_excluded]},
         )
-    _lock_mentor_capacity(proposals)
+
+
+def _create_mentorships(run: MatchRun, proposals: list[Proposal]) -> list[Mentorship]:
+    """One proposed mentorship per proposal; Conflict when a partner was taken meanwhile
+    (the database's unique live-mentorship constraint decides)."""
     try:
         with transaction.atomic():
-            mentorships = Mentorship.objects.bulk_create(
+            return Mentorship.objects.bulk_create(
                 Mentorship(
-                    cohort=cohort,
+                    cohort=run.cohort,
                     mentor_id=p.mentor.person_id,
                     mentee_id=p.mentee.person_id,
                     mentor_application=p.mentor,
@@ -702,6 +713,30 @@ def match_run_publish(
             ),
             code=ErrorCode.PARTNER_TAKEN,
         ) from exc
+
+
+@transaction.atomic
+def match_run_publish(
+    run: MatchRun, *, acting_user: AnyUser, notify: bool = True
+) -> list[Mentorship]:
+    """Turn a run's proposals into mentorships, move the cohort to Matched and tell people.
+
+    Refuses a pair that breaks a hard constraint without a recorded override, and anything
+    that would give a mentee two live mentorships or a mentor more than their capacity
+    (the database and a row lock enforce both, even for two publishes at once).
+    """
+    require(
+        permissions.can_manage_pairing(acting_user, run.cohort),
+        _("Only this program's managers can publish pairs."),
+    )
+    run = MatchRun.objects.select_for_update().select_related("cohort__program").get(pk=run.pk)
+    cohort = run.cohort
+    _check_run_publishable(run)
+    proposals = _proposals_to_publish(run)
+    _check_overrides(proposals)
+    _check_exclusions(cohort, proposals)
+    _lock_mentor_capacity(proposals)
+    mentorships = _create_mentorships(run, proposals)
     run.published_at = timezone.now()
     run.published_by_id = acting_user.pk
     run.save(update_fields=["published_at", "published_by", "updated_at"])
@@ -720,11 +755,9 @@ def match_run_publish(
         message=_("%(pairs)d pairs published.") % {"pairs": len(mentorships)},
     )
     if notify:
-        from turnabout.pairing.tasks import send_match_email
-
         people = sorted({m.mentor_id for m in mentorships} | {m.mentee_id for m in mentorships})
         for person_id in people:
-            transaction.on_commit(partial(send_match_email.enqueue, person_id, run.pk))
+            transaction.on_commit(partial(send_match_email_task.enqueue, person_id, run.pk))
     return mentorships
 
 
@@ -820,10 +853,10 @@ def _close(
         changes={"status": (old, status)},
         message=_("by the %(side)s (reason kept for the program managers)") % {"side": side},
     )
-    from turnabout.pairing.tasks import send_pair_closed_email
-
     for person_id in sorted(set(notify)):
-        transaction.on_commit(partial(send_pair_closed_email.enqueue, person_id, mentorship.pk))
+        transaction.on_commit(
+            partial(send_pair_closed_email_task.enqueue, person_id, mentorship.pk)
+        )
 
 
 def _partner_of(mentorship: Mentorship, side: str) -> int:

@@ -5,7 +5,6 @@ from turnabout.pairing import views
 app_name = "pairing"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("me/", views.mine, name="mine"),
     path("cohorts/<int:cohort_pk>/", views.cohort_page, name="cohort"),
     path("cohorts/<int:cohort_pk>/runs/", views.run_start, name="start"),
     path("cohorts/<int:cohort_pk>/pairs/", views.mentorships, name="mentorships"),

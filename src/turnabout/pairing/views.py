@@ -15,9 +15,9 @@ from turnabout.common import errors
 from turnabout.common.htmx import is_htmx
 from turnabout.common.pages import act, attempt
 from turnabout.common.pagination import paginate, query_without_page
-from turnabout.pairing import adapter, permissions, selectors, services
+from turnabout.pairing import adapter, explain, permissions, selectors, services
+from turnabout.pairing.explain import CRITERION_LABELS
 from turnabout.pairing.forms import (
-    CRITERION_LABELS,
     CompareForm,
     EndForm,
     ManualPairForm,
@@ -35,7 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
     """Managers: the cohorts whose matching they run."""
     cohorts = list(selectors.managed_cohorts(user=request.user))
     if not cohorts:
-        return redirect("pairing:mine")
+        return redirect("me:matches")
     return render(request, "pairing/index.html", {"cohorts": cohorts})
 
 
@@ -232,12 +232,14 @@ def pair_check(request: HttpRequest, run_pk: int) -> HttpResponse:
     if mentor is not None and mentee is not None:
         taken = run.proposals.filter(mentee=mentee).select_related("mentor__person").first()
         context["taken"] = taken.mentor.person.full_name if taken else ""
-        check = adapter.pair_violations(run.cohort, config=run.config, mentor=mentor, mentee=mentee)
+        check = adapter.pair_violations(
+            run.cohort, config=run.config, mentor_application=mentor, mentee_application=mentee
+        )
         context.update(
             checked=True,
             score=check.score,
-            reasons=check.reasons,
-            explanations=adapter.describe_violations(check.violations, run.config),
+            reasons=explain.reason_texts(check.reasons),
+            explanations=explain.violation_texts(check.violations, run.config),
         )
     return render(request, "pairing/run.html#pair_check", context)
 
@@ -330,41 +332,6 @@ def mentorships(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     )
 
 
-def _cards(request: HttpRequest, items: Any) -> list[dict[str, Any]]:
-    cards = []
-    for mentorship in items:
-        side = permissions.side_of(request.user, mentorship)
-        if side is None:
-            continue
-        cards.append(
-            {
-                "m": mentorship,
-                "side": side,
-                "partner": selectors.partner_summary(mentorship, side=side),
-                "i_accepted": (
-                    mentorship.mentor_accepted_at
-                    if side == "mentor"
-                    else mentorship.mentee_accepted_at
-                )
-                is not None,
-            }
-        )
-    return cards
-
-
-def mine(request: HttpRequest) -> HttpResponse:
-    items = list(selectors.mentorships_of_user(user=request.user)[:50])
-    return render(
-        request,
-        "pairing/mine.html",
-        {
-            "cards": _cards(request, items),
-            "decline_form": ReasonForm(),
-            "end_form": EndForm(),
-        },
-    )
-
-
 def mentorship_page(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = selectors.mentorship_get(user=request.user, mentorship_id=mentorship_pk)
     side = permissions.side_of(request.user, mentorship)
@@ -373,7 +340,7 @@ def mentorship_page(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
         "pairing/mentorship.html",
         {
             "m": mentorship,
-            "cards": _cards(request, [mentorship]),
+            "cards": selectors.mentorship_cards(user=request.user, mentorships=[mentorship]),
             "is_manager": permissions.can_manage_pairing(request.user, mentorship.cohort),
             "side": side,
             "decline_form": ReasonForm(),

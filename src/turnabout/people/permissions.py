@@ -3,7 +3,8 @@
 - Org admins see every person (they run the HR import).
 - A program manager sees the people who applied to a program they manage, nobody else:
   managing one program is no licence to browse the company.
-- A participant sees their own record.
+- A participant sees their own record. Whether an account is a participant at all (linked
+  to an employee record) is `is_participant`.
 - Sensitive attributes (generation, gender, ethnicity) and resource-group (ERG) memberships
   are never shown per person to anybody: see `people/sensitive.py`.
 
@@ -19,6 +20,7 @@ from django.db.models import Q
 
 from turnabout.accounts import permissions as roles
 from turnabout.common.types import AnyUser
+from turnabout.people.models import Employee
 
 ManagerScope = Callable[[AnyUser], Q]
 _manager_scopes: list[ManagerScope] = []
@@ -43,3 +45,8 @@ def visible_people_q(user: AnyUser) -> Q:
         for scope in _manager_scopes:
             visible |= scope(user)
     return visible
+
+
+def is_participant(user: AnyUser) -> bool:
+    """Any account linked to an employee record takes part in programs."""
+    return user.is_authenticated and Employee.objects.filter(user_id=user.pk).exists()

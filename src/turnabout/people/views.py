@@ -8,12 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.accounts import permissions
-from turnabout.accounts.services import user_invite
 from turnabout.common.htmx import is_htmx
 from turnabout.common.pages import act
 from turnabout.common.pagination import paginate, query_without_page
 from turnabout.people import selectors
 from turnabout.people.filters import PeopleFilterForm
+from turnabout.people.services import user_invite
 
 
 def people_list(request: HttpRequest) -> HttpResponse:

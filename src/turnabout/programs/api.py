@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -11,47 +11,57 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from turnabout.common.api_pagination import BoundedPageNumberPagination
-from turnabout.common.schemas import ERRORS, ErrorOut, text
+from turnabout.common.schemas import ERRORS, Email, ErrorOut, Text
 from turnabout.programs import permissions, selectors, services
-from turnabout.programs.models import TRANSITIONS, Cohort, Objective, Program
+from turnabout.programs.hooks import cohort_applications
+from turnabout.programs.models import (
+    TRANSITIONS,
+    Cohort,
+    Format,
+    InterestSurvey,
+    Objective,
+    Phase,
+    Program,
+    Willingness,
+)
 from turnabout.programs.services import ObjectiveData
 
 router = Router(tags=["programs"])
 
 ERRS: dict[int, type[Schema]] = {**ERRORS, 409: ErrorOut}
 
-PhaseName = Literal[
-    "draft",
-    "interest_survey",
-    "applications_open",
-    "applications_closed",
-    "matching",
-    "matched",
-    "active",
-    "wrapping_up",
-    "closed",
+# The API's types, each with the model's own limit (one rule, written on the model).
+ProgramName = Annotated[Text, Field(max_length=Program.NAME_MAX)]
+ProgramText = Annotated[Text, Field(max_length=Program.TEXT_MAX)]
+Guidelines = Annotated[Text, Field(max_length=Program.GUIDELINES_MAX)]
+TimeCommitment = Annotated[Text, Field(max_length=Program.TIME_COMMITMENT_MAX)]
+ListItem = Annotated[Text, Field(max_length=Program.LIST_ITEM_MAX)]
+MeetingEveryDays = Annotated[
+    int, Field(ge=Program.MEETING_EVERY_DAYS_MIN, le=Program.MEETING_EVERY_DAYS_MAX)
 ]
-MetricName = Literal[
-    "pairs_meeting_min_sessions",
-    "mentee_self_rating_change",
-    "mentor_self_rating_change",
-    "mentor_retention",
-    "pair_completion",
-    "satisfaction",
-    "applications",
-    "custom",
+SessionMinutes = Annotated[
+    int, Field(ge=Program.SESSION_MINUTES_MIN, le=Program.SESSION_MINUTES_MAX)
 ]
-FormatName = Literal["in_person", "video", "hybrid"]
-Level = Field(None, ge=1, le=99)
+DurationMonths = Annotated[
+    int, Field(ge=Program.DURATION_MONTHS_MIN, le=Program.DURATION_MONTHS_MAX)
+]
+Level = Annotated[int, Field(ge=Program.LEVEL_MIN, le=Program.LEVEL_MAX)]
+ObjectiveTitle = Annotated[Text, Field(max_length=Objective.TITLE_MAX)]
+ObjectiveParameter = Annotated[Text, Field(max_length=Objective.PARAMETER_MAX)]
+CohortName = Annotated[Text, Field(max_length=Cohort.NAME_MAX)]
+PhaseNote = Annotated[Text, Field(max_length=Cohort.NOTE_MAX)]
+SurveyTopic = Annotated[Text, Field(max_length=InterestSurvey.TOPIC_MAX)]
 
 
 class ObjectiveIn(Schema):
-    title: text(200)  # type: ignore[valid-type]
-    metric: MetricName
-    parameter: text(120) = ""  # type: ignore[valid-type]
-    comparison: Literal["at_least", "at_most"] = "at_least"
-    target: float = Field(..., ge=-9_999_999, le=9_999_999, allow_inf_nan=False)
-    unit: Literal["percent", "points", "count", "months"]
+    title: ObjectiveTitle
+    metric: Objective.Metric
+    parameter: ObjectiveParameter = ""
+    comparison: Objective.Comparison = Objective.Comparison.AT_LEAST
+    target: float = Field(
+        ..., ge=-Objective.TARGET_LIMIT, le=Objective.TARGET_LIMIT, allow_inf_nan=False
+    )
+    unit: Objective.Unit
 
     def data(self) -> ObjectiveData:
         return ObjectiveData(**self.model_dump())
@@ -75,52 +85,52 @@ class ObjectiveOut(Schema):
 class ProgramDesign(Schema):
     """The optional parts of a program's design (defaults as documented)."""
 
-    guidelines: text(10000) = ""  # type: ignore[valid-type]
-    mentor_responsibilities: text(5000) = ""  # type: ignore[valid-type]
-    mentee_responsibilities: text(5000) = ""  # type: ignore[valid-type]
-    confidentiality: text(5000) = ""  # type: ignore[valid-type]
-    meeting_every_days: int = Field(14, ge=1, le=365)
-    session_minutes: int = Field(60, ge=5, le=600)
-    format: FormatName = "hybrid"
-    duration_months: int = Field(6, ge=1, le=60)
-    time_commitment: text(200) = ""  # type: ignore[valid-type]
-    mentor_max_level: int | None = Level
-    mentee_min_level: int | None = Level
-    departments: list[text(120)] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
-    locations: list[text(120)] = Field(default_factory=list, max_length=50)  # type: ignore[valid-type]
+    guidelines: Guidelines = ""
+    mentor_responsibilities: ProgramText = ""
+    mentee_responsibilities: ProgramText = ""
+    confidentiality: ProgramText = ""
+    meeting_every_days: MeetingEveryDays = 14
+    session_minutes: SessionMinutes = 60
+    format: Format = Format.HYBRID
+    duration_months: DurationMonths = 6
+    time_commitment: TimeCommitment = ""
+    mentor_max_level: Level | None = None
+    mentee_min_level: Level | None = None
+    departments: list[ListItem] = Field(default_factory=list, max_length=Program.LIST_MAX)
+    locations: list[ListItem] = Field(default_factory=list, max_length=Program.LIST_MAX)
     matching_settings: dict[str, Any] = Field(default_factory=dict)
-    welcome_mentor: text(5000) = ""  # type: ignore[valid-type]
-    welcome_mentee: text(5000) = ""  # type: ignore[valid-type]
+    welcome_mentor: ProgramText = ""
+    welcome_mentee: ProgramText = ""
 
 
 class ProgramIn(ProgramDesign):
-    name: text(200)  # type: ignore[valid-type]
-    purpose: text(5000)  # type: ignore[valid-type]
-    objectives: list[ObjectiveIn] = Field(default_factory=list, max_length=30)
+    name: ProgramName
+    purpose: ProgramText
+    objectives: list[ObjectiveIn] = Field(default_factory=list, max_length=Program.OBJECTIVES_MAX)
 
 
 class ProgramPatch(Schema):
     """Only the fields sent change. `objectives`, when sent, replaces the whole list."""
 
-    name: text(200) | None = None  # type: ignore[valid-type]
-    purpose: text(5000) | None = None  # type: ignore[valid-type]
-    guidelines: text(10000) | None = None  # type: ignore[valid-type]
-    mentor_responsibilities: text(5000) | None = None  # type: ignore[valid-type]
-    mentee_responsibilities: text(5000) | None = None  # type: ignore[valid-type]
-    confidentiality: text(5000) | None = None  # type: ignore[valid-type]
-    meeting_every_days: int | None = Field(None, ge=1, le=365)
-    session_minutes: int | None = Field(None, ge=5, le=600)
-    format: FormatName | None = None
-    duration_months: int | None = Field(None, ge=1, le=60)
-    time_commitment: text(200) | None = None  # type: ignore[valid-type]
-    mentor_max_level: int | None = Level
-    mentee_min_level: int | None = Level
-    departments: list[text(120)] | None = Field(None, max_length=50)  # type: ignore[valid-type]
-    locations: list[text(120)] | None = Field(None, max_length=50)  # type: ignore[valid-type]
+    name: ProgramName | None = None
+    purpose: ProgramText | None = None
+    guidelines: Guidelines | None = None
+    mentor_responsibilities: ProgramText | None = None
+    mentee_responsibilities: ProgramText | None = None
+    confidentiality: ProgramText | None = None
+    meeting_every_days: MeetingEveryDays | None = None
+    session_minutes: SessionMinutes | None = None
+    format: Format | None = None
+    duration_months: DurationMonths | None = None
+    time_commitment: TimeCommitment | None = None
+    mentor_max_level: Level | None = None
+    mentee_min_level: Level | None = None
+    departments: list[ListItem] | None = Field(None, max_length=Program.LIST_MAX)
+    locations: list[ListItem] | None = Field(None, max_length=Program.LIST_MAX)
     matching_settings: dict[str, Any] | None = None
-    welcome_mentor: text(5000) | None = None  # type: ignore[valid-type]
-    welcome_mentee: text(5000) | None = None  # type: ignore[valid-type]
-    objectives: list[ObjectiveIn] | None = Field(None, max_length=30)
+    welcome_mentor: ProgramText | None = None
+    welcome_mentee: ProgramText | None = None
+    objectives: list[ObjectiveIn] | None = Field(None, max_length=Program.OBJECTIVES_MAX)
 
 
 class ProgramOut(Schema):
@@ -156,7 +166,7 @@ class ProgramOut(Schema):
 
 
 class CohortIn(Schema):
-    name: text(120)  # type: ignore[valid-type]
+    name: CohortName
     starts_on: date
     ends_on: date
     applications_open_on: date | None = None
@@ -164,7 +174,7 @@ class CohortIn(Schema):
 
 
 class CohortPatch(Schema):
-    name: text(120) | None = None  # type: ignore[valid-type]
+    name: CohortName | None = None
     starts_on: date | None = None
     ends_on: date | None = None
     applications_open_on: date | None = None
@@ -237,8 +247,8 @@ class CohortDetailOut(CohortOut):
 
 
 class PhaseIn(Schema):
-    to: PhaseName
-    note: text(2000) = ""  # type: ignore[valid-type]
+    to: Phase
+    note: PhaseNote = ""
 
 
 class SurveyTallyOut(Schema):
@@ -265,10 +275,10 @@ class SurveyResultsOut(Schema):
 
 
 class SurveyAnswerIn(Schema):
-    would_mentor: Literal["yes", "maybe", "no"]
-    would_be_mentored: Literal["yes", "maybe", "no"]
-    comfort: int = Field(..., ge=1, le=5)
-    topics: list[text(120)] = Field(default_factory=list, max_length=20)  # type: ignore[valid-type]
+    would_mentor: Willingness
+    would_be_mentored: Willingness
+    comfort: Annotated[int, Field(ge=InterestSurvey.COMFORT_MIN, le=InterestSurvey.COMFORT_MAX)]
+    topics: list[SurveyTopic] = Field(default_factory=list, max_length=InterestSurvey.TOPICS_MAX)
 
 
 class SurveyThanksOut(Schema):
@@ -294,18 +304,17 @@ class ManagerOut(Schema):
 
 
 class ManagerIn(Schema):
-    email: text(254)  # type: ignore[valid-type]
+    email: Email
 
 
 def _cohort_detail(request: HttpRequest, cohort: Cohort) -> Cohort:
     """The cohort with its history, questions and (for managers and sponsors) counts."""
-    from turnabout.enrollment import selectors as enrollment_selectors
-
+    applications = cohort_applications()
     counts = None
     if permissions.can_view_program_aggregates(request.user, cohort.program):
-        counts = enrollment_selectors.cohort_counts(user=request.user, cohort=cohort)
+        counts = applications.counts(user=request.user, cohort=cohort)
     cohort.phase_history = list(selectors.phase_history(cohort=cohort))  # type: ignore[attr-defined]
-    cohort.questions_list = enrollment_selectors.questions_for(cohort=cohort)  # type: ignore[attr-defined]
+    cohort.questions_list = applications.questions(cohort=cohort)  # type: ignore[attr-defined]
     cohort.counts = counts  # type: ignore[attr-defined]
     return cohort
 

@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from turnabout.programs.models import Format, Objective, Willingness
+from turnabout.common.schemas import EMAIL_MAX
+from turnabout.programs.models import Cohort, Format, Objective, Program, Willingness
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -23,7 +24,7 @@ def _textarea(label: Any, *, rows: int = 4, required: bool = False, help_text: A
 
 
 class ProgramForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=Program.NAME_MAX)
     purpose = _textarea(
         _("Purpose"),
         required=True,
@@ -41,26 +42,41 @@ class ProgramForm(forms.Form):
     mentee_responsibilities = _textarea(_("Mentee's responsibilities"))
     confidentiality = _textarea(_("Confidentiality rules"))
     meeting_every_days = forms.IntegerField(
-        label=_("Meet every … days"), min_value=1, max_value=365, initial=14
+        label=_("Meet every … days"),
+        min_value=Program.MEETING_EVERY_DAYS_MIN,
+        max_value=Program.MEETING_EVERY_DAYS_MAX,
+        initial=14,
     )
     session_minutes = forms.IntegerField(
-        label=_("Session length (minutes)"), min_value=5, max_value=600, initial=60
+        label=_("Session length (minutes)"),
+        min_value=Program.SESSION_MINUTES_MIN,
+        max_value=Program.SESSION_MINUTES_MAX,
+        initial=60,
     )
     format = forms.ChoiceField(label=_("Format"), choices=Format.choices, initial=Format.HYBRID)
     duration_months = forms.IntegerField(
-        label=_("Duration (months)"), min_value=1, max_value=60, initial=6
+        label=_("Duration (months)"),
+        min_value=Program.DURATION_MONTHS_MIN,
+        max_value=Program.DURATION_MONTHS_MAX,
+        initial=6,
     )
     time_commitment = forms.CharField(
         label=_("Expected time commitment"),
-        max_length=200,
+        max_length=Program.TIME_COMMITMENT_MAX,
         required=False,
         help_text=_('e.g. "About 2 hours a month, including preparation".'),
     )
     mentor_max_level = forms.IntegerField(
-        label=_("Mentors: maximum level"), min_value=1, max_value=99, required=False
+        label=_("Mentors: maximum level"),
+        min_value=Program.LEVEL_MIN,
+        max_value=Program.LEVEL_MAX,
+        required=False,
     )
     mentee_min_level = forms.IntegerField(
-        label=_("Mentees: minimum level"), min_value=1, max_value=99, required=False
+        label=_("Mentees: minimum level"),
+        min_value=Program.LEVEL_MIN,
+        max_value=Program.LEVEL_MAX,
+        required=False,
     )
     departments = forms.MultipleChoiceField(
         label=_("Departments included"),
@@ -147,10 +163,13 @@ class ProgramForm(forms.Form):
 
 
 class ObjectiveForm(forms.Form):
-    title = forms.CharField(label=_("Objective"), max_length=200)
+    title = forms.CharField(label=_("Objective"), max_length=Objective.TITLE_MAX)
     metric = forms.ChoiceField(label=_("Metric"), choices=Objective.Metric.choices)
     parameter = forms.CharField(
-        label=_("N or topic"), max_length=120, required=False, help_text=_("e.g. 6")
+        label=_("N or topic"),
+        max_length=Objective.PARAMETER_MAX,
+        required=False,
+        help_text=_("e.g. 6"),
     )
     comparison = forms.ChoiceField(
         label=_("Comparison"), choices=Objective.Comparison.choices, initial="at_least"
@@ -167,14 +186,16 @@ class ObjectiveForm(forms.Form):
 class ManagerAddForm(forms.Form):
     email = forms.EmailField(
         label=_("Email of the new manager"),
-        max_length=254,
+        max_length=EMAIL_MAX,
         help_text=_("The account of a program manager or an org admin."),
         widget=forms.EmailInput(attrs={"list": "manager-candidates", "autocomplete": "off"}),
     )
 
 
 class CohortForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("e.g. Autumn 2026"))
+    name = forms.CharField(
+        label=_("Name"), max_length=Cohort.NAME_MAX, help_text=_("e.g. Autumn 2026")
+    )
     applications_open_on = forms.DateField(
         label=_("Applications open on"),
         required=False,
@@ -193,7 +214,7 @@ class CohortForm(forms.Form):
 
 class PhaseForm(forms.Form):
     to_phase = forms.CharField(widget=forms.HiddenInput, max_length=24)
-    note = forms.CharField(label=_("Note (optional)"), max_length=2000, required=False)
+    note = forms.CharField(label=_("Note (optional)"), max_length=Cohort.NOTE_MAX, required=False)
 
 
 class SurveySetupForm(forms.Form):

@@ -30,7 +30,20 @@ class Format(models.TextChoices):
 class Program(TimeStampedModel):
     """The design of a reverse mentoring program. Organisations may run several."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    # The limits of the design, used by the model, the forms, the services and the API.
+    NAME_MAX = 200
+    TEXT_MAX = 5000  # purpose, responsibilities, confidentiality, welcome texts
+    GUIDELINES_MAX = 10000
+    TIME_COMMITMENT_MAX = 200
+    LIST_ITEM_MAX = 120  # one department or location
+    LIST_MAX = 50
+    MEETING_EVERY_DAYS_MIN, MEETING_EVERY_DAYS_MAX = 1, 365
+    SESSION_MINUTES_MIN, SESSION_MINUTES_MAX = 5, 600
+    DURATION_MONTHS_MIN, DURATION_MONTHS_MAX = 1, 60
+    LEVEL_MIN, LEVEL_MAX = 1, 99
+    OBJECTIVES_MAX = 30
+
+    name = models.CharField(_("name"), max_length=NAME_MAX, unique=True)
     purpose = models.TextField(_("purpose"))
     guidelines = models.TextField(_("guidelines"), blank=True)
     mentor_responsibilities = models.TextField(_("mentor's responsibilities"), blank=True)
@@ -46,7 +59,7 @@ class Program(TimeStampedModel):
     duration_months = models.PositiveSmallIntegerField(_("duration (months)"), default=6)
     time_commitment = models.CharField(
         _("expected time commitment"),
-        max_length=200,
+        max_length=TIME_COMMITMENT_MAX,
         blank=True,
         help_text=_('e.g. "about 2 hours a month, including preparation".'),
     )
@@ -143,12 +156,16 @@ class Objective(TimeStampedModel):
         COUNT = "count", _("count")
         MONTHS = "months", _("months")
 
+    TITLE_MAX = 200
+    PARAMETER_MAX = 120
+    TARGET_LIMIT = 9_999_999  # |target| at most this (max_digits=10, decimal_places=2)
+
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="objectives")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
     metric = models.CharField(_("metric"), max_length=40, choices=Metric.choices)
     parameter = models.CharField(
         _("parameter"),
-        max_length=120,
+        max_length=PARAMETER_MAX,
         blank=True,
         help_text=_('The N or the topic of the metric, e.g. "6" or "Generative AI tools".'),
     )
@@ -214,9 +231,11 @@ class Cohort(TimeStampedModel):
     """One run of a program, with its dates and its place in the phase machine."""
 
     Phase = Phase
+    NAME_MAX = 120
+    NOTE_MAX = 2000  # the note of a phase change
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohorts")
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=NAME_MAX)
     phase = models.CharField(
         _("phase"), max_length=24, choices=Phase.choices, default=Phase.DRAFT, db_index=True
     )
@@ -291,6 +310,11 @@ class CohortPhaseChange(models.Model):
 
 class InterestSurvey(TimeStampedModel):
     """The short anonymous survey a manager runs before a cohort launches."""
+
+    INTRO_MAX = 2000
+    TOPIC_MAX = 120
+    TOPICS_MAX = 20
+    COMFORT_MIN, COMFORT_MAX = 1, 5
 
     cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="survey")
     intro = models.TextField(_("introduction"), blank=True)

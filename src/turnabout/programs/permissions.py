@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 
 from turnabout.accounts import permissions as roles
 from turnabout.common.types import AnyUser
+from turnabout.people.permissions import is_participant
 from turnabout.programs.models import PUBLIC_PHASES, Cohort, Program
 
 
@@ -87,7 +88,7 @@ def can_view_cohort(user: AnyUser, cohort: Cohort) -> bool:
 
 
 def can_answer_survey(user: AnyUser) -> bool:
-    return roles.is_participant(user)
+    return is_participant(user)
 
 
 def programs_readable(user: AnyUser, qs: QuerySet[Program]) -> QuerySet[Program]:

@@ -29,6 +29,7 @@ from turnabout.common.errors import (
     require,
 )
 from turnabout.common.types import AnyUser
+from turnabout.matching import MatchConfig, MatchConfigError
 from turnabout.programs import permissions
 from turnabout.programs.audit import ProgramEvent
 from turnabout.programs.models import (
@@ -56,24 +57,25 @@ DEFAULT_SURVEY_TOPICS = (
     "Data privacy",
     "Inclusive language",
 )
-MAX_LIST_ITEMS = 50
+MAX_LIST_ITEMS = Program.LIST_MAX
 
-# Fields of the program design that `program_create` and `program_update` accept.
+# Fields of the program design that `program_create` and `program_update` accept, with the
+# model's limits.
 TEXT_FIELDS: dict[str, int] = {
-    "name": 200,
-    "purpose": 5000,
-    "guidelines": 10000,
-    "mentor_responsibilities": 5000,
-    "mentee_responsibilities": 5000,
-    "confidentiality": 5000,
-    "time_commitment": 200,
-    "welcome_mentor": 5000,
-    "welcome_mentee": 5000,
+    "name": Program.NAME_MAX,
+    "purpose": Program.TEXT_MAX,
+    "guidelines": Program.GUIDELINES_MAX,
+    "mentor_responsibilities": Program.TEXT_MAX,
+    "mentee_responsibilities": Program.TEXT_MAX,
+    "confidentiality": Program.TEXT_MAX,
+    "time_commitment": Program.TIME_COMMITMENT_MAX,
+    "welcome_mentor": Program.TEXT_MAX,
+    "welcome_mentee": Program.TEXT_MAX,
 }
 INT_FIELDS: dict[str, tuple[int, int]] = {
-    "meeting_every_days": (1, 365),
-    "session_minutes": (5, 600),
-    "duration_months": (1, 60),
+    "meeting_every_days": (Program.MEETING_EVERY_DAYS_MIN, Program.MEETING_EVERY_DAYS_MAX),
+    "session_minutes": (Program.SESSION_MINUTES_MIN, Program.SESSION_MINUTES_MAX),
+    "duration_months": (Program.DURATION_MONTHS_MIN, Program.DURATION_MONTHS_MAX),
 }
 LEVEL_FIELDS = ("mentor_max_level", "mentee_min_level")
 LIST_FIELDS = ("departments", "locations")
@@ -112,7 +114,7 @@ def _clean_list(value: Any, *, field: str) -> list[str]:
         raise ValidationFailed(_("%(field)s must be a list.") % {"field": field})
     items: list[str] = []
     for item in value:
-        text = _clean_text(item, field=field, max_length=120)
+        text = _clean_text(item, field=field, max_length=Program.LIST_ITEM_MAX)
         if text and text not in items:
             items.append(text)
     if len(items) > MAX_LIST_ITEMS:
@@ -122,8 +124,6 @@ def _clean_list(value: Any, *, field: str) -> list[str]:
 
 def validate_matching_settings(value: Any) -> dict[str, Any]:
     """Check the settings with the matching engine's own validator; returns them unchanged."""
-    from turnabout.matching import MatchConfig, MatchConfigError
-
     if not isinstance(value, Mapping):
         raise ValidationFailed(_("Matching settings must be an object of keys."))
     try:
@@ -158,10 +158,13 @@ def _clean_program_data(data: Mapping[str, Any], *, creating: bool) -> dict[str,
             cleaned[key] = value
         elif key in LEVEL_FIELDS:
             if value is not None and (
-                isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not Program.LEVEL_MIN <= value <= Program.LEVEL_MAX
             ):
                 raise ValidationFailed(
-                    _("%(field)s must be a level from 1 to 99, or empty.") % {"field": key}
+                    _("%(field)s must be a level from %(low)d to %(high)d, or empty.")
+                    % {"field": key, "low": Program.LEVEL_MIN, "high": Program.LEVEL_MAX}
                 )
             cleaned[key] = value
         elif key in LIST_FIELDS:
@@ -207,7 +210,7 @@ class ObjectiveData:
 
 
 def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
-    title = _clean_text(data.title, field="title", max_length=200)
+    title = _clean_text(data.title, field="title", max_length=Objective.TITLE_MAX)
     if not title:
         raise ValidationFailed(_("Give the objective a title."))
     if data.metric not in Objective.Metric.values:
@@ -224,7 +227,7 @@ def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
         raise ValidationFailed(
             _("Objective %(title)s: the target must be a number.") % {"title": title}
         ) from None
-    if not target.is_finite() or abs(target) >= Decimal("100000000"):
+    if not target.is_finite() or abs(target) > Objective.TARGET_LIMIT:
         raise ValidationFailed(
             _("Objective %(title)s: the target is out of range.") % {"title": title}
         )
@@ -246,7 +249,9 @@ def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
         "target": target,
         "unit": data.unit,
         "comparison": data.comparison,
-        "parameter": _clean_text(data.parameter, field="parameter", max_length=120),
+        "parameter": _clean_text(
+            data.parameter, field="parameter", max_length=Objective.PARAMETER_MAX
+        ),
     }
 
 
@@ -494,7 +499,7 @@ def cohort_create(
         permissions.can_manage_program(acting_user, program),
         _("Only this program's managers can add cohorts."),
     )
-    name = _clean_text(name, field="name", max_length=120)
+    name = _clean_text(name, field="name", max_length=Cohort.NAME_MAX)
     if not name:
         raise ValidationFailed(_("Give the cohort a name, e.g. Autumn 2026."))
     _check_cohort_dates(
@@ -553,7 +558,7 @@ def cohort_update(cohort: Cohort, *, data: Mapping[str, Any], acting_user: AnyUs
         raise ValidationFailed(_("Unknown cohort fields: %(keys)s.") % {"keys": ", ".join(unknown)})
     values = {key: getattr(cohort, key) for key in COHORT_FIELDS}
     values.update(data)
-    name = _clean_text(values["name"], field="name", max_length=120)
+    name = _clean_text(values["name"], field="name", max_length=Cohort.NAME_MAX)
     if not name:
         raise ValidationFailed(_("Give the cohort a name, e.g. Autumn 2026."))
     values["name"] = name
@@ -618,7 +623,7 @@ def cohort_change_phase(
             _("Unknown phase %(phase)s. Phases: %(all)s.")
             % {"phase": to_phase, "all": ", ".join(Phase.values)}
         )
-    note = _clean_text(note, field="note", max_length=2000)
+    note = _clean_text(note, field="note", max_length=Cohort.NOTE_MAX)
     locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
     from_phase = locked.phase
     if to_phase not in TRANSITIONS[from_phase]:
@@ -664,10 +669,12 @@ def survey_update(
             _("People have answered this survey already: its questions are fixed."),
             code=ErrorCode.SURVEY_HAS_ANSWERS,
         )
-    new_intro = _clean_text(intro, field="intro", max_length=2000)
+    new_intro = _clean_text(intro, field="intro", max_length=InterestSurvey.INTRO_MAX)
     new_topics = _clean_list(list(topics), field="topics")
-    if len(new_topics) > 20:
-        raise ValidationFailed(_("Ask about at most 20 topics."))
+    if len(new_topics) > InterestSurvey.TOPICS_MAX:
+        raise ValidationFailed(
+            _("Ask about at most %(n)d topics.") % {"n": InterestSurvey.TOPICS_MAX}
+        )
     changes: dict[str, Change] = {}
     if new_intro != survey.intro:
         changes["intro"] = (survey.intro, new_intro)
@@ -709,8 +716,11 @@ def survey_respond(
     for field, value in (("would_mentor", would_mentor), ("would_be_mentored", would_be_mentored)):
         if value not in Willingness.values:
             raise ValidationFailed(_("%(field)s must be yes, maybe or no.") % {"field": field})
-    if isinstance(comfort, bool) or not isinstance(comfort, int) or not 1 <= comfort <= 5:
-        raise ValidationFailed(_("Comfort must be a number from 1 to 5."))
+    low, high = InterestSurvey.COMFORT_MIN, InterestSurvey.COMFORT_MAX
+    if isinstance(comfort, bool) or not isinstance(comfort, int) or not low <= comfort <= high:
+        raise ValidationFailed(
+            _("Comfort must be a number from %(low)d to %(high)d.") % {"low": low, "high": high}
+        )
     chosen = _clean_list(list(topics), field="topics")
     unknown = [topic for topic in chosen if topic not in survey.topics]
     if unknown:

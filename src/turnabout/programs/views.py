@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from turnabout.common import errors
 from turnabout.common.errors import PermissionDenied
 from turnabout.common.pages import act, attempt
+from turnabout.people.models import Employee
+from turnabout.people.selectors import person_for_user
 from turnabout.programs import permissions, selectors, services
 from turnabout.programs.forms import (
     CohortForm,
@@ -24,13 +26,12 @@ from turnabout.programs.forms import (
     SurveyAnswerForm,
     SurveySetupForm,
 )
+from turnabout.programs.hooks import cohort_applications
 from turnabout.programs.models import Phase, Program
 from turnabout.programs.services import ObjectiveData
 
 
 def _org_choices() -> dict[str, list[str]]:
-    from turnabout.people.models import Employee
-
     values = Employee.objects.values_list
     return {
         "departments": sorted(set(values("department", flat=True)) - {""}),
@@ -256,9 +257,7 @@ def _stepper(current: str, visited: set[str]) -> list[dict[str, str]]:
 
 def cohort_detail(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     """The manager's (and sponsor's) view of a cohort: phase, counts, survey, form, history."""
-    from turnabout.enrollment import selectors as enrollment_selectors
-    from turnabout.enrollment.forms import QuestionForm
-
+    applications = cohort_applications()
     cohort = selectors.cohort_get(user=request.user, cohort_id=cohort_pk)
     if not permissions.can_view_program_aggregates(request.user, cohort.program):
         return redirect("programs:public", cohort_pk=cohort.pk)
@@ -269,7 +268,7 @@ def cohort_detail(request: HttpRequest, cohort_pk: int) -> HttpResponse:
         "cohort": cohort,
         "program": cohort.program,
         "can_manage": can_manage,
-        "counts": enrollment_selectors.cohort_counts(user=request.user, cohort=cohort),
+        "counts": applications.counts(user=request.user, cohort=cohort),
         "history": history,
         "survey": survey,
         "results": selectors.survey_results(user=request.user, survey=survey),
@@ -278,7 +277,7 @@ def cohort_detail(request: HttpRequest, cohort_pk: int) -> HttpResponse:
         "survey_editable": can_manage and cohort.phase in (Phase.DRAFT, Phase.INTEREST_SURVEY),
         "survey_skipped": Phase.INTEREST_SURVEY not in {change.to_phase for change in history}
         and cohort.phase not in (Phase.DRAFT,),
-        "questions": enrollment_selectors.questions_for(cohort=cohort),
+        "questions": applications.questions(cohort=cohort),
         "questions_editable": can_manage
         and cohort.phase in (Phase.DRAFT, Phase.INTEREST_SURVEY, Phase.APPLICATIONS_OPEN),
     }
@@ -287,7 +286,7 @@ def cohort_detail(request: HttpRequest, cohort_pk: int) -> HttpResponse:
             initial={"intro": survey.intro, "topics": "\n".join(survey.topics)}
         )
     if context["questions_editable"]:
-        context["question_form"] = QuestionForm()
+        context["question_form"] = applications.question_form()
     return render(request, "programs/cohort_detail.html", context)
 
 
@@ -358,21 +357,17 @@ def survey_answer(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 
 def cohort_public(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     """The public program page of a cohort: purpose, benefits, commitment, Apply buttons."""
-    from turnabout.enrollment import selectors as enrollment_selectors
-    from turnabout.enrollment.permissions import can_apply
-    from turnabout.enrollment.profile import eligibility_problem
-    from turnabout.people.selectors import person_for_user
-
+    applications = cohort_applications()
     cohort = selectors.cohort_get(user=request.user, cohort_id=cohort_pk)
     program = cohort.program
     me = person_for_user(user=request.user)
-    mine = enrollment_selectors.own_applications_in(user=request.user, cohort=cohort)
+    mine = applications.own_applications(user=request.user, cohort=cohort)
     roles = []
     for role, label, welcome in (
         ("mentor", _("Mentor"), program.welcome_mentor),
         ("mentee", _("Mentee"), program.welcome_mentee),
     ):
-        problem = eligibility_problem(program, me, role) if me is not None else None
+        problem = applications.eligibility_problem(program, me, role) if me is not None else None
         roles.append(
             {
                 "role": role,
@@ -392,9 +387,10 @@ def cohort_public(request: HttpRequest, cohort_pk: int) -> HttpResponse:
             "program": program,
             "objectives": list(program.objectives.all()),
             "roles": roles,
-            "can_apply": can_apply(request.user) and cohort.applications_are_open,
+            "can_apply": applications.can_apply(request.user) and cohort.applications_are_open,
             "survey_open": survey.is_open,
             "survey_answered": selectors.survey_answered(survey=survey, user=request.user),
             "can_manage": permissions.can_manage_cohort(request.user, cohort),
+            "is_participant": me is not None,
         },
     )

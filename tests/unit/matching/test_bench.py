@@ -12,5 +12,5 @@ def test_quick_benchmark_produces_a_markdown_section():
     text = run(quick=True)
     assert text.startswith("## Matching engine")
     assert "make bench BENCH=matching" in text
-    for heading in ("### (a)", "### (b)", "### (c)"):
+    for heading in ("### (a)", "### (b)", "### (c)", "### (d)"):
         assert heading in text

@@ -174,6 +174,11 @@ ERRORS = [
         "mentees.csv, row 2, column waiting_days: must be at least 0",
     ),
     ("org", "id,boss\nm1,e1\n", "people.csv, row 1, column manager_id: required column is missing"),
+    (
+        "mentors",
+        "id,level,capacity\nm1,1,2\nm2,1,1000000000\n",
+        "mentors.csv, row 3, column capacity: must be at most 1000, got 1000000000",
+    ),
     ("config", "[weights]\nskils = 2\n", "match.toml: key weights.skils: unknown key"),
     (
         "config",
@@ -273,3 +278,37 @@ def test_ids_with_commas_and_quotes_survive_every_output(files):
     assert run(files, "--scores-out", str(files["scores"])) == 0
     assert [(p["mentor_id"], p["mentee_id"]) for p in rows(files["out"])] == [('m,1 "x"', "e,1")]
     assert [(p["mentor_id"], p["mentee_id"]) for p in rows(files["scores"])] == [('m,1 "x"', "e,1")]
+
+
+def test_cells_a_spreadsheet_would_run_are_written_as_text(files):
+    files["mentors"].write_text('id,level\n"=HYPERLINK(""http://x"")",1\n@m2,1\n')
+    files["mentees"].write_text("id,level\n+e1,4\n-e2,4\n")
+    assert run(files, "--scores-out", str(files["scores"])) == 0
+    for path in (files["out"], files["scores"]):
+        for row in rows(path):
+            for key in ("mentor_id", "mentee_id"):
+                assert row[key].startswith("'"), (path.name, row)
+    ids = {(p["mentor_id"], p["mentee_id"]) for p in rows(files["scores"])}
+    assert ('\'=HYPERLINK("http://x")', "'+e1") in ids
+
+
+def test_the_scores_file_matches_a_plain_writer(files):
+    """The array-built lines equal the csv module's, score for score."""
+    assert run(files, "--scores-out", str(files["scores"])) == 0
+    from turnabout.matching import feasible_pairs
+    from turnabout.matching.files import read_mentees, read_mentors
+
+    expected = [["mentor_id", "mentee_id", "score"]]
+    for block in feasible_pairs(read_mentors(files["mentors"]), read_mentees(files["mentees"])):
+        for m, e, score in zip(block.mentor_ids, block.mentee_ids, block.scores, strict=True):
+            expected.append([m, e, f"{score:.6f}"])
+    with files["scores"].open(newline="") as handle:
+        assert list(csv.reader(handle)) == expected
+
+
+def test_the_summary_line_says_whether_the_result_is_optimal(files, capsys):
+    assert run(files) == 0
+    assert "dense mode, optimal," in capsys.readouterr().out
+    files["config"].write_text('mode = "sparse"\n')
+    assert run(files, "--config", str(files["config"])) == 0
+    assert "sparse mode, optimal (certified)," in capsys.readouterr().out

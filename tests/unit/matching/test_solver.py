@@ -106,3 +106,93 @@ def test_sparse_mode_with_locks_and_capacities_equals_dense(n_mentors, n_mentees
     sparse = match(mentors, mentees, MatchConfig(mode="sparse", top_k=50), locked=locked)
     assert sparse.quality.matched == dense.quality.matched
     assert abs(sparse.quality.total_score - dense.quality.total_score) < 1e-5
+
+
+@SETTINGS
+@given(
+    st.integers(0, 10_000),
+    st.integers(1, 30),
+    st.integers(1, 20),
+    st.floats(0.05, 0.6),
+    st.booleans(),
+)
+def test_min_cost_flow_equals_the_scipy_oracle(seed, n_rows, n_cols, density, distinct):
+    """OR-Tools' flow gives what scipy's sparse LAPJV (the oracle) gives, both objectives."""
+    rows, cols, benefit, capacity = random_edges(seed, n_rows, n_cols, density, distinct=distinct)
+    count, most_total, best_total = dense_optimum(rows, cols, benefit, n_rows, capacity)
+    need = np.ones(n_rows, dtype=np.int64)
+    integer = solver.integer_benefit(benefit)
+    r, c = solver.solve_flow(rows, cols, integer, need, capacity, most_matched=True)
+    assert len(r) == count
+    assert abs(check(rows, cols, benefit, n_rows, capacity, r, c) - most_total) < 1e-6
+    offset = solver.lexicographic_offset(n_rows, int(capacity.sum()))
+    r2, c2 = solver.solve_sparse(rows, cols, benefit, n_rows, capacity, unmatched_benefit=-offset)
+    assert len(r2) == len(r)
+    oracle = check(rows, cols, benefit, n_rows, capacity, r2, c2)
+    assert abs(check(rows, cols, benefit, n_rows, capacity, r, c) - oracle) < 1e-6
+    r, c = solver.solve_flow(rows, cols, integer, need, capacity, most_matched=False)
+    assert abs(check(rows, cols, benefit, n_rows, capacity, r, c) - best_total) < 1e-6
+
+
+@SETTINGS
+@given(st.integers(0, 10_000), st.integers(1, 12), st.integers(1, 12), st.integers(1, 3))
+def test_min_cost_flow_with_several_mentors_per_mentee_equals_the_lp(seed, n_rows, n_cols, k):
+    rows, cols, benefit, capacity = random_edges(seed, n_rows, n_cols, 0.5, distinct=True)
+    need = np.full(n_rows, k, dtype=np.int64)
+    offset = solver.lexicographic_offset(n_rows * k, int(capacity.sum()))
+    lp_rows, lp_cols = solver.solve_lp(rows, cols, benefit + offset, need, capacity)
+    flow_rows, flow_cols = solver.solve_flow(
+        rows, cols, solver.integer_benefit(benefit), need, capacity, most_matched=True
+    )
+    assert len(flow_rows) == len(lp_rows)
+    table = dict(zip(zip(rows.tolist(), cols.tolist(), strict=True), benefit, strict=True))
+    lp_total = sum(table[p] for p in zip(lp_rows.tolist(), lp_cols.tolist(), strict=True))
+    flow_total = sum(table[p] for p in zip(flow_rows.tolist(), flow_cols.tolist(), strict=True))
+    assert abs(lp_total - flow_total) < 1e-6
+    assert np.all(np.bincount(flow_rows, minlength=n_rows) <= k)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(2, 40), st.integers(2, 40), st.integers(0, 10_000), st.integers(1, 4))
+def test_the_certificate_never_lies(n_mentors, n_mentees, seed, top_k):
+    """Certified means the dense optimum; otherwise the bound covers the real gap."""
+    mentors, mentees = random_cohort(n_mentors, n_mentees, seed, max_capacity=2)
+    dense = match(mentors, mentees, MatchConfig(mode="dense")).quality
+    for rounds in (0, 3):
+        config = MatchConfig(mode="sparse", top_k=top_k, certify_rounds=rounds)
+        sparse = match(mentors, mentees, config).quality
+        assert sparse.solver == "ortools" and sparse.gap_bound is not None
+        if sparse.certified:
+            assert sparse.gap_bound == 0.0
+            assert sparse.matched == dense.matched
+            assert abs(sparse.total_score - dense.total_score) < 1e-5
+        else:
+            assert sparse.gap_bound > 0
+            offset = solver.lexicographic_offset(n_mentees, sum(m.capacity for m in mentors))
+            real_gap = (dense.matched - sparse.matched) * offset + (
+                dense.total_score - sparse.total_score
+            )
+            assert real_gap <= sparse.gap_bound + 1e-4
+
+
+def test_auto_mode_goes_by_cells_not_by_the_larger_side():
+    """3 mentors with 4 places for 2,600 mentees fit the cell budget: solved densely."""
+    mentors, mentees = random_cohort(3, 2600, 5, max_capacity=2)
+    result = match(mentors, mentees, MatchConfig())
+    assert result.quality.mode == "dense"
+    assert result.quality.verdict == "optimal"
+    tight = MatchConfig(dense_cells=100)
+    sparse = match(mentors, mentees, tight).quality
+    assert sparse.mode == "sparse" and sparse.verdict in (
+        "optimal (certified)",
+        f"within {sparse.gap_bound:.6f} of the optimum (certified bound)",
+    )
+
+
+def test_scipy_stays_available_as_the_fallback():
+    mentors, mentees = random_cohort(25, 25, 11, max_capacity=2)
+    flow = match(mentors, mentees, MatchConfig(mode="sparse", solver="ortools")).quality
+    lapjv = match(mentors, mentees, MatchConfig(mode="sparse", solver="scipy")).quality
+    assert lapjv.solver == "scipy" and flow.solver == "ortools"
+    assert flow.matched == lapjv.matched
+    assert abs(flow.total_score - lapjv.total_score) < 1e-5

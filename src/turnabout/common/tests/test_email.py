@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core import mail
 
 from turnabout.common.email import render_email, send_templated_email, site_url
@@ -38,3 +40,28 @@ def test_sending_attaches_the_html_part(settings):
     assert isinstance(html, str)
     assert mimetype == "text/html"
     assert "&lt;b&gt;Bo&lt;/b&gt;" in html
+
+
+def test_every_email_has_its_three_templates_and_a_test_that_renders_it():
+    """An email is `<name>.subject.txt`, `.txt` and `.html`; some test renders it by name."""
+    root = Path(__file__).resolve().parents[2]
+    subjects = sorted(root.glob("*/templates/*/emails/*.subject.txt"))
+    assert len(subjects) >= 9
+    tests = "\n".join(p.read_text() for p in root.glob("*/tests/test_*.py"))
+    for subject in subjects:
+        name = subject.name.removesuffix(".subject.txt")
+        for suffix in (".txt", ".html"):
+            assert subject.with_name(name + suffix).exists(), subject
+        app = subject.parent.parent.name
+        # By its full name, or by its short name in a parametrised test of the app's emails.
+        named = f"{app}/emails/{name}" in tests or f'"{name}"' in tests
+        assert named and f"{app}/emails/" in tests, name
+
+
+def test_plain_text_parts_are_not_html_escaped():
+    email = render_email(
+        "accounts/emails/invitation",
+        {"first_name": "Zoë O'Neil & co", "action_url": "https://x.example/?a=1&b=2"},
+    )
+    assert "Hello Zoë O'Neil & co," in email.text and "?a=1&b=2" in email.text
+    assert "O&#x27;Neil &amp; co" in email.html

@@ -227,8 +227,6 @@ def test_outsiders_get_404_everywhere(pair: Any, participant: Any) -> None:
 def test_program_figures_count_learning_by_side_and_tags_above_the_floor(
     pair: Any, sponsor: Any, settings: Any
 ) -> None:
-    from turnabout.engagement import selectors
-
     settings.TURNABOUT_MIN_GROUP_SIZE = 3
     tiktok = Skill.objects.get(name="TikTok")
     for n in range(3):

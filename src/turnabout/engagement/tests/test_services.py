@@ -18,6 +18,7 @@ from turnabout.engagement.models import (
     PairGoal,
 )
 from turnabout.engagement.tests.factories import NOW
+from turnabout.pairing.services import mentorship_end
 from turnabout.people.models import Skill
 
 pytestmark = pytest.mark.django_db
@@ -225,8 +226,6 @@ def test_learning_entries_are_tagged_and_two_way(pair: Any) -> None:
 
 
 def test_nothing_changes_in_an_ended_pair(pair: Any) -> None:
-    from turnabout.pairing.services import mentorship_end
-
     mentorship_end(pair.mentorship, reason="Moving teams", acting_user=pair.mentor)
     pair.refresh()
     with pytest.raises(PermissionDenied):

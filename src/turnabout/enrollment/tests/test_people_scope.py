@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from turnabout.accounts.models import Role
 from turnabout.common.errors import NotFound
+from turnabout.enrollment.forms import ApplicationForm
 from turnabout.enrollment.services import application_create
 from turnabout.people import selectors
 from turnabout.people.models import Employee, ResourceGroup
@@ -85,8 +86,6 @@ def test_resource_groups_are_never_shown_per_person(org_admin, program_manager, 
 
 
 def test_the_form_says_exactly_who_sees_resource_group_choices(setup, client):
-    from turnabout.enrollment.forms import ApplicationForm
-
     text = str(ApplicationForm.base_fields["ergs"].help_text)
     assert "Nobody else sees them" not in text
     assert "program managers who review proposed pairs" in text

@@ -8,11 +8,6 @@ import pytest
 from turnabout.feedback.tests.factories import Pairs, build_pairs
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def make_pairs(program_manager: Any, make_user: Callable[..., Any]) -> Callable[..., Pairs]:
     def make(**kwargs: Any) -> Pairs:

@@ -10,8 +10,11 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from turnabout.common.exports import safe_row
+from turnabout.common.models import AuditRecord
 from turnabout.common.privacy import suppress_means
 from turnabout.feedback import selectors, services
+from turnabout.feedback.exports import results_rows
 from turnabout.feedback.models import AnonymousResponse, Invitation, Survey
 from turnabout.feedback.tests.factories import NOW
 from turnabout.pairing.models import Mentorship
@@ -81,8 +84,6 @@ def test_rows_follow_neither_the_answer_order_nor_the_participation_order(make_p
     rows = list(AnonymousResponse.objects.filter(survey=survey))
     assert len(rows) == 12
     # No audit row and no timestamp per anonymous answer.
-    from turnabout.common.models import AuditRecord
-
     assert not AuditRecord.objects.filter(event="feedback.answered").exists()
     assert {r.answered_on for r in rows} == {NOW.date()}
     # Keys are random UUIDs (version 4), not sequential and not the participation ids.
@@ -209,12 +210,8 @@ def test_sponsor_sees_aggregates_but_no_free_text_and_no_pair_answers(
     assert not as_sponsor.hidden and as_sponsor.questions[0].n == 4
     assert as_sponsor.questions[1].texts == []
     assert len(as_manager.questions[1].texts) == 4
-    from turnabout.feedback.exports import results_rows
-
     cells = [c for row in results_rows(as_manager) for c in row]
     assert "=cmd|' /C calc'!A0" in cells  # the raw text reaches the writer...
-    from turnabout.common.exports import safe_row
-
     assert all(
         not str(c).startswith("=") for row in results_rows(as_manager) for c in safe_row(row)
     )

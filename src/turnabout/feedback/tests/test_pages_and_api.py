@@ -8,6 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
+from turnabout.accounts.models import Role
 from turnabout.feedback import metrics, services
 from turnabout.feedback.models import Invitation, Survey
 
@@ -105,7 +106,7 @@ def test_hub_shows_open_surveys(client, pulse):
     p, survey = pulse
     m = p.pairs[0]
     client.force_login(p.mentee_user(m))
-    hub = client.get(reverse("engagement:mine")).content.decode()
+    hub = client.get(reverse("me:hub")).content.decode()
     assert survey.title in hub
     assert (
         reverse("feedback:answer", args=[Invitation.objects.get(survey=survey, person=m.mentee).pk])
@@ -195,3 +196,44 @@ def test_api_create_open_answer_and_results_with_codes(client, make_pairs, setti
     assert nps["nps"]["score"] == 100.0 and nps["n"] == 4
     assert client.get(f"/api/v1/surveys?cohort_id={p.cohort.pk}").json()["count"] == 1
     assert metrics.satisfaction(cohort=p.cohort).value == 4.0
+
+
+def test_builder_pages_edit_settings_and_questions(client, make_pairs, make_user):
+    p = make_pairs(n=1)
+    client.force_login(p.manager)
+    survey = services.survey_create(p.cohort, template="custom", acting_user=p.manager)
+    page = reverse("feedback:survey", args=[survey.pk])
+    assert client.get(page).status_code == 200
+    saved = client.post(
+        page,
+        {"title": "Culture check", "intro": "", "mode": "confidential", "audience": "mentees",
+         "trigger": "manual", "weeks": "4", "respond_within_days": "10", "closes_on": ""},
+    )  # fmt: skip
+    assert saved.status_code == 302
+    survey.refresh_from_db()
+    assert (survey.title, survey.mode, survey.audience) == (
+        "Culture check",
+        "confidential",
+        "mentees",
+    )
+    add = reverse("feedback:question_new", args=[survey.pk])
+    client.post(add, {"kind": "likert", "text": "I feel heard", "required": "on"})
+    client.post(add, {"kind": "single", "text": "Pick one", "options": "A\nB\nC"})
+    client.post(add, {"kind": "single", "text": "Too few", "options": "A"})  # refused
+    questions = list(survey.questions.order_by("position"))
+    assert [q.text for q in questions] == ["I feel heard", "Pick one"]
+    assert questions[1].options == ["A", "B", "C"]
+    client.post(reverse("feedback:question_move", args=[questions[1].pk]), {"direction": "up"})
+    assert [q.text for q in survey.questions.order_by("position")] == ["Pick one", "I feel heard"]
+    client.post(
+        reverse("feedback:question", args=[questions[0].pk]),
+        {"kind": "likert", "text": "I feel listened to", "required": "on"},
+    )
+    client.post(reverse("feedback:question_delete", args=[questions[1].pk]))
+    assert [q.text for q in survey.questions.all()] == ["I feel listened to"]
+    # A participant and the manager of another program see none of it.
+    for stranger in (p.mentor_user(p.pairs[0]), make_user(Role.PROGRAM_MANAGER)):
+        client.force_login(stranger)
+        assert client.get(page).status_code == 404
+        assert client.post(add, {"kind": "likert", "text": "x"}).status_code == 404
+        assert client.get(reverse("feedback:results", args=[survey.pk])).status_code == 404

@@ -17,6 +17,7 @@ from turnabout.feedback import metrics, services
 from turnabout.feedback.models import Invitation, PairFitFlag
 from turnabout.feedback.tests.factories import NOW
 from turnabout.pairing.models import Mentorship, PairExclusion
+from turnabout.programs.tests.factories import move_to
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def inline_tasks(monkeypatch):
     """Queued emails run at once when the transaction commits (the worker's job)."""
-    for name in ("send_invitation_task", "send_fit_flag_task"):
+    for name in ("send_invitation_email_task", "send_fit_flag_email_task"):
         task = getattr(services, name)
         monkeypatch.setattr(services, name, SimpleNamespace(enqueue=task.call))
 
@@ -88,8 +89,6 @@ def test_recurring_pulse_asks_once_per_period_and_pair(make_pairs):
 
 
 def test_pre_post_self_assessment_follows_the_cohort_phase(make_pairs):
-    from turnabout.programs.tests.factories import move_to
-
     p = make_pairs(n=1)
     survey = services.survey_create(p.cohort, template="self_assessment", acting_user=p.manager)
     assert survey.questions.get(key="skills").options  # the program's topics
@@ -181,3 +180,27 @@ def test_pulse_ratings_per_partner_per_month(make_pairs):
     by_pair = metrics.pulse_by_pair(cohort=p.cohort)
     (months,) = by_pair[m.pk].values()
     assert months == {"mentor": 9, "mentee": 4}
+
+
+def test_tick_closes_surveys_past_their_date_and_answers_stop(make_pairs):
+    p = make_pairs(n=1)
+    survey = services.survey_create(p.cohort, template="pulse", acting_user=p.manager)
+    services.survey_update(
+        survey,
+        data={"trigger": "manual", "closes_on": (NOW + timedelta(days=5)).date()},
+        acting_user=p.manager,
+    )
+    services.survey_open(survey, acting_user=p.manager, now=NOW)
+    invitation = Invitation.objects.get(survey=survey, person=p.pairs[0].mentee)
+    assert invitation.due_on == (NOW + timedelta(days=5)).date()  # never past the close date
+    assert services.surveys_tick(NOW + timedelta(days=5), notify=False) == {
+        "survey reminders": 2  # the day-3 step for both partners
+    }
+    assert services.surveys_tick(NOW + timedelta(days=6), notify=False) == {"surveys closed": 1}
+    survey.refresh_from_db()
+    assert survey.status == "closed"
+    with pytest.raises(Conflict):
+        services.response_save(
+            invitation, data={}, submit=True, acting_user=p.mentee_user(p.pairs[0]),
+            today=(NOW + timedelta(days=6)).date(),
+        )  # fmt: skip

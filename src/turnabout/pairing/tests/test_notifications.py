@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
+from turnabout.common.errors import Conflict
 from turnabout.pairing import services
 from turnabout.pairing.models import Mentorship
 from turnabout.pairing.tasks import send_pair_closed_email
@@ -123,8 +124,6 @@ def test_each_event_queues_one_email_per_person_after_commit(
 def test_a_refused_decline_queues_nothing(
     build_cohort: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from turnabout.common.errors import Conflict
-
     setup = build_cohort(mentors=1, mentees=1)
     (pair,) = published(setup)
     services.mentorship_end(pair, reason="x", acting_user=setup.manager)

@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
-from turnabout.pairing import services
+from turnabout.pairing import explain, services
 from turnabout.pairing.models import MatchRun, Mentorship
 from turnabout.pairing.tests.helpers import run_now
 
@@ -57,7 +58,9 @@ def test_manager_runs_reviews_and_publishes_through_the_pages(
     html = page.content.decode()
     assert "Unmatched, and why" in html and "Publish pairs" in html
     proposal = run.proposals.order_by("pk").first()
-    assert proposal is not None and proposal.reasons[0] in html
+    assert proposal is not None
+    first_reason = explain.reason_text(proposal.reasons[0])
+    assert first_reason and escape(first_reason) in html
 
     partial = client.get(
         f"/pairing/runs/{run.pk}/?sort=score&criterion=skills",

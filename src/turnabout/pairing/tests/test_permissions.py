@@ -10,7 +10,7 @@ import pytest
 from turnabout.accounts.models import Role
 from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.testing import api_error
-from turnabout.pairing import selectors, services
+from turnabout.pairing import explain, selectors, services
 from turnabout.pairing.tests.helpers import bearer, published, run_now
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,9 @@ def test_a_mentor_sees_only_their_own_match_and_never_a_score(
     listed = client.get("/api/v1/mentorships", **headers).json()
     assert [m["id"] for m in listed["items"]] == [mine.pk]
     body = listed["items"][0]
-    assert body["my_role"] == "mentor" and body["reasons"] == mine.reasons
+    assert body["my_role"] == "mentor"
+    assert body["reasons"] == explain.reason_texts(mine.reasons, audience="participant")
+    assert body["reasons"] and all(isinstance(r, str) for r in body["reasons"])
     assert body["score"] is None and body["reason"] is None and body["override_reason"] is None
     assert body["partner"]["name"] == mine.mentee.full_name
     assert body["partner"]["email"] == ""  # shared once the pair is active

@@ -18,7 +18,6 @@ from turnabout.accounts.services import users_deactivate, users_deactivate_count
 from turnabout.common.audit import AuditEntry, AuditEvent, audit_record, audit_record_many
 from turnabout.common.errors import Conflict, PermissionDenied
 from turnabout.common.types import AnyUserOrSystem
-from turnabout.pairing.services import mentorships_end_for_leavers, mentorships_of_leavers_count
 from turnabout.people.importing.cells import _clean_row, _Row
 from turnabout.people.importing.checks import (
     _check_dates_and_status,
@@ -29,6 +28,7 @@ from turnabout.people.importing.checks import (
 from turnabout.people.importing.columns import _BATCH, _DIRECT_FIELDS, COLUMNS
 from turnabout.people.importing.read import _read_table, _Table
 from turnabout.people.importing.report import ImportReport, RowError
+from turnabout.people.leavers import leavers_count, leavers_end
 from turnabout.people.models import Employee, ResourceGroup
 
 
@@ -91,7 +91,7 @@ def _import_table(
         dry_run=dry_run,
         accounts_deactivated=preview.accounts,
         tokens_revoked=preview.tokens,
-        mentorships_ended=mentorships_of_leavers_count(access.leaver_pks),
+        mentorships_ended=leavers_count(access.leaver_pks),
         reinvite_needed=access.reinvite_needed,
     )
     if dry_run or not (
@@ -108,9 +108,7 @@ def _import_table(
         acting_user=acting_user,
     )
     report.accounts_deactivated, report.tokens_revoked = done.accounts, done.tokens
-    report.mentorships_ended = mentorships_end_for_leavers(
-        access.leaver_pks, acting_user=acting_user
-    )
+    report.mentorships_ended = leavers_end(access.leaver_pks, acting_user=acting_user)
     changes: dict[str, tuple[Any, Any]] = {
         "rows": (None, report.total_rows),
         "created": (None, report.created),

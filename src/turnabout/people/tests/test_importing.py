@@ -505,7 +505,9 @@ def test_xlsx_round_trip_with_real_dates_and_numbers() -> None:
     sheet = workbook.active
     sheet.append(list(COLUMNS))
     for n in range(1, 6):
-        row = person(n, hire_date=datetime(2021, 3, n), employee_id=1000 + n, level=float(2 + n))
+        # An XLSX date cell comes back as a naive datetime: the import must accept it.
+        hired = datetime(2021, 3, n)  # noqa: DTZ001
+        row = person(n, hire_date=hired, employee_id=1000 + n, level=float(2 + n))
         row["manager_employee_id"] = "" if n == 1 else 1001
         sheet.append([row[column] or None for column in COLUMNS])
     buffer = io.BytesIO()

@@ -9,6 +9,7 @@ import pytest
 from django.contrib import admin
 from django.utils import timezone
 
+from turnabout.common.errors import PermissionDenied
 from turnabout.people import sensitive
 from turnabout.people.models import Employee, ResourceGroup, SensitiveAttributes
 
@@ -53,7 +54,5 @@ def test_counts_come_back_only_above_the_floor(org_admin, participant, make_empl
     for person in people[:2]:
         person.resource_groups.add(group)
     assert sensitive.counts_by("resource_group", user=org_admin) == {"Pride Network": None}
-    from turnabout.common.errors import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         sensitive.counts_by("generation", user=participant)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from turnabout.programs.models import Cohort, Program
-from turnabout.programs.tests.factories import make_cohort, make_program
+from turnabout.programs.tests.factories import make_cohort, make_program, move_to
 
 pytestmark = pytest.mark.django_db
 
@@ -142,8 +142,6 @@ def test_program_list_query_count_is_bounded(
 def test_cohort_in_matching_links_to_the_matching_page_instead_of_a_matched_button(
     client, program_manager
 ):
-    from turnabout.programs.tests.factories import move_to
-
     cohort = make_cohort(make_program(program_manager), program_manager)
     move_to(cohort, "matching", program_manager)
     client.force_login(program_manager)

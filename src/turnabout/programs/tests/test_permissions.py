@@ -8,7 +8,7 @@ from turnabout.accounts.models import Role
 from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.testing import api_error
 from turnabout.programs import selectors
-from turnabout.programs.tests.factories import make_cohort, make_program
+from turnabout.programs.tests.factories import make_cohort, make_program, move_to
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +45,6 @@ def test_a_manager_of_program_a_cannot_see_program_b(two_programs, client):
 def test_once_b_is_published_manager_a_sees_its_public_page_but_cannot_manage_it(
     two_programs, client
 ):
-    from turnabout.programs.tests.factories import move_to
-
     manager_a, _program_a, manager_b, program_b, cohort_b = two_programs
     move_to(cohort_b, "applications_open", manager_b)
     with pytest.raises(PermissionDenied):
@@ -86,7 +84,6 @@ def test_participants_see_published_cohorts_only(two_programs, participant, clie
     assert client.get("/programs/").status_code == 403
     assert client.get(f"/programs/cohorts/{cohort_b.pk}/about/").status_code == 404
     assert client.get("/api/v1/programs").json()["items"] == []
-    from turnabout.programs.tests.factories import move_to
 
     move_to(cohort_b, "interest_survey", manager_b)
     assert client.get(f"/programs/cohorts/{cohort_b.pk}/about/").status_code == 200
@@ -104,12 +101,12 @@ def test_org_admins_manage_everything(two_programs, org_admin, client):
 
 def test_navigation_links_follow_the_roles(client, program_manager, participant, sponsor):
     client.force_login(program_manager)
-    labels = [link["label"] for link in client.get("/").context["nav_links"]]
+    labels = [link.label for link in client.get("/").context["nav_links"]]
     assert "Programs" in labels
     client.force_login(sponsor)
-    labels = [link["label"] for link in client.get("/").context["nav_links"]]
+    labels = [link.label for link in client.get("/").context["nav_links"]]
     # Sponsors in the fixture are employees: they take part too.
     assert "Programs" in labels and "My mentoring" in labels
     client.force_login(participant)
-    labels = [link["label"] for link in client.get("/").context["nav_links"]]
+    labels = [link.label for link in client.get("/").context["nav_links"]]
     assert labels == ["Home", "My mentoring"]  # one hub instead of four links

@@ -4,6 +4,7 @@ import itertools
 
 import pytest
 
+from turnabout.accounts.models import Role
 from turnabout.common.errors import PermissionDenied, ValidationFailed
 from turnabout.common.models import AuditRecord
 from turnabout.programs.models import TRANSITIONS, CohortPhaseChange, Phase
@@ -101,8 +102,6 @@ def test_history_keeps_who_and_when_from_creation(program_manager):
 
 
 def test_only_the_programs_managers_move_a_cohort(program_manager, make_user, sponsor, participant):
-    from turnabout.accounts.models import Role
-
     cohort = make_cohort(make_program(program_manager), program_manager)
     other_manager = make_user(Role.PROGRAM_MANAGER)
     for user in (other_manager, sponsor, participant):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from turnabout.accounts.models import Role
 from turnabout.common.errors import Conflict, PermissionDenied, ValidationFailed
 from turnabout.common.models import AuditRecord
 from turnabout.programs.models import Cohort, InterestSurvey, Objective, Program
@@ -153,8 +154,6 @@ def test_update_records_old_and_new_values(program_manager):
 
 
 def test_another_manager_cannot_update(program_manager, make_user):
-    from turnabout.accounts.models import Role
-
     program = make_program(program_manager)
     with pytest.raises(PermissionDenied):
         program_update(program, data={"name": "Mine"}, acting_user=make_user(Role.PROGRAM_MANAGER))

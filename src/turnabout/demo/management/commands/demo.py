@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from turnabout.common.errors import Conflict
 from turnabout.demo.engagement import engagement_demo_build
+from turnabout.demo.feedback import feedback_demo_build
 from turnabout.demo.pairing import pairing_demo_build
 from turnabout.demo.people import DEFAULT_SEED, DemoSummary, demo_build
 from turnabout.demo.programs import programs_demo_build
@@ -69,6 +70,13 @@ class Command(BaseCommand):
                 f"{engagement.sessions} sessions ({engagement.held} held), {engagement.goals} "
                 f"goals, {engagement.learning} learning entries, {engagement.guides} "
                 "conversation guides."
+            )
+        feedback = feedback_demo_build(seed=options["seed"])
+        if feedback is not None:
+            self.stdout.write(
+                f"  Surveys: {feedback.surveys} surveys, {feedback.answers} answer sheets, "
+                f"{feedback.pilot_pairs} pilot pairs with their history, {feedback.flags} pairs "
+                "flagged as not a good fit."
             )
         self._drop_queued_emails(since=started)
 
