@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench install install-dev migrate demo clean
+.PHONY: run test lint format bench install install-dev migrate demo clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ format: install-dev
 # `make bench` runs every benchmark; `make bench BENCH=import` runs one.
 bench: install-dev
 	SECRET_KEY=$${SECRET_KEY:-bench-only-key} $(BIN)/python bench/run.py $(BENCH)
+
+# A full-page PNG of every page type of every role, at phone and desktop widths.
+screenshots: install-dev
+	TURNABOUT_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/e2e/test_layout.py -k every_page_type
+	@echo "Screenshots in var/screenshots/layout/"
 
 clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info

@@ -18,13 +18,16 @@ from ninja.security import HttpBearer, SessionAuth
 
 from turnabout.accounts.scopes import scope_allows
 from turnabout.accounts.selectors import live_token
+from turnabout.accounts.throttling import token_rate_check
 from turnabout.common import errors
 from turnabout.engagement.api import router as engagement_router
 from turnabout.enrollment.api import router as enrollment_router
 from turnabout.feedback.api import router as feedback_router
+from turnabout.learning.api import router as learning_router
 from turnabout.pairing.api import router as pairing_router
 from turnabout.people.api import router as people_router
 from turnabout.programs.api import router as programs_router
+from turnabout.recognition.api import router as recognition_router
 
 API_PREFIX = "api/v1/"
 
@@ -51,6 +54,7 @@ class BearerTokenAuth(HttpBearer):
                 code=errors.ErrorCode.TOKEN_SCOPE,
                 params={"scope": found.scope},
             )
+        token_rate_check(found.pk)  # 429 with Retry-After past the per-token limit
         request.user = found.user
         return found.user
 
@@ -114,7 +118,10 @@ def _error(
 
 @api.exception_handler(errors.DomainError)
 def domain_error(request: HttpRequest, exc: errors.DomainError) -> HttpResponse:
-    return api.create_response(request, exc.as_json(), status=exc.status)
+    response = api.create_response(request, exc.as_json(), status=exc.status)
+    if "retry_after" in exc.params:
+        response["Retry-After"] = str(exc.params["retry_after"])
+    return response
 
 
 @api.exception_handler(AuthenticationError)
@@ -161,6 +168,8 @@ api.add_router("/", enrollment_router)
 api.add_router("/", pairing_router)
 api.add_router("/", engagement_router)
 api.add_router("/", feedback_router)
+api.add_router("/", learning_router)
+api.add_router("/", recognition_router)
 
 
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:

@@ -21,8 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def signed_pair(program_manager: Any, make_user: Any) -> Any:
     from turnabout.demo.engagement import GUIDES
     from turnabout.engagement import services
-    from turnabout.engagement.models import ConversationGuide
     from turnabout.engagement.tests.factories import build_pair
+    from turnabout.learning.models import ConversationGuide
 
     pair = build_pair(program_manager, make_user)
     for n, guide in enumerate(GUIDES[:3], start=1):

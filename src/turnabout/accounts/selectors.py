@@ -95,3 +95,29 @@ def audit_events_in_use(*, user: AnyUser) -> list[str]:
     if not permissions.can_view_audit_log(user):
         raise PermissionDenied("Only org admins can read the audit log.")
     return sorted(set(AuditRecord.objects.values_list("event", flat=True).distinct()))
+
+
+def role_holders(*, user: AnyUser) -> dict[str, list[User]]:
+    """Active accounts per role, for the roles page (org admins only)."""
+    from turnabout.accounts.models import Role, RoleAssignment
+
+    if not permissions.can_manage_roles(user):
+        raise PermissionDenied("Only org admins manage roles.")
+    holders: dict[str, list[User]] = {role.value: [] for role in Role}
+    rows = (
+        RoleAssignment.objects.select_related("user")
+        .filter(user__is_active=True)
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    for row in rows:
+        holders[row.role].append(row.user)
+    return holders
+
+
+def roles_of_account(*, user: AnyUser, account_id: int) -> list[str]:
+    """The roles of one account, for a person's page (org admins only)."""
+    from turnabout.accounts.models import RoleAssignment
+
+    if not permissions.can_manage_roles(user):
+        return []
+    return sorted(RoleAssignment.objects.filter(user_id=account_id).values_list("role", flat=True))

@@ -101,6 +101,23 @@ class ErrorCode(StrEnum):
     # trust (issue 10): tokens, request bodies, the privacy floor.
     TOKEN_FOR_OTHER_PERSON = "token_for_other_person"
     TOKEN_SCOPE = "token_scope"
+    # learning
+    NOT_A_PARTICIPANT = "not_a_participant"
+    MODULE_NOT_FOR_ROLE = "module_not_for_role"
+    MODULE_RETIRED = "module_retired"
+    CHECK_NOT_PASSED = "check_not_passed"
+    CHECK_ANSWERS_INVALID = "check_answers_invalid"
+    STEP_INVALID = "step_invalid"
+    NOT_AN_ACCEPTED_PARTICIPANT = "not_an_accepted_participant"
+    # recognition
+    CERTIFICATE_NOT_ELIGIBLE = "certificate_not_eligible"
+    CERTIFICATE_REVOKED = "certificate_revoked"
+    STORY_NOT_ALLOWED_NOW = "story_not_allowed_now"
+    STORY_CONSENT_MISSING = "story_consent_missing"
+    STORY_LOCKED = "story_locked"
+    # accounts: roles and sign-in (enterprise)
+    LAST_ORG_ADMIN = "last_org_admin"
+    SSO_CONFIG_INVALID = "sso_config_invalid"
 
 
 class DomainError(Exception):

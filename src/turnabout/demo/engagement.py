@@ -30,13 +30,13 @@ from turnabout.demo.programs import MENTEE_EMAIL, MENTOR_EMAIL, PROGRAM_NAME
 from turnabout.engagement import services
 from turnabout.engagement.ics import zone_of
 from turnabout.engagement.models import (
-    ConversationGuide,
     LearningEntry,
     MentoringSession,
     PairGoal,
     Reflection,
     SessionLog,
 )
+from turnabout.learning.models import ConversationGuide
 from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Skill
 from turnabout.programs.models import Program

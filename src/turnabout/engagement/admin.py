@@ -1,4 +1,4 @@
-"""Admin: conversation guides are edited here; the rest is read-only.
+"""Admin: read-only (conversation guides are managed in the resource library pages).
 
 Private reflections are deliberately not registered: nobody but their author ever sees
 one, and that includes the admin site. Session logs are not registered either (their
@@ -8,14 +8,7 @@ ratings are private to their authors).
 from django.contrib import admin
 from django.http import HttpRequest
 
-from turnabout.engagement.models import ConversationGuide, MentoringSession, Reminder
-
-
-@admin.register(ConversationGuide)
-class ConversationGuideAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["title", "program", "stage", "position"]
-    list_filter = ["program", "stage"]
-    list_select_related = ["program"]
+from turnabout.engagement.models import MentoringSession, Reminder
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]

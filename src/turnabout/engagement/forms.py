@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from turnabout.engagement.models import (
     Agreement,
-    ConversationGuide,
     MentoringSession,
     PairGoal,
 )
 from turnabout.engagement.services import AgreementInput, GoalInput
 from turnabout.enrollment.models import Communication
+from turnabout.learning.models import ConversationGuide
 from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Skill
 from turnabout.programs.models import Format

@@ -24,47 +24,15 @@ from django.utils.translation import gettext_lazy as _
 
 from turnabout.common.models import TimeStampedModel
 from turnabout.enrollment.models import Communication
+from turnabout.learning.models import ConversationGuide  # moved to learning; sessions use it
 from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Employee, Skill
-from turnabout.programs.models import Format, Program
+from turnabout.programs.models import Format
 
 
 class Side(models.TextChoices):
     MENTOR = "mentor", _("Mentor")
     MENTEE = "mentee", _("Mentee")
-
-
-class ConversationGuide(TimeStampedModel):
-    """A suggested agenda and questions for a session, offered when scheduling."""
-
-    class Stage(models.TextChoices):
-        FIRST = "first", _("First session")
-        ANY = "any", _("Any session")
-        MIDPOINT = "midpoint", _("Midpoint check-in")
-        CLOSING = "closing", _("Closing session")
-
-    program = models.ForeignKey(
-        Program, on_delete=models.CASCADE, related_name="conversation_guides"
-    )
-    title = models.CharField(_("title"), max_length=200)
-    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.ANY)
-    summary = models.TextField(_("summary"), blank=True)
-    agenda = models.JSONField(_("suggested agenda"), default=list, blank=True)
-    questions = models.JSONField(_("questions"), default=list, blank=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        ordering = ["program", "position", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["program", "title"], name="unique_guide_title"),
-        ]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def agenda_text(self) -> str:
-        return "\n".join(f"- {item}" for item in self.agenda)
 
 
 class Agreement(TimeStampedModel):

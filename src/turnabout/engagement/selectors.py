@@ -25,7 +25,6 @@ from turnabout.engagement import permissions
 from turnabout.engagement.ics import zone_of
 from turnabout.engagement.models import (
     Agreement,
-    ConversationGuide,
     GoalEvent,
     GoalMilestone,
     LearningEntry,
@@ -35,6 +34,7 @@ from turnabout.engagement.models import (
     SessionLog,
     Side,
 )
+from turnabout.learning.models import ConversationGuide
 from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Employee
 from turnabout.programs.models import Program
@@ -248,7 +248,9 @@ def next_session(mentorship: Mentorship, *, now: datetime | None = None) -> Ment
 
 
 def guides_for(program: Program) -> QuerySet[ConversationGuide]:
-    return ConversationGuide.objects.filter(program=program).order_by("position", "pk")
+    return ConversationGuide.objects.filter(program=program, retired_at__isnull=True).order_by(
+        "position", "pk"
+    )
 
 
 # --- Learning and reflections ------------------------------------------------------------

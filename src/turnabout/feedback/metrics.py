@@ -14,7 +14,8 @@ opened (open or closed). Scope: one cohort, or every cohort of a program.
   change with its 95 % interval.
 - `objective_value(objective, cohort=...)`: the dispatcher the insights app calls.
 
-Pair-health feeds (`pairing_fit_answers`, `pulse_ratings`) return per-pair answers of
+Pair-health feeds (`pairing_fit_answers`, `fit_flagged_pairs`, `pulse_ratings`,
+`pulse_by_pair`) return per-pair answers of
 pair-mode surveys. They are for the program's managers only: the caller checks
 `feedback.permissions.can_manage_surveys` (or `programs.permissions.can_manage_cohort`)
 first; they are never shown to a partner.
@@ -33,7 +34,7 @@ from django.db.models import Q, QuerySet
 from turnabout.common.privacy import meets_floor
 from turnabout.engagement.models import Side
 from turnabout.feedback import stats
-from turnabout.feedback.models import AnonymousResponse, Answer, Question, Survey
+from turnabout.feedback.models import AnonymousResponse, Answer, PairFitFlag, Question, Survey
 from turnabout.programs.models import Cohort, Objective, Program
 
 # Question meanings (`Question.key`) the metrics read.
@@ -316,3 +317,13 @@ def pulse_by_pair(*, cohort: Cohort) -> dict[int, dict[date, dict[str, int]]]:
     for r in pulse_ratings(cohort=cohort):
         result[r.mentorship_id][r.month][r.role] = r.rating
     return {m: dict(months) for m, months in result.items()}
+
+
+def fit_flagged_pairs(*, cohort: Cohort) -> dict[int, str]:
+    """{mentorship id: flag status} of the cohort's pairs called "not a good fit" (open,
+    re-match requested or resolved), for pair health."""
+    return dict(
+        PairFitFlag.objects.filter(mentorship__cohort=cohort)
+        .order_by("mentorship_id", "created_at")
+        .values_list("mentorship_id", "status")
+    )

@@ -820,7 +820,9 @@ def invitations_due(survey: Survey, *, now: datetime) -> list[_Due]:
             survey, _pairs_of(survey, (*active, Mentorship.Status.ENDED)), "phase_wrapping_up"
         )
     if survey.trigger == t.PRE_POST:
-        if phase == Phase.ACTIVE:
+        # "pre" as soon as a pair is active (whatever the cohort's phase until wrap-up),
+        # "post" once the cohort wraps up.
+        if phase not in (Phase.WRAPPING_UP, Phase.CLOSED):
             return _targets(survey, _pairs_of(survey, active), metrics.PRE)
         if phase == Phase.WRAPPING_UP:
             return _targets(

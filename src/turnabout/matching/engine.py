@@ -650,6 +650,10 @@ def _match_sparse(problem: Problem, demand: _Demand, progress: Progress | None) 
             threshold,
         )
         certified, gap_bound, extra = verdict
+        if config.fairness:
+            # the floor itself was found among the candidates: the check covers the pairs
+            # above it, which is not a proof for the whole problem
+            certified, gap_bound = False, None
         if certified or extra is None or rounds >= config.certify_rounds:
             break
         rounds += 1  # add the improving pairs to the candidates and solve again

@@ -156,6 +156,8 @@ class Quality:
             return "optimal"
         if self.certified:
             return "optimal (certified)"
+        if self.fairness_threshold is not None:
+            return "not certified (the fairness floor is found among the candidates)"
         if self.gap_bound is None:
             return "not certified"
         return f"within {self.gap_bound:.6f} of the optimum (certified bound)"

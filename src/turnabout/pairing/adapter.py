@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.common.errors import ErrorCode, ValidationFailed
 from turnabout.enrollment.models import Application, ParticipantRole
+from turnabout.learning.readiness import Readiness, not_ready
 from turnabout.matching import (
     CONSTRAINTS,
     CRITERIA,
@@ -47,6 +48,7 @@ __all__ = [
     "CRITERIA",
     "LABELS",
     "REGISTRY",
+    "TRAINING",
     "EngineInput",
     "MatchConfigError",
     "MatchInputError",
@@ -104,6 +106,8 @@ class EngineInput:
     mentee_applications: dict[str, Application]
     lock_overrides: dict[tuple[int, int], str] = field(default_factory=dict)
     kept: set[tuple[int, int]] = field(default_factory=set)
+    # Accepted applicants the program's readiness gate keeps out of the run.
+    not_ready: list[tuple[Application, Readiness]] = field(default_factory=list)
 
     @property
     def match_config(self) -> MatchConfig:
@@ -163,13 +167,16 @@ def build_input(
     config: Mapping[str, Any],
     locks: Iterable[Mapping[str, Any]] = (),
     keep_live: bool = False,
+    gate: bool = True,
 ) -> EngineInput:
     """Turn the cohort's accepted applications into engine input (people who left the
-    company are left out).
+    company are left out; with the program's readiness gate on, so are those whose training
+    is not complete: they are listed as unmatched with the reason).
 
     `locks` are {mentor, mentee, override_reason} application ids to keep as they are;
     `keep_live` also keeps every live (proposed or active) mentorship fixed (a re-match).
     """
+    held = not_ready(cohort) if gate else {}
     applications = list(
         Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
         .exclude(person__status=Employee.Status.TERMINATED)  # left the company
@@ -177,6 +184,8 @@ def build_input(
         .prefetch_related("avoid")
         .order_by("role", "person__employee_id")
     )
+    held_back = [(a, held[a.pk]) for a in applications if a.pk in held]
+    applications = [a for a in applications if a.pk not in held]
     use_generation = dict(config.get("diversity", {})).get("generation", "ignore") != "ignore"
     generations: dict[int, str] = {}
     if use_generation:
@@ -245,6 +254,7 @@ def build_input(
         mentee_applications=mentee_applications,
         lock_overrides=lock_overrides,
         kept=kept,
+        not_ready=held_back,
     )
 
 
@@ -265,6 +275,14 @@ class ProposalRow:
 class UnmatchedRow:
     application: Application
     reason: dict[str, Any]
+
+
+TRAINING = "unmatched.training"  # rendered by explain.py: "training not complete (2 of 3 …)"
+
+
+def training_reason(state: Readiness) -> dict[str, Any]:
+    """The readiness gate's reason, stored as a code with its parameters."""
+    return Reason(TRAINING, {"done": state.done, "required": state.required}).as_dict()
 
 
 @dataclass(frozen=True)
@@ -306,6 +324,8 @@ def run_engine(data: EngineInput, progress: Progress | None = None) -> EngineOut
     for entry in result.unmatched:
         apps = data.mentor_applications if entry.role == "mentor" else data.mentee_applications
         unmatched.append(UnmatchedRow(application=apps[entry.id], reason=entry.reason.as_dict()))
+    for app, state in data.not_ready:
+        unmatched.append(UnmatchedRow(application=app, reason=training_reason(state)))
     return EngineOutput(proposals=proposals, unmatched=unmatched, result=result)
 
 
@@ -333,7 +353,7 @@ def pair_violations(
     and the cohort's exclusions, so that the check is the one a run would make. Pass `data`
     (from `build_input`) to check many pairs of one cohort without rebuilding it.
     """
-    data = data or build_input(cohort, config=config)
+    data = data or build_input(cohort, config=config, gate=False)  # a manager's own pair
     mentor_id = mentor_application.person.employee_id
     mentee_id = mentee_application.person.employee_id
     mentor_person = next((p for p in data.mentors if p.id == mentor_id), None)

@@ -11,7 +11,8 @@ translated sentences, and decides who may read which:
   (``Criterion.for_participants`` drops them, e.g. "shared ERG", "same generation").
 
 Codes the app adds itself: ``manual`` (paired by hand), ``unmatched.removed`` and
-``unmatched.excluded`` (a manager took the pair out), and ``text`` (a sentence stored
+``unmatched.excluded`` (a manager took the pair out), ``unmatched.training`` (the readiness
+gate left them out: ``done`` of ``required`` modules), and ``text`` (a sentence stored
 before reasons became codes; see migration 0002).
 """
 
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from turnabout.pairing.adapter import CONSTRAINTS, LABELS, REGISTRY, Reason
+from turnabout.pairing.adapter import CONSTRAINTS, LABELS, REGISTRY, TRAINING, Reason
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise  # a type only (the package is dev-only)
@@ -232,6 +233,11 @@ def _unmatched_text(code: str, p: Mapping[str, Any]) -> str | None:
         return _("removed from the proposals by the program manager")
     if code == EXCLUDED:
         return _("excluded by the program manager")
+    if code == TRAINING:  # the program's readiness gate (learning)
+        return _("training not complete (%(done)d of %(required)d modules)") % {
+            "done": int(p["done"]),
+            "required": int(p["required"]),
+        }
     return None
 
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.accounts import permissions
+from turnabout.accounts import selectors as account_selectors
+from turnabout.accounts.models import Role
 from turnabout.common.htmx import is_htmx
 from turnabout.common.pages import act
 from turnabout.common.pagination import paginate, query_without_page
@@ -43,6 +45,14 @@ def person_detail(request: HttpRequest, employee_pk: int) -> HttpResponse:
             # A deactivated account (a leaver who came back) is re-invited, not reactivated.
             "can_invite": permissions.can_invite_people(request.user)
             and (person.user is None or not person.user.is_active),
+            # Org admins grant and revoke roles here too (the roles page lists everyone).
+            "can_manage_roles": permissions.can_manage_roles(request.user)
+            and person.user is not None
+            and person.user.is_active,
+            "held_roles": account_selectors.roles_of_account(
+                user=request.user, account_id=person.user_id or 0
+            ),
+            "all_roles": Role.choices,
         },
     )
 

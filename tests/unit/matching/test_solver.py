@@ -196,3 +196,41 @@ def test_scipy_stays_available_as_the_fallback():
     assert lapjv.solver == "scipy" and flow.solver == "ortools"
     assert flow.matched == lapjv.matched
     assert abs(flow.total_score - lapjv.total_score) < 1e-5
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 10_000),
+    st.sampled_from(
+        [
+            {"objective": "max_score"},
+            {"constraints": {"mentors_per_mentee": 2}},
+            {"locked": True},
+            {"fairness": True},
+        ]
+    ),
+)
+def test_certified_means_optimal_with_locks_several_mentors_and_max_score(seed, extra):
+    mentors, mentees = random_cohort(12, 14, seed, max_capacity=2)
+    extra = dict(extra)
+    locked = [LockedPair(mentors[0].id, mentees[0].id)] if extra.pop("locked", False) else []
+    dense = match(
+        mentors, mentees, MatchConfig.from_mapping({**extra, "mode": "dense"}), None, locked
+    )
+    sparse = match(
+        mentors,
+        mentees,
+        MatchConfig.from_mapping({**extra, "mode": "sparse", "top_k": 2, "certify_rounds": 10}),
+        None,
+        locked,
+    )
+    if extra.get("fairness"):
+        assert not sparse.quality.certified
+        assert "fairness floor" in sparse.quality.verdict
+        return
+    if not sparse.quality.certified:  # rare with ten rounds; then the bound must hold
+        assert sparse.quality.gap_bound is not None
+        assert dense.quality.total_score - sparse.quality.total_score <= sparse.quality.gap_bound
+        return
+    assert sparse.quality.matched == dense.quality.matched
+    assert abs(sparse.quality.total_score - dense.quality.total_score) < 1e-5

@@ -10,7 +10,8 @@ import pytest
 from turnabout.demo.engagement import GUIDES, engagement_demo_build
 from turnabout.demo.people import ANCHOR
 from turnabout.demo.programs import PROGRAM_NAME
-from turnabout.engagement.models import Agreement, ConversationGuide, MentoringSession
+from turnabout.engagement.models import Agreement, MentoringSession
+from turnabout.learning.models import ConversationGuide
 
 pytestmark = pytest.mark.django_db
 

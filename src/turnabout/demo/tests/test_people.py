@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client, override_settings
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from turnabout.accounts.models import RoleAssignment
@@ -233,7 +234,10 @@ class TestTheDemoCompany:
     ) -> None:
         settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
         assert login.password == DEMO_PASSWORD
-        assert Client().login(username=login.email, password=login.password)
+        response = Client().post(
+            reverse("login"), {"login": login.email, "password": login.password}
+        )
+        assert response.status_code == 302 and response["Location"] == reverse("home")
         user = get_user_model().objects.get(username=login.email)
         assert user.password.startswith("argon2")
         assert set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True)) == set(

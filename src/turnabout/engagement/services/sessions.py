@@ -19,7 +19,6 @@ from turnabout.common.errors import Conflict, ErrorCode, NotFound, ValidationFai
 from turnabout.common.types import AnyUser
 from turnabout.engagement.audit import EngagementEvent
 from turnabout.engagement.models import (
-    ConversationGuide,
     MentoringSession,
     SessionLog,
 )
@@ -33,8 +32,10 @@ from turnabout.engagement.services._shared import (
     _text,
 )
 from turnabout.engagement.tasks import send_session_invite as send_session_invite_task
+from turnabout.learning.models import ConversationGuide
 from turnabout.pairing.models import Mentorship
 from turnabout.programs.models import Format
+from turnabout.programs.services import cohort_activate_on_first_session
 
 MAX_AHEAD = timedelta(days=366)
 
@@ -314,6 +315,8 @@ def session_log(
     if new_outcome != session.outcome:
         session.outcome = new_outcome
         session.save(update_fields=["outcome", "updated_at"])
+        if new_outcome == MentoringSession.Outcome.HELD:
+            cohort_activate_on_first_session(session.mentorship.cohort)
     audit_record(
         actor=acting_user,
         event=EngagementEvent.SESSION_LOGGED,

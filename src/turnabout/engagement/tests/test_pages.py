@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from turnabout.engagement import services
-from turnabout.engagement.models import ConversationGuide, MentoringSession, PairGoal
+from turnabout.engagement.models import MentoringSession, PairGoal
+from turnabout.learning.models import ConversationGuide
 from turnabout.people.models import Skill
 
 pytestmark = pytest.mark.django_db

@@ -12,12 +12,12 @@ from turnabout.common.models import AuditRecord
 from turnabout.engagement import selectors, services
 from turnabout.engagement.models import (
     Agreement,
-    ConversationGuide,
     GoalEvent,
     MentoringSession,
     PairGoal,
 )
 from turnabout.engagement.tests.factories import NOW
+from turnabout.learning.models import ConversationGuide
 from turnabout.pairing.services import mentorship_end
 from turnabout.people.models import Skill
 

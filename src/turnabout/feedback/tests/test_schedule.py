@@ -150,6 +150,7 @@ def test_not_a_good_fit_flags_the_pair_and_the_mentee_can_ask_for_a_rematch(
     assert [(a.mentorship_id, a.role, a.fit) for a in answers] == [
         (m.pk, "mentor", metrics.FIT_NOT_GOOD)
     ]
+    assert metrics.fit_flagged_pairs(cohort=p.cohort) == {m.pk: "rematch_requested"}
 
 
 def test_a_good_fit_flags_nothing(make_pairs):
@@ -204,3 +205,16 @@ def test_tick_closes_surveys_past_their_date_and_answers_stop(make_pairs):
             invitation, data={}, submit=True, acting_user=p.mentee_user(p.pairs[0]),
             today=(NOW + timedelta(days=6)).date(),
         )  # fmt: skip
+
+
+def test_pre_assessment_reaches_active_pairs_before_the_cohort_is_marked_active(make_pairs):
+    p = make_pairs(n=1, phase="matched")
+    survey = services.survey_create(p.cohort, template="self_assessment", acting_user=p.manager)
+    services.survey_open(survey, acting_user=p.manager, now=NOW)
+    assert sorted(Invitation.objects.filter(survey=survey).values_list("occasion", flat=True)) == [
+        "pre",
+        "pre",
+    ]
+    final = services.survey_create(p.cohort, template="final", acting_user=p.manager)
+    services.survey_open(final, acting_user=p.manager, now=NOW)
+    assert not Invitation.objects.filter(survey=final).exists()  # waits for the wrap-up

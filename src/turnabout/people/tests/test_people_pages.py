@@ -142,7 +142,7 @@ def test_home_of_a_participant_shows_their_profile_without_org_figures(participa
 
 def test_login_with_the_form_and_logout(participant, client):
     response = client.post(
-        reverse("login"), {"username": participant.username, "password": "correct-horse-42"}
+        reverse("login"), {"login": participant.email, "password": "correct-horse-42"}
     )
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200
@@ -151,5 +151,7 @@ def test_login_with_the_form_and_logout(participant, client):
 
 
 def test_wrong_password_shows_a_clear_error(participant, client):
-    page = client.post(reverse("login"), {"username": participant.username, "password": "nope"})
-    assert "Please enter a correct" in page.content.decode()
+    page = client.post(reverse("login"), {"login": participant.email, "password": "nope"})
+    assert (
+        "The email address and/or password you specified are not correct." in page.content.decode()
+    )

@@ -13,9 +13,11 @@ from django_tasks_db.models import DBTaskResult
 from turnabout.common.errors import Conflict
 from turnabout.demo.engagement import engagement_demo_build
 from turnabout.demo.feedback import feedback_demo_build
+from turnabout.demo.learning import learning_demo_build
 from turnabout.demo.pairing import pairing_demo_build
 from turnabout.demo.people import DEFAULT_SEED, DemoSummary, demo_build
 from turnabout.demo.programs import programs_demo_build
+from turnabout.demo.recognition import recognition_demo_build
 
 NOT_LOADED = "Database already has data; demo not loaded."
 
@@ -77,6 +79,20 @@ class Command(BaseCommand):
                 f"  Surveys: {feedback.surveys} surveys, {feedback.answers} answer sheets, "
                 f"{feedback.pilot_pairs} pilot pairs with their history, {feedback.flags} pairs "
                 "flagged as not a good fit."
+            )
+        learning = learning_demo_build(seed=options["seed"])
+        if learning is not None:
+            self.stdout.write(
+                f"  Learning: {learning.modules} training modules, {learning.trained} "
+                f"participants trained and {learning.not_trained} not yet, "
+                f"{learning.resources} library resources."
+            )
+        recognition = recognition_demo_build(seed=options["seed"])
+        if recognition is not None:
+            self.stdout.write(
+                f"  Recognition: the pilot's {recognition.pilot_pairs} pairs, "
+                f"{recognition.badges} badges, {recognition.certificates} certificates, "
+                f"{recognition.stories} published stories."
             )
         self._drop_queued_emails(since=started)
 

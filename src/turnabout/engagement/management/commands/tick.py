@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from turnabout.engagement.services import reminders_run
 from turnabout.engagement.ticks import tick_hooks_run
+from turnabout.learning.services import readiness_reminders_run
 
 
 class Command(BaseCommand):
@@ -36,6 +37,9 @@ class Command(BaseCommand):
                 raise CommandError("--now needs a time zone offset, e.g. 2026-09-01T09:00+00:00")
         result = reminders_run(now=now)
         others = tick_hooks_run(now)  # higher apps' periodic work (survey invitations, ...)
+        training = len(readiness_reminders_run(now=now))  # learning sits below: called here
+        if training:
+            others = {"training reminders": training, **others}
         if result.total:
             parts = ", ".join(
                 f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(result.created.items())
