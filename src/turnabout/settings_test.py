@@ -5,6 +5,12 @@ passwords are hashed (the production choice is pinned by a test on `turnabout.se
 pytest uses this module (pyproject's DJANGO_SETTINGS_MODULE).
 """
 
+import os
+
+# Production refuses to start without SECRET_KEY (DEBUG=0); the tests run as production
+# does, with a key of their own (inherited by the worker and server subprocesses they start).
+os.environ.setdefault("SECRET_KEY", "test-suite-only-key-never-used-in-production")
+
 from turnabout.settings import *  # noqa: F403  # the real settings, then the test changes
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
