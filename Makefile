@@ -54,7 +54,7 @@ format: install-dev
 
 # `make bench` runs every benchmark; `make bench BENCH=import` runs one.
 bench: install-dev
-	$(BIN)/python bench/run.py $(BENCH)
+	SECRET_KEY=$${SECRET_KEY:-bench-only-key} $(BIN)/python bench/run.py $(BENCH)
 
 # A full-page PNG of every page type of every role, at phone and desktop widths.
 screenshots: install-dev

@@ -153,6 +153,8 @@ def _settings_rows(config: dict[str, Any]) -> list[tuple[str, str]]:
 def run_status(request: HttpRequest, run_pk: int) -> HttpResponse:
     """The polled progress box; tells htmx to reload the page once the run has finished."""
     run = selectors.run_get(user=request.user, run_id=run_pk)
+    if run.status == MatchRun.Status.RUNNING and services.match_runs_reap(cohort=run.cohort):
+        run = selectors.run_get(user=request.user, run_id=run_pk)  # its worker died
     response = render(request, "pairing/run.html#status", {"run": run})
     if run.is_finished and is_htmx(request):
         response["HX-Refresh"] = "true"
