@@ -16,7 +16,7 @@ from turnabout.programs.models import Phase
 
 
 def work() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
 
 
 @pytest.mark.django_db(transaction=True)
