@@ -123,8 +123,6 @@ class SsoPolicyForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        from turnabout.accounts.models import Role
-
         field = self.fields["break_glass_user"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (
@@ -140,8 +138,6 @@ class RoleGrantForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        from turnabout.accounts.models import Role
-
         field = self.fields["role"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = Role.choices

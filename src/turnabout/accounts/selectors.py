@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from turnabout.accounts import permissions
-from turnabout.accounts.models import ApiToken, ServiceAccount
+from turnabout.accounts.models import ApiToken, Role, RoleAssignment, ServiceAccount
 from turnabout.accounts.services import TOKEN_PREFIX, hash_token
 from turnabout.common.errors import PermissionDenied
 from turnabout.common.models import AuditRecord
@@ -99,8 +99,6 @@ def audit_events_in_use(*, user: AnyUser) -> list[str]:
 
 def role_holders(*, user: AnyUser) -> dict[str, list[User]]:
     """Active accounts per role, for the roles page (org admins only)."""
-    from turnabout.accounts.models import Role, RoleAssignment
-
     if not permissions.can_manage_roles(user):
         raise PermissionDenied("Only org admins manage roles.")
     holders: dict[str, list[User]] = {role.value: [] for role in Role}
@@ -116,8 +114,6 @@ def role_holders(*, user: AnyUser) -> dict[str, list[User]]:
 
 def roles_of_account(*, user: AnyUser, account_id: int) -> list[str]:
     """The roles of one account, for a person's page (org admins only)."""
-    from turnabout.accounts.models import RoleAssignment
-
     if not permissions.can_manage_roles(user):
         return []
     return sorted(RoleAssignment.objects.filter(user_id=account_id).values_list("role", flat=True))
