@@ -12,6 +12,8 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 django_stubs_ext.monkeypatch()
 
@@ -37,9 +39,13 @@ DEBUG = env_bool("DEBUG", False)
 TURNABOUT_DEBUG_PAGES = env_bool("TURNABOUT_DEBUG_PAGES", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and env_bool("TURNABOUT_REQUIRE_SECRET_KEY", False):
-        raise RuntimeError("SECRET_KEY must be set in production.")
-    # Development and tests only: a fixed, clearly insecure key.
+    if not DEBUG:
+        # A public key would let anyone forge sessions and password-reset links.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Set a long random SECRET_KEY in production "
+            "(or DEBUG=1 for development)."
+        )
+    # Development only (DEBUG=1): a fixed, clearly insecure key.
     SECRET_KEY = "insecure-development-key-set-SECRET_KEY-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -54,6 +60,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",
+    "csp",
     "django_htmx",
     "template_partials",
     "django_tasks",
@@ -76,6 +83,7 @@ INSTALLED_APPS = [
     "turnabout.engagement",
     "turnabout.me",
     "turnabout.feedback",
+    "turnabout.insights",
     "turnabout.recognition",
     "turnabout.integrations",
     "turnabout.demo",
@@ -83,12 +91,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "turnabout.common.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "turnabout.common.middleware.FriendlyErrorPagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "turnabout.accounts.middleware.SessionLifetimeMiddleware",
     "turnabout.accounts.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,6 +187,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Turnabout <turnabout@localhost>")
 
+# A task worker that gave no sign of life for this long is dead: its tasks are re-queued or
+# failed, a match run it was running is failed (common/leases.py).
+TURNABOUT_TASK_LEASE_SECONDS = float(os.environ.get("TASK_LEASE_SECONDS", "60"))
+# Tests of crashes only: make every match run wait this long so a worker can be killed.
+TURNABOUT_MATCH_RUN_PAUSE_SECONDS = float(os.environ.get("TURNABOUT_MATCH_RUN_PAUSE_SECONDS", "0"))
+
 # Background tasks. Two queues so a match run never waits behind a backlog of emails:
 # `matching` (match runs) and `default` (everything else). TASKS_BACKEND=db (the default)
 # keeps them in the database; TASKS_BACKEND=rq puts them on Redis (REDIS_URL) for workers on
@@ -197,7 +214,40 @@ if _TASKS_BACKEND == "django_tasks_rq.RQBackend":
         for queue in TASK_QUEUES
     }
 
+# Content-Security-Policy (django-csp 4): nothing inline but the nonce'd <style> of charts.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Behind HTTPS (SECURE_COOKIES=1): secure cookies, HTTP redirected to HTTPS, and HSTS.
+if env_bool("SECURE_COOKIES", False):
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if env_bool("BEHIND_TLS_PROXY", False):  # the proxy terminates TLS and says so
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+
 SESSION_COOKIE_HTTPONLY = True
+# A session ends 12 hours after the login whatever happens (absolute lifetime), and after 30
+# minutes without a request for org admins and program managers (idle timeout).
+TURNABOUT_SESSION_ABSOLUTE_MINUTES = int(os.environ.get("SESSION_ABSOLUTE_MINUTES", "720"))
+TURNABOUT_SESSION_IDLE_MINUTES_PRIVILEGED = int(
+    os.environ.get("SESSION_IDLE_MINUTES_PRIVILEGED", "30")
+)
+SESSION_COOKIE_AGE = TURNABOUT_SESSION_ABSOLUTE_MINUTES * 60
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)  # set to 1 behind HTTPS
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
@@ -209,7 +259,9 @@ TURNABOUT_MIN_GROUP_SIZE = max(3, int(os.environ.get("TURNABOUT_MIN_GROUP_SIZE",
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"one_line_403": {"()": "turnabout.common.logging.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["one_line_403"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

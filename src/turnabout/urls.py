@@ -1,10 +1,12 @@
 from allauth.account import views as allauth_views
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
 
 from turnabout.api import api
+from turnabout.api import not_found as api_not_found
 from turnabout.common import health
 from turnabout.me import views as me_views
 from turnabout.recognition import views as recognition_views
@@ -44,6 +46,9 @@ urlpatterns = [
     ),
     path("surveys/", include("turnabout.feedback.urls")),
     path("integrations/", include("turnabout.integrations.urls")),
+    path("insights/", include("turnabout.insights.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Every other /api/ path: a JSON 404 (after the API's own routes).
+    re_path(r"^api/", csrf_exempt(api_not_found), name="api_not_found"),
 ]

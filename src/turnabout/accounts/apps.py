@@ -6,7 +6,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and roles"
 
     def ready(self) -> None:
-        from turnabout.accounts import signals
+        from turnabout.accounts import (
+            middleware,  # noqa: F401  # the login-time receiver
+            signals,
+        )
 
         signals.connect()
         _register_settings_sections()

@@ -21,7 +21,7 @@ from turnabout.accounts import (
     sso_services,
     throttling,
 )
-from turnabout.accounts.forms import ME, AuditFilterForm, IntegrationCreateForm, TokenCreateForm
+from turnabout.accounts.forms import ME, IntegrationCreateForm, TokenCreateForm
 from turnabout.accounts.models import Role
 from turnabout.accounts.sso_settings import sso_settings_get
 from turnabout.common import errors
@@ -296,14 +296,9 @@ def role_revoke_view(request: HttpRequest, user_id: int) -> HttpResponse:
 def audit_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_audit_log(request.user):
         raise PermissionDenied
-    form = AuditFilterForm(
-        request.GET or None, events=selectors.audit_events_in_use(user=request.user)
-    )
-    filters = selectors.AuditFilters()
-    if form.is_bound and form.is_valid():
-        filters = selectors.AuditFilters(**form.cleaned_data)
-    records = selectors.audit_list(user=request.user, filters=filters).select_related("actor")
-    page = paginate(request, records)
+    audit = selectors.audit_filter(user=request.user, filters=request.GET)
+    form = audit.form
+    page = paginate(request, audit.filtered.select_related("actor"))
     template = (
         "accounts/audit_list.html#results" if is_htmx(request) else "accounts/audit_list.html"
     )

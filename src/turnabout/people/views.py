@@ -14,19 +14,15 @@ from turnabout.common.htmx import is_htmx
 from turnabout.common.pages import act
 from turnabout.common.pagination import paginate, query_without_page
 from turnabout.people import selectors
-from turnabout.people.filters import PeopleFilterForm
 from turnabout.people.services import user_invite
 
 
 def people_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_people(request.user):
         raise PermissionDenied
-    form = PeopleFilterForm(request.GET or None, **selectors.filter_choices(user=request.user))
-    filters = selectors.PeopleFilters()
-    if form.is_bound and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
-        filters = selectors.PeopleFilters(**data)
-    page = paginate(request, selectors.people_list(user=request.user, filters=filters))
+    people = selectors.people_filter(user=request.user, filters=request.GET, page=True)
+    form = people.form
+    page = paginate(request, people.filtered)
     template = "people/people_list.html#results" if is_htmx(request) else "people/people_list.html"
     return render(
         request, template, {"form": form, "page": page, "query": query_without_page(request)}

@@ -46,6 +46,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from turnabout.common import leases
+
         stop = threading.Event()
         if options["tick_every"] > 0 and not options["batch"]:
             threading.Thread(
@@ -58,6 +60,12 @@ class Command(BaseCommand):
                 f"Unknown queue {', '.join(sorted(unknown)) or '(none)'}; "
                 f"choose from {', '.join(settings.TASK_QUEUES)}."
             )
+        # The lease: renewed while this worker lives; tasks of dead workers get reaped.
+        worker_id = leases.new_worker_id()
+        leases.beat(worker_id)
+        threading.Thread(
+            target=leases.heartbeat_forever, args=(worker_id, stop), daemon=True
+        ).start()
         try:
             with contextlib.suppress(KeyboardInterrupt):
                 if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
@@ -71,6 +79,8 @@ class Command(BaseCommand):
                         "--no-reload",
                         "--queue-name",
                         ",".join(queues),
+                        "--worker-id",
+                        worker_id,
                         *batch,
                     )
         finally:
