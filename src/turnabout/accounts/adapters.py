@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from turnabout.accounts import sso
+from turnabout.accounts.services import roles_sync_from_idp
+from turnabout.accounts.sso_settings import password_login_allowed
 from turnabout.common.audit import AuditEvent, audit_record
 from turnabout.common.email import send_templated_email, site_url
 
@@ -28,8 +30,6 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        from turnabout.accounts.sso_settings import password_login_allowed
-
         super().pre_authenticate(request, **credentials)
         identifier = credentials.get("email") or credentials.get("username") or ""
         if not password_login_allowed(str(identifier)):
@@ -47,8 +47,6 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_password_reset_mail(
         self, user: AbstractBaseUser, email: str, context: dict[str, Any]
     ) -> None:
-        from turnabout.accounts.sso_settings import password_login_allowed
-
         if not password_login_allowed(email):
             return  # SSO-only: a password would not let them in anyway
         audit_record(actor=None, event=AuditEvent.PASSWORD_RESET_REQUESTED, target=user)
@@ -151,8 +149,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         app_settings = sociallogin.provider.app.settings if sociallogin.provider.app else {}
         mapping = sso.group_role_map(app_settings)
         if mapping:
-            from turnabout.accounts.services import roles_sync_from_idp
-
             roles_sync_from_idp(user, sso.roles_for_groups(_groups(sociallogin), mapping), mapping)
 
     def on_authentication_error(

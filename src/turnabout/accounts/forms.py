@@ -97,8 +97,6 @@ class SsoPolicyForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        from turnabout.accounts.models import Role
-
         field = self.fields["break_glass_user"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = (
@@ -114,8 +112,6 @@ class RoleGrantForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        from turnabout.accounts.models import Role
-
         field = self.fields["role"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = Role.choices

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from turnabout.accounts import permissions
 from turnabout.accounts.filters import AuditFilter
-from turnabout.accounts.models import ApiToken, ServiceAccount
+from turnabout.accounts.models import ApiToken, Role, RoleAssignment, ServiceAccount
 from turnabout.accounts.services import TOKEN_PREFIX, hash_token
 from turnabout.common.errors import PermissionDenied
 from turnabout.common.models import AuditRecord
@@ -79,8 +79,6 @@ def audit_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> Qu
 
 def role_holders(*, user: AnyUser) -> dict[str, list[User]]:
     """Active accounts per role, for the roles page (org admins only)."""
-    from turnabout.accounts.models import Role, RoleAssignment
-
     if not permissions.can_manage_roles(user):
         raise PermissionDenied("Only org admins manage roles.")
     holders: dict[str, list[User]] = {role.value: [] for role in Role}
@@ -96,8 +94,6 @@ def role_holders(*, user: AnyUser) -> dict[str, list[User]]:
 
 def roles_of_account(*, user: AnyUser, account_id: int) -> list[str]:
     """The roles of one account, for a person's page (org admins only)."""
-    from turnabout.accounts.models import RoleAssignment
-
     if not permissions.can_manage_roles(user):
         return []
     return sorted(RoleAssignment.objects.filter(user_id=account_id).values_list("role", flat=True))

@@ -18,10 +18,12 @@ from turnabout.accounts import (
     selectors,
     services,
     settings_pages,
+    sso_services,
     throttling,
 )
 from turnabout.accounts.forms import ME, IntegrationCreateForm, TokenCreateForm
 from turnabout.accounts.models import Role
+from turnabout.accounts.sso_settings import sso_settings_get
 from turnabout.common import errors
 from turnabout.common.errors import DomainError
 from turnabout.common.htmx import is_htmx
@@ -147,9 +149,6 @@ def sso_view(request: HttpRequest) -> HttpResponse:
     if not permissions.is_org_admin(request.user):
         raise PermissionDenied
     from allauth.socialaccount.models import SocialApp
-
-    from turnabout.accounts import sso_services
-    from turnabout.accounts.sso_settings import sso_settings_get
 
     current = sso_settings_get()
     oidc_form = forms.OidcProviderForm(prefix="oidc")

@@ -43,6 +43,8 @@ from turnabout.learning.models import (
     StoredFile,
     TrainingModule,
 )
+from turnabout.learning.readiness import cohort_readiness
+from turnabout.learning.tasks import send_readiness_reminder as send_readiness_reminder_task
 from turnabout.people.models import Employee
 from turnabout.programs.models import Cohort, Phase, Program
 
@@ -712,9 +714,6 @@ def readiness_reminders_run(*, now: datetime | None = None, notify: bool = True)
     Idempotent and safe to run concurrently: the unique (cohort, person, week) row decides
     who sends. Returns the ids of the reminders created.
     """
-    from turnabout.learning.readiness import cohort_readiness
-    from turnabout.learning.tasks import send_readiness_reminder
-
     now = now or timezone.now()
     year, week, _day = now.isocalendar()
     period = f"{year}-W{week:02d}"
@@ -740,7 +739,9 @@ def readiness_reminders_run(*, now: datetime | None = None, notify: bool = True)
                         cohort=cohort, person_id=person_id, period=period, created_at=now
                     )
                     if notify:
-                        transaction.on_commit(partial(send_readiness_reminder.enqueue, reminder.pk))
+                        transaction.on_commit(
+                            partial(send_readiness_reminder_task.enqueue, reminder.pk)
+                        )
             except IntegrityError:
                 continue
             created.append(reminder.pk)
