@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format bench install install-dev migrate demo clean
+.PHONY: run test lint format bench install install-dev migrate demo demo-reset clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +25,14 @@ install: $(STAMP)
 install-dev: $(DEV_STAMP)
 
 migrate: install
-	DEBUG=$${DEBUG:-1} $(BIN)/turnabout migrate --no-input
+	DEBUG=$${DEBUG:-1} $(BIN)/turnabout migrate --no-input -v 0
 
 demo: migrate
 	DEBUG=$${DEBUG:-1} $(BIN)/turnabout demo --if-empty
+
+# Start the demo over: every row deleted, the demo organisation built again.
+demo-reset: migrate
+	DEBUG=$${DEBUG:-1} $(BIN)/turnabout demo --reset
 
 # Links in emails point at the port actually served, unless SITE_URL says otherwise.
 run: demo
@@ -50,7 +54,12 @@ format: install-dev
 
 # `make bench` runs every benchmark; `make bench BENCH=import` runs one.
 bench: install-dev
-	$(BIN)/python bench/run.py $(BENCH)
+	SECRET_KEY=$${SECRET_KEY:-bench-only-key} $(BIN)/python bench/run.py $(BENCH)
+
+# A full-page PNG of every page type of every role, at phone and desktop widths.
+screenshots: install-dev
+	TURNABOUT_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/e2e/test_layout.py -k every_page_type
+	@echo "Screenshots in var/screenshots/layout/"
 
 clean:
 	rm -rf $(VENV) var build *.egg-info src/*.egg-info

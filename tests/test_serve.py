@@ -61,10 +61,12 @@ def test_serve_answers_then_a_stop_signal_ends_server_and_worker(
             server.kill()
     assert server.returncode == 0
     assert f"Turnabout is running at http://127.0.0.1:{port}/" in output
-    assert "Task worker started (pid" in output
-    worker_pid = int(output.split("Task worker started (pid ", 1)[1].split(")", 1)[0])
-    with pytest.raises(ProcessLookupError):
-        os.kill(worker_pid, 0)  # the worker is gone too
+    assert "Task workers started (default and matching queues; pids " in output
+    pids = output.split("queues; pids ", 1)[1].split(")", 1)[0].split(", ")
+    assert len(pids) == 2  # one worker per queue: match runs never wait behind emails
+    for worker_pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(worker_pid), 0)  # the workers are gone too
 
 
 def test_worker_runs_the_reminder_tick_on_its_own_schedule(tmp_path: Path) -> None:

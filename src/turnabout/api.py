@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from turnabout.accounts.scopes import scope_allows
 from turnabout.accounts.selectors import live_token
+from turnabout.accounts.throttling import token_rate_check
 from turnabout.common import errors
 from turnabout.engagement.api import router as engagement_router
 from turnabout.enrollment.api import router as enrollment_router
 from turnabout.feedback.api import router as feedback_router
+from turnabout.insights.api import router as insights_router
 from turnabout.learning.api import router as learning_router
 from turnabout.pairing.api import router as pairing_router
 from turnabout.people.api import router as people_router
@@ -50,6 +55,7 @@ class BearerTokenAuth(HttpBearer):
                 code=errors.ErrorCode.TOKEN_SCOPE,
                 params={"scope": found.scope},
             )
+        token_rate_check(found.pk)  # 429 with Retry-After past the per-token limit
         request.user = found.user
         return found.user
 
@@ -77,6 +83,17 @@ def _docs_access(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     return wrapped
 
 
+class ObjectJSONParser(Parser):
+    """Request bodies are JSON objects: an array, a string or a number is refused (400
+    `malformed_request`) instead of being read as an empty patch."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise ValueError("The request body must be a JSON object.")
+        return data
+
+
 api = NinjaAPI(
     title="Turnabout API",
     version="1.0.0",
@@ -89,6 +106,7 @@ api = NinjaAPI(
     auth=[BearerTokenAuth(), SessionAuth()],
     docs_decorator=_docs_access,
     urls_namespace="api",
+    parser=ObjectJSONParser(),
 )
 
 
@@ -101,7 +119,10 @@ def _error(
 
 @api.exception_handler(errors.DomainError)
 def domain_error(request: HttpRequest, exc: errors.DomainError) -> HttpResponse:
-    return api.create_response(request, exc.as_json(), status=exc.status)
+    response = api.create_response(request, exc.as_json(), status=exc.status)
+    if "retry_after" in exc.params:
+        response["Retry-After"] = str(exc.params["retry_after"])
+    return response
 
 
 @api.exception_handler(AuthenticationError)
@@ -119,6 +140,16 @@ def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors.ErrorCode.INVALID_INPUT,
         "The request is not valid.",
         details=exc.errors,
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def malformed_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _error(
+        request,
+        400,
+        errors.ErrorCode.MALFORMED_REQUEST,
+        "The multipart body cannot be read (is the boundary missing?).",
     )
 
 
@@ -140,3 +171,12 @@ api.add_router("/", engagement_router)
 api.add_router("/", feedback_router)
 api.add_router("/", learning_router)
 api.add_router("/", recognition_router)
+api.add_router("/insights", insights_router)
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any /api/v1/ path that names no operation: a JSON 404, never the HTML page."""
+    return JsonResponse(
+        {"code": str(errors.ErrorCode.NOT_FOUND), "message": "No such API operation."},
+        status=404,
+    )

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from turnabout.accounts import scopes
@@ -54,26 +54,76 @@ class TokenCreateForm(forms.Form):
         self.fields["scope"].choices = scopes.scope_choices()  # type: ignore[attr-defined]
 
 
-class AuditFilterForm(forms.Form):
-    actor = forms.CharField(label=_("Actor"), required=False, max_length=254)
-    event = forms.ChoiceField(label=_("Event"), required=False)
-    target = forms.CharField(label=_("Target"), required=False, max_length=255)
-    since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+class OidcProviderForm(forms.Form):
+    name = forms.CharField(label=_("Button label"), max_length=40, initial="Company login")
+    slug = forms.SlugField(
+        label=_("Short name"), max_length=41, help_text=_("Part of the sign-in address.")
     )
-    until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    server_url = forms.URLField(
+        label=_("Issuer URL"),
+        help_text=_("Where /.well-known/openid-configuration lives, e.g. your Okta or Entra ID."),
+    )
+    client_id = forms.CharField(label=_("Client ID"), max_length=191)
+    secret = forms.CharField(
+        label=_("Client secret"),
+        max_length=191,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored for the sign-in; never shown again."),
     )
 
-    def __init__(self, data: Mapping[str, Any] | None, *, events: list[str]) -> None:
-        super().__init__(data)
-        event_field = self.fields["event"]
-        assert isinstance(event_field, forms.ChoiceField)
-        event_field.choices = [("", _("Any event")), *[(e, e) for e in events]]
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean() or {}
-        since, until = cleaned.get("since"), cleaned.get("until")
-        if since and until and since > until:
-            raise forms.ValidationError(_("'From' must be on or before 'To'."))
-        return cleaned
+class SamlProviderForm(forms.Form):
+    name = forms.CharField(label=_("Button label"), max_length=40, initial="Company login")
+    slug = forms.SlugField(label=_("Short name"), max_length=41)
+    entity_id = forms.CharField(label=_("IdP entity ID"), max_length=500)
+    sso_url = forms.URLField(label=_("IdP single sign-on URL"))
+    x509cert = forms.CharField(
+        label=_("IdP signing certificate (PEM)"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+
+class SsoPolicyForm(forms.Form):
+    sso_only = forms.BooleanField(
+        label=_("Single sign-on only"),
+        required=False,
+        help_text=_("Password sign-in and password resets stop, except for the admin below."),
+    )
+    break_glass_user = forms.ModelChoiceField(
+        label=_("Break-glass admin"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        help_text=_("An org admin who keeps a password for when the identity provider fails."),
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        from turnabout.accounts.models import Role
+
+        field = self.fields["break_glass_user"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, role_assignments__role=Role.ORG_ADMIN)
+            .order_by("email")
+        )
+
+
+class RoleGrantForm(forms.Form):
+    email = forms.EmailField(label=_("Email of the account"))
+    role = forms.ChoiceField(label=_("Role"), choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        from turnabout.accounts.models import Role
+
+        field = self.fields["role"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = Role.choices
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"]
+        if not get_user_model().objects.filter(email__iexact=email, is_active=True).exists():
+            raise forms.ValidationError(
+                _("No active account has this email: invite the person from their page first.")
+            )
+        return email

@@ -98,3 +98,33 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SsoSettings(TimeStampedModel):
+    """The organisation's sign-in policy (one row, edited on the single sign-on page).
+
+    The identity providers themselves are allauth `SocialApp` rows (OIDC or SAML) and
+    providers configured in the environment; see `accounts/sso.py`.
+    """
+
+    sso_only = models.BooleanField(
+        _("single sign-on only"),
+        default=False,
+        help_text=_("Turn password sign-in off for everyone except the break-glass admin."),
+    )
+    break_glass_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("break-glass admin"),
+        help_text=_("An org admin who can still sign in with a password when SSO fails."),
+    )
+
+    class Meta:
+        verbose_name = _("single sign-on settings")
+        verbose_name_plural = _("single sign-on settings")
+
+    def __str__(self) -> str:
+        return "SSO only" if self.sso_only else "SSO optional"

@@ -53,6 +53,12 @@ def can_import_people(user: AnyUser) -> bool:
     return is_org_admin(user)
 
 
+def can_edit_people(user: AnyUser) -> bool:
+    """Who corrects an employee record by hand (the admin site): org admins, and superusers,
+    who reach the admin site anyway."""
+    return is_org_admin(user) or bool(user.is_active and getattr(user, "is_superuser", False))
+
+
 def can_invite_people(user: AnyUser) -> bool:
     return is_org_admin(user)
 

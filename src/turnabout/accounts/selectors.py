@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from turnabout.accounts import permissions
+from turnabout.accounts.filters import AuditFilter
 from turnabout.accounts.models import ApiToken, ServiceAccount
 from turnabout.accounts.services import TOKEN_PREFIX, hash_token
 from turnabout.common.errors import PermissionDenied
@@ -62,36 +64,40 @@ def service_account_list(*, user: AnyUser) -> QuerySet[ServiceAccount]:
 # --- The audit log (org admins) ------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AuditFilters:
-    actor: str = ""
-    event: str = ""
-    target: str = ""
-    since: date | None = None
-    until: date | None = None
-
-
-def audit_list(*, user: AnyUser, filters: AuditFilters | None = None) -> QuerySet[AuditRecord]:
+def audit_filter(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> AuditFilter:
+    """The audit log filtered by `filters` (query parameters); org admins only. Its
+    `.filtered` is the records, its `.form` the page's filter form."""
     if not permissions.can_view_audit_log(user):
         raise PermissionDenied("Only org admins can read the audit log.")
-    filters = filters or AuditFilters()
-    qs = AuditRecord.objects.all()
-    if filters.actor:
-        qs = qs.filter(actor_label__icontains=filters.actor)
-    if filters.event:
-        qs = qs.filter(event=filters.event)
-    if filters.target:
-        qs = qs.filter(target_label__icontains=filters.target)
-    tz = timezone.get_current_timezone()
-    if filters.since:
-        qs = qs.filter(created_at__gte=datetime.combine(filters.since, time.min, tzinfo=tz))
-    if filters.until:
-        end = datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=tz)
-        qs = qs.filter(created_at__lt=end)
-    return qs
+    events = sorted(set(AuditRecord.objects.values_list("event", flat=True).distinct()))
+    return AuditFilter(filters or None, queryset=AuditRecord.objects.all(), events=events)
 
 
-def audit_events_in_use(*, user: AnyUser) -> list[str]:
-    if not permissions.can_view_audit_log(user):
-        raise PermissionDenied("Only org admins can read the audit log.")
-    return sorted(set(AuditRecord.objects.values_list("event", flat=True).distinct()))
+def audit_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> QuerySet[AuditRecord]:
+    return audit_filter(user=user, filters=filters).filtered
+
+
+def role_holders(*, user: AnyUser) -> dict[str, list[User]]:
+    """Active accounts per role, for the roles page (org admins only)."""
+    from turnabout.accounts.models import Role, RoleAssignment
+
+    if not permissions.can_manage_roles(user):
+        raise PermissionDenied("Only org admins manage roles.")
+    holders: dict[str, list[User]] = {role.value: [] for role in Role}
+    rows = (
+        RoleAssignment.objects.select_related("user")
+        .filter(user__is_active=True)
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+    for row in rows:
+        holders[row.role].append(row.user)
+    return holders
+
+
+def roles_of_account(*, user: AnyUser, account_id: int) -> list[str]:
+    """The roles of one account, for a person's page (org admins only)."""
+    from turnabout.accounts.models import RoleAssignment
+
+    if not permissions.can_manage_roles(user):
+        return []
+    return sorted(RoleAssignment.objects.filter(user_id=account_id).values_list("role", flat=True))

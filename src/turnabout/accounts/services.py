@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -125,8 +125,21 @@ def role_grant(user: User, role: Role, *, acting_user: AnyUserOrSystem) -> RoleA
 
 @transaction.atomic
 def role_revoke(user: User, role: Role, *, acting_user: AnyUserOrSystem) -> None:
+    """Take a role away. The last org admin keeps theirs: somebody must manage the rest."""
     if acting_user is not None:
         require(permissions.can_manage_roles(acting_user), _("Only org admins manage roles."))
+    if role == Role.ORG_ADMIN:
+        admins = list(
+            RoleAssignment.objects.select_for_update()
+            .filter(role=Role.ORG_ADMIN, user__is_active=True)
+            .values_list("user_id", flat=True)
+        )
+        if admins == [user.pk]:
+            raise Conflict(
+                _("%(name)s is the last org admin: make somebody else org admin first.")
+                % {"name": user.get_full_name() or user.get_username()},
+                code=ErrorCode.LAST_ORG_ADMIN,
+            )
     deleted, _count = RoleAssignment.objects.filter(user_id=user.pk, role=role).delete()
     if deleted:
         audit_record(
@@ -140,6 +153,29 @@ def role_revoke(user: User, role: Role, *, acting_user: AnyUserOrSystem) -> None
         user.is_superuser = False
         user.save(update_fields=["is_staff", "is_superuser"])
     permissions.forget_roles(user)
+
+
+@transaction.atomic
+def roles_sync_from_idp(user: User, wanted: set[Role], mapping: Mapping[str, Role]) -> None:
+    """At SSO sign-in, make the roles that the IdP group mapping manages match the groups.
+
+    Roles no group maps to are left alone (granted by hand on the roles page). The last org
+    admin is never demoted by a group change: the refusal is audited and the role kept.
+    """
+    managed = set(mapping.values())
+    held = set(RoleAssignment.objects.filter(user_id=user.pk).values_list("role", flat=True))
+    for role in sorted(managed & wanted - held):
+        role_grant(user, role, acting_user=None)
+    for role in sorted(managed & held - wanted):
+        try:
+            role_revoke(user, Role(role), acting_user=None)
+        except Conflict as refusal:
+            audit_record(
+                actor=None,
+                event=AuditEvent.ROLE_REVOKED,
+                target=user,
+                message=_("Not revoked: %(reason)s") % {"reason": refusal.message},
+            )
 
 
 @dataclass(frozen=True)

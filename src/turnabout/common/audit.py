@@ -31,6 +31,20 @@ class AuditEvent(models.TextChoices):
     SERVICE_ACCOUNT_CREATED = "service_account.created", "Integration account created"
     ADMIN_SITE_CHANGE = "admin.change", "Changed in the admin site"
     DEMO_LOADED = "demo.loaded", "Demo organisation loaded"
+    # accounts: sign-in (enterprise)
+    LOGIN_SUCCEEDED = "login.succeeded", "Logged in"
+    LOGIN_FAILED = "login.failed", "Login failed"
+    LOGIN_LOCKED_OUT = "login.locked_out", "Login locked out"
+    LOGIN_UNLOCKED = "login.unlocked", "Login unlocked"
+    PASSWORD_CHANGED = "password.changed", "Password changed"
+    PASSWORD_RESET_REQUESTED = "password.reset_requested", "Password reset requested"
+    MFA_ADDED = "mfa.added", "Two-factor method added"
+    MFA_REMOVED = "mfa.removed", "Two-factor method removed"
+    SSO_REFUSED = "sso.refused", "Single sign-on refused"
+    SSO_ACCOUNT_CREATED = "sso.account_created", "Account created at first single sign-on"
+    SSO_SETTINGS_CHANGED = "sso.settings_changed", "Single sign-on settings changed"
+    SSO_PROVIDER_SAVED = "sso.provider_saved", "Identity provider saved"
+    SSO_PROVIDER_DELETED = "sso.provider_deleted", "Identity provider deleted"
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
 
@@ -37,6 +38,14 @@ def absolute_url(viewname: str, *args: Any, **kwargs: Any) -> str:
     return site_url(reverse(viewname, args=args or None, kwargs=kwargs or None))
 
 
+def _render_plain(name: str, context: dict[str, Any]) -> str:
+    """A plain-text template, without HTML escaping: "O'Neil & co" stays as written."""
+    # The backend's wrapper escapes always; its compiled template takes a Context that says
+    # not to (django-stubs types the wrapper only, hence the ignore).
+    compiled = get_template(name).template  # type: ignore[attr-defined]
+    return str(compiled.render(Context(context, autoescape=False)))
+
+
 @dataclass(frozen=True)
 class RenderedEmail:
     subject: str
@@ -50,8 +59,8 @@ def render_email(
     """Render `<template>.subject.txt`, `.txt` and `.html` (e.g. "pairing/emails/match")."""
     full: dict[str, Any] = {"site_url": site_url(), "product_name": "Turnabout", **context}
     with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"{template}.subject.txt", full)
-        text = render_to_string(f"{template}.txt", full)
+        subject = _render_plain(f"{template}.subject.txt", full)
+        text = _render_plain(f"{template}.txt", full)
         html = render_to_string(f"{template}.html", full)
     # A subject is one line whatever the template's whitespace.
     return RenderedEmail(subject=" ".join(subject.split()), text=text.strip() + "\n", html=html)

@@ -115,6 +115,16 @@ class ErrorCode(StrEnum):
     STORY_NOT_ALLOWED_NOW = "story_not_allowed_now"
     STORY_CONSENT_MISSING = "story_consent_missing"
     STORY_LOCKED = "story_locked"
+    # accounts: roles and sign-in (enterprise)
+    LAST_ORG_ADMIN = "last_org_admin"
+    SSO_CONFIG_INVALID = "sso_config_invalid"
+    # insights
+    KPI_NOT_CUSTOM = "kpi_not_custom"
+    KPI_VALUE_IN_FUTURE = "kpi_value_in_future"
+    HEALTH_SIGNAL_UNKNOWN = "health_signal_unknown"
+    REMATCH_NOT_ACTIVE = "rematch_not_active"
+    LESSONS_TOO_LITTLE_DATA = "lessons_too_little_data"
+    EXPORT_NOT_ALLOWED = "export_not_allowed"
 
 
 class DomainError(Exception):

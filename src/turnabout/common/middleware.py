@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from turnabout.common import errors
+from turnabout.common import csp, errors
 
 
 class DomainErrorMiddleware:
@@ -56,3 +56,25 @@ class FriendlyErrorPagesMiddleware:
         if response.status_code == 404:
             return render(request, "404.html", status=404)
         return render(request, "500.html", status=500)
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django has no setting for (Permissions-Policy), and the CSP nonce of the
+    request filled into the `<style>` elements of server-rendered charts (`common.csp`)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", csp.PERMISSIONS_POLICY)
+        if (
+            not response.streaming
+            and response.get("Content-Type", "").startswith("text/html")
+            and csp.NONCE_PLACEHOLDER.encode() in response.content
+        ):
+            nonce = str(getattr(request, "csp_nonce", ""))
+            response.content = response.content.replace(
+                csp.NONCE_PLACEHOLDER.encode(), nonce.encode()
+            )
+        return response

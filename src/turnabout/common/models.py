@@ -42,3 +42,14 @@ class AuditRecord(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.event} {self.target_label}"
         )
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker's lease: renewed every few seconds while the worker lives. A task whose
+    worker's lease ran out is re-queued or failed (`common/leases.py`)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} seen {self.seen_at:%H:%M:%S}"

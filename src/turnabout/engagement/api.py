@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 from pydantic import AwareDatetime, Field
 
 from turnabout.common.api_pagination import BoundedPageNumberPagination
-from turnabout.common.schemas import ERRORS, ErrorOut, text
+from turnabout.common.schemas import ERRORS, ErrorOut, Text
 from turnabout.engagement import permissions, selectors, services
 from turnabout.engagement.ics import session_ics
 from turnabout.engagement.models import (
@@ -28,30 +28,40 @@ from turnabout.engagement.models import (
     Reflection,
     SessionLog,
 )
+from turnabout.enrollment.models import Communication
+from turnabout.programs.models import Format
 
 router = Router(tags=["engagement"])
 
 ERRS: dict[int, type[Schema]] = {**ERRORS, 409: ErrorOut}
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
-FormatName = Literal["in_person", "video", "hybrid"]
+GoalTitle = Annotated[Text, Field(max_length=PairGoal.TITLE_MAX)]
+GoalNote = Annotated[Text, Field(max_length=PairGoal.NOTE_MAX)]
+AgreementText = Annotated[Text, Field(max_length=Agreement.TEXT_MAX)]
+Minutes = Annotated[int, Field(ge=MentoringSession.MINUTES_MIN, le=MentoringSession.MINUTES_MAX)]
+Place = Annotated[Text, Field(max_length=MentoringSession.PLACE_MAX)]
+VideoUrl = Annotated[Text, Field(max_length=MentoringSession.VIDEO_URL_MAX)]
+Agenda = Annotated[Text, Field(max_length=MentoringSession.AGENDA_MAX)]
 
 
 # --- Schemas ----------------------------------------------------------------------------
 
 
 class GoalIn(Schema):
-    title: text(200)  # type: ignore[valid-type]
-    evidence: text(1000) = ""  # type: ignore[valid-type]
+    title: GoalTitle
+    evidence: Annotated[Text, Field(max_length=PairGoal.EVIDENCE_MAX)] = ""
 
 
 class AgreementIn(Schema):
-    goals: list[GoalIn] = Field(..., min_length=1, max_length=3)
-    mentor_gains: text(4000) = ""  # type: ignore[valid-type]
-    channel: Literal["", "chat", "email", "phone", "face_to_face"] = ""
-    ground_rules: text(4000) = ""  # type: ignore[valid-type]
-    cadence_days: int | None = Field(None, ge=1, le=90)
-    session_minutes: int | None = Field(None, ge=5, le=480)
-    format: FormatName | None = None
+    goals: list[GoalIn] = Field(..., min_length=Agreement.GOALS_MIN, max_length=Agreement.GOALS_MAX)
+    mentor_gains: AgreementText = ""
+    channel: Communication | Literal[""] = ""
+    ground_rules: AgreementText = ""
+    cadence_days: int | None = Field(
+        None, ge=Agreement.CADENCE_DAYS_MIN, le=Agreement.CADENCE_DAYS_MAX
+    )
+    session_minutes: Minutes | None = None
+    format: Format | None = None
 
 
 class MilestoneOut(Schema):
@@ -120,33 +130,33 @@ class SessionIn(Schema):
     starts_at: AwareDatetime = Field(
         ..., description="With its offset, e.g. 2026-10-06T10:00:00+01:00."
     )
-    minutes: int = Field(60, ge=5, le=480)
-    format: FormatName = "video"
-    place: text(200) = ""  # type: ignore[valid-type]
-    video_url: text(500) = ""  # type: ignore[valid-type]
-    agenda: text(4000) = ""  # type: ignore[valid-type]
+    minutes: Minutes = 60
+    format: Format = Format.VIDEO
+    place: Place = ""
+    video_url: VideoUrl = ""
+    agenda: Agenda = ""
     guide_id: Id | None = None
 
 
 class SessionPatch(Schema):
     starts_at: AwareDatetime | None = None
-    minutes: int | None = Field(None, ge=5, le=480)
-    format: FormatName | None = None
-    place: text(200) | None = None  # type: ignore[valid-type]
-    video_url: text(500) | None = None  # type: ignore[valid-type]
-    agenda: text(4000) | None = None  # type: ignore[valid-type]
+    minutes: Minutes | None = None
+    format: Format | None = None
+    place: Place | None = None
+    video_url: VideoUrl | None = None
+    agenda: Agenda | None = None
 
 
 class CancelIn(Schema):
-    note: text(1000) = ""  # type: ignore[valid-type]
+    note: Annotated[Text, Field(max_length=MentoringSession.CANCEL_NOTE_MAX)] = ""
 
 
 class LogIn(Schema):
-    outcome: Literal["held", "cancelled", "no_show"]
-    topic_ids: list[Id] = Field(default_factory=list, max_length=20)
-    other_topics: text(300) = ""  # type: ignore[valid-type]
-    rating: int | None = Field(None, ge=1, le=5)
-    comment: text(2000) = ""  # type: ignore[valid-type]
+    outcome: MentoringSession.Outcome
+    topic_ids: list[Id] = Field(default_factory=list, max_length=SessionLog.TOPICS_MAX)
+    other_topics: Annotated[Text, Field(max_length=SessionLog.OTHER_TOPICS_MAX)] = ""
+    rating: int | None = Field(None, ge=SessionLog.RATING_MIN, le=SessionLog.RATING_MAX)
+    comment: Annotated[Text, Field(max_length=SessionLog.COMMENT_MAX)] = ""
 
 
 class MyLogOut(Schema):
@@ -199,13 +209,13 @@ class SessionOut(Schema):
 
 
 class GoalPatch(Schema):
-    status: Literal["not_started", "in_progress", "achieved", "dropped"] | None = None
-    progress: int | None = Field(None, ge=0, le=100)
-    note: text(1000) = ""  # type: ignore[valid-type]
+    status: PairGoal.Status | None = None
+    progress: int | None = Field(None, ge=PairGoal.PROGRESS_MIN, le=PairGoal.PROGRESS_MAX)
+    note: GoalNote = ""
 
 
 class MilestoneIn(Schema):
-    title: text(200)  # type: ignore[valid-type]
+    title: Annotated[Text, Field(max_length=GoalMilestone.TITLE_MAX)]
     due_on: date | None = None
 
 
@@ -214,8 +224,8 @@ class MilestonePatch(Schema):
 
 
 class LearningIn(Schema):
-    text: text(4000)  # type: ignore[valid-type]
-    skill_ids: list[Id] = Field(default_factory=list, max_length=20)
+    text: Annotated[Text, Field(max_length=LearningEntry.TEXT_MAX)]
+    skill_ids: list[Id] = Field(default_factory=list, max_length=LearningEntry.SKILLS_MAX)
     session_id: Id | None = None
 
 
@@ -239,7 +249,7 @@ class LearningOut(Schema):
 
 
 class ReflectionIn(Schema):
-    body: text(10000)  # type: ignore[valid-type]
+    body: Annotated[Text, Field(max_length=Reflection.BODY_MAX)]
     mentorship_id: Id | None = None
 
 
@@ -333,15 +343,14 @@ def agreement_sign(request: HttpRequest, mentorship_id: int) -> Agreement:
 )
 def agreement_status(request: HttpRequest, mentorship_id: int) -> dict[str, Any]:
     """Signed or not: for the partners and the program's managers."""
-    mentorship = selectors.pair_status_get(user=request.user, mentorship_id=mentorship_id)
-    agreement = Agreement.objects.filter(mentorship=mentorship).first()
+    mentorship, status = selectors.agreement_status(user=request.user, mentorship_id=mentorship_id)
     return {
         "mentorship_id": mentorship.pk,
-        "exists": agreement is not None,
-        "mentor_signed": bool(agreement and agreement.mentor_signed_at),
-        "mentee_signed": bool(agreement and agreement.mentee_signed_at),
-        "signed": bool(agreement and agreement.signed_at),
-        "signed_at": agreement.signed_at if agreement else None,
+        "exists": status.exists,
+        "mentor_signed": status.mentor_signed,
+        "mentee_signed": status.mentee_signed,
+        "signed": status.signed,
+        "signed_at": status.signed_at,
     }
 
 

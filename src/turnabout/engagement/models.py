@@ -42,6 +42,10 @@ class Agreement(TimeStampedModel):
     sign the same text (`version` counts the changes).
     """
 
+    TEXT_MAX = 4000  # what the mentor gains, the ground rules
+    GOALS_MIN, GOALS_MAX = 1, 3
+    CADENCE_DAYS_MIN, CADENCE_DAYS_MAX = 1, 90
+
     mentorship = models.OneToOneField(
         Mentorship, on_delete=models.CASCADE, related_name="agreement"
     )
@@ -98,7 +102,13 @@ class PairGoal(TimeStampedModel):
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
     position = models.PositiveSmallIntegerField(_("position"))
-    title = models.CharField(_("what the mentee wants to learn"), max_length=200)
+    TITLE_MAX = 200
+    EVIDENCE_MAX = 1000
+    NOTE_MAX = 1000  # the note of a progress update
+    PROGRESS_MIN, PROGRESS_MAX = 0, 100
+    MILESTONES_MAX = 20
+
+    title = models.CharField(_("what the mentee wants to learn"), max_length=TITLE_MAX)
     evidence = models.TextField(_("how they will show it"), blank=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.NOT_STARTED
@@ -124,7 +134,9 @@ class PairGoal(TimeStampedModel):
 
 class GoalMilestone(models.Model):
     goal = models.ForeignKey(PairGoal, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(_("milestone"), max_length=200)
+    TITLE_MAX = 200
+
+    title = models.CharField(_("milestone"), max_length=TITLE_MAX)
     due_on = models.DateField(_("due on"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -184,13 +196,19 @@ class MentoringSession(TimeStampedModel):
         NO_SHOW = "no_show", _("No-show")
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="sessions")
+    MINUTES_MIN, MINUTES_MAX = 5, 480
+    PLACE_MAX = 200
+    VIDEO_URL_MAX = 500
+    AGENDA_MAX = 4000
+    CANCEL_NOTE_MAX = 1000
+
     uid = models.CharField(_("calendar UID"), max_length=120, unique=True, editable=False)
     sequence = models.PositiveIntegerField(_("calendar sequence"), default=0)
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
     format = models.CharField(_("format"), max_length=16, choices=Format.choices)
-    place = models.CharField(_("place"), max_length=200, blank=True)
-    video_url = models.URLField(_("video link"), max_length=500, blank=True)
+    place = models.CharField(_("place"), max_length=PLACE_MAX, blank=True)
+    video_url = models.URLField(_("video link"), max_length=VIDEO_URL_MAX, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
     guide = models.ForeignKey(
         ConversationGuide,
@@ -241,6 +259,11 @@ class MentoringSession(TimeStampedModel):
 class SessionLog(TimeStampedModel):
     """One partner's account of a session. The rating and comment are theirs alone."""
 
+    OTHER_TOPICS_MAX = 300
+    COMMENT_MAX = 2000
+    RATING_MIN, RATING_MAX = 1, 5
+    TOPICS_MAX = 20
+
     session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="logs")
     author = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
     side = models.CharField(_("side"), max_length=8, choices=Side.choices)
@@ -248,7 +271,7 @@ class SessionLog(TimeStampedModel):
         _("what happened"), max_length=12, choices=MentoringSession.Outcome.choices
     )
     topics = models.ManyToManyField(Skill, blank=True, related_name="+", verbose_name=_("topics"))
-    other_topics = models.CharField(_("other topics"), max_length=300, blank=True)
+    other_topics = models.CharField(_("other topics"), max_length=OTHER_TOPICS_MAX, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating (1-5)"), null=True, blank=True)
     comment = models.TextField(_("private comment"), blank=True)
 
@@ -268,6 +291,9 @@ class SessionLog(TimeStampedModel):
 
 class LearningEntry(TimeStampedModel):
     """What one partner learned from the other, tagged with skills."""
+
+    TEXT_MAX = 4000
+    SKILLS_MAX = 20
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="learning")
     author = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="+")
@@ -289,6 +315,8 @@ class LearningEntry(TimeStampedModel):
 
 class Reflection(TimeStampedModel):
     """A private journal entry: visible to its author alone (no admin, no manager view)."""
+
+    BODY_MAX = 10000
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     mentorship = models.ForeignKey(

@@ -87,6 +87,30 @@ def pair_status_get(*, user: AnyUser, mentorship_id: int) -> Mentorship:
     return mentorship
 
 
+@dataclass(frozen=True)
+class AgreementStatus:
+    """Whether a pair's agreement exists and who signed it (never its content)."""
+
+    exists: bool
+    mentor_signed: bool
+    mentee_signed: bool
+    signed: bool
+    signed_at: datetime | None
+
+
+def agreement_status(*, user: AnyUser, mentorship_id: int) -> tuple[Mentorship, AgreementStatus]:
+    """The signature status of a pair's agreement, for its partners and managers."""
+    mentorship = pair_status_get(user=user, mentorship_id=mentorship_id)
+    agreement = Agreement.objects.filter(mentorship=mentorship).first()
+    return mentorship, AgreementStatus(
+        exists=agreement is not None,
+        mentor_signed=bool(agreement and agreement.mentor_signed_at),
+        mentee_signed=bool(agreement and agreement.mentee_signed_at),
+        signed=bool(agreement and agreement.signed_at),
+        signed_at=agreement.signed_at if agreement else None,
+    )
+
+
 def partner_of(mentorship: Mentorship, side: str) -> Employee:
     return mentorship.mentee if side == Side.MENTOR else mentorship.mentor
 

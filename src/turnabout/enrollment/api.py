@@ -9,57 +9,66 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from turnabout.common.api_pagination import BoundedPageNumberPagination
-from turnabout.common.schemas import ERRORS, ErrorOut, text
+from turnabout.common.schemas import ERRORS, ErrorOut, Text
+from turnabout.enrollment import models as m
 from turnabout.enrollment import permissions, selectors, services
-from turnabout.enrollment.models import Application
+from turnabout.enrollment.models import (
+    Application,
+    Communication,
+    MeetingFormat,
+    ParticipantRole,
+    Priority,
+    Slot,
+)
+from turnabout.people.models import Employee
 from turnabout.programs import selectors as program_selectors
 
 router = Router(tags=["applications"])
 
 ERRS: dict[int, type[Schema]] = {**ERRORS, 409: ErrorOut}
 
-Slot = Literal[
-    "mon-am",
-    "mon-pm",
-    "tue-am",
-    "tue-pm",
-    "wed-am",
-    "wed-pm",
-    "thu-am",
-    "thu-pm",
-    "fri-am",
-    "fri-pm",
+Decision = Literal[
+    Application.Status.ACCEPTED, Application.Status.WAITLISTED, Application.Status.DECLINED
 ]
-FormatName = Literal["in_person", "video", "chat", "hybrid"]
-CommunicationName = Literal["chat", "email", "phone", "face_to_face"]
-PriorityName = Literal["low", "medium", "high"]
-Decision = Literal["accepted", "waitlisted", "declined"]
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-Answer: Any = int | text(2000) | list[text(120)]  # type: ignore[misc]
+SkillName = Annotated[Text, Field(max_length=m.SKILL_NAME_MAX)]
+ListItem = Annotated[Text, Field(max_length=m.LIST_ITEM_MAX)]
+ErgName = Annotated[Text, Field(max_length=m.ERG_MAX)]
+Goals = Annotated[Text, Field(max_length=m.GOALS_MAX)]
+StyleKey = Annotated[Text, Field(max_length=m.WORKING_STYLE_KEY_MAX)]
+QuestionId = Annotated[Text, Field(max_length=20)]
+Answer = (
+    int
+    | Annotated[Text, Field(max_length=m.ANSWER_MAX)]
+    | list[Annotated[Text, Field(max_length=m.OPTION_MAX)]]
+)
+Level = Annotated[int, Field(ge=Employee.LEVEL_MIN, le=Employee.LEVEL_MAX)]
 
 
 class ApplicationProfileIn(Schema):
     """The participant profile; see docs/programs.md for what each field means."""
 
-    skills: dict[text(120), int] | None = Field(  # type: ignore[valid-type]
+    skills: dict[SkillName, int] | None = Field(
         None, description="Mentors: {skill from the catalogue: level 1-3}."
     )
-    wants: dict[text(120), PriorityName] | None = Field(  # type: ignore[valid-type]
+    wants: dict[SkillName, Priority] | None = Field(
         None, description="Mentees: {topic from the catalogue: low | medium | high}."
     )
-    interests: list[text(80)] | None = Field(None, max_length=12)  # type: ignore[valid-type]
-    goals: text(2000) | None = None  # type: ignore[valid-type]
-    communication: list[CommunicationName] | None = Field(None, max_length=4)
-    formats: list[FormatName] | None = Field(None, max_length=4)
-    availability: list[Slot] | None = Field(None, max_length=10)
-    languages: list[text(80)] | None = Field(None, max_length=10)  # type: ignore[valid-type]
-    ergs: list[text(120)] | None = Field(  # type: ignore[valid-type]
-        None, max_length=12, description="Opt-in: names of your own resource groups."
+    interests: list[ListItem] | None = Field(None, max_length=m.MAX_LIST)
+    goals: Goals | None = None
+    communication: list[Communication] | None = Field(None, max_length=len(Communication))
+    formats: list[MeetingFormat] | None = Field(None, max_length=len(MeetingFormat))
+    availability: list[Slot] | None = Field(None, max_length=len(Slot))
+    languages: list[ListItem] | None = Field(None, max_length=10)
+    ergs: list[ErgName] | None = Field(
+        None, max_length=m.MAX_LIST, description="Opt-in: names of your own resource groups."
     )
-    avoid: list[Id] | None = Field(None, max_length=20, description="Employee ids.")
-    capacity: int | None = Field(None, ge=1, le=3, description="Mentors: 1-3 mentees.")
-    working_style: dict[text(40), text(40)] | None = None  # type: ignore[valid-type]
-    answers: dict[text(20), Answer] | None = Field(  # type: ignore[valid-type]
+    avoid: list[Id] | None = Field(None, max_length=m.AVOID_MAX, description="Employee ids.")
+    capacity: int | None = Field(
+        None, ge=m.CAPACITY_MIN, le=m.CAPACITY_MAX, description="Mentors: 1-3 mentees."
+    )
+    working_style: dict[StyleKey, StyleKey] | None = None
+    answers: dict[QuestionId, Answer] | None = Field(
         None, description="Custom questions: {question id: answer}."
     )
     agreed_to_guidelines: bool | None = None
@@ -70,8 +79,8 @@ class ApplicationProfileIn(Schema):
 
 
 class ApplicationIn(ApplicationProfileIn):
-    role: Literal["mentor", "mentee"]
-    goals: text(2000)  # type: ignore[valid-type]
+    role: ParticipantRole
+    goals: Goals
     agreed_to_guidelines: bool
 
 
@@ -133,21 +142,21 @@ class ApplicationOut(Schema):
 
 
 class ApplicationQuery(Schema):
-    role: Literal["", "mentor", "mentee"] = ""
-    status: Literal["", "submitted", "accepted", "waitlisted", "declined", "withdrawn"] = ""
-    department: text(120) = ""  # type: ignore[valid-type]
-    level_min: int | None = Field(None, ge=1, le=99)
-    level_max: int | None = Field(None, ge=1, le=99)
-    q: text(100) = ""  # type: ignore[valid-type]
+    role: ParticipantRole | Literal[""] = ""
+    status: Application.Status | Literal[""] = ""
+    department: Annotated[Text, Field(max_length=Employee.DEPARTMENT_MAX)] = ""
+    level_min: Level | None = None
+    level_max: Level | None = None
+    q: Annotated[Text, Field(max_length=100)] = ""
 
 
 class ApplicationDecisionIn(Schema):
     decision: Decision
-    message: text(2000) = ""  # type: ignore[valid-type]
+    message: Annotated[Text, Field(max_length=m.DECISION_MESSAGE_MAX)] = ""
 
 
 class ApplicationsDecisionIn(ApplicationDecisionIn):
-    application_ids: list[Id] = Field(..., min_length=1, max_length=500)
+    application_ids: list[Id] = Field(..., min_length=1, max_length=m.BULK_MAX)
 
 
 class ApplicationsDecisionOut(Schema):
@@ -171,9 +180,7 @@ def list_applications(
     """Managers of the program see every application (filtered); an applicant their own."""
     cohort = program_selectors.cohort_get(user=request.user, cohort_id=cohort_id)
     data = {k: v for k, v in filters.model_dump().items() if v not in ("", None)}
-    qs = selectors.applications_visible(
-        user=request.user, cohort=cohort, filters=selectors.ApplicationFilters(**data)
-    )
+    qs = selectors.applications_visible(user=request.user, cohort=cohort, filters=data)
     return qs.prefetch_related("avoid")
 
 

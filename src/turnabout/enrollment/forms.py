@@ -9,7 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from turnabout.enrollment.models import (
+    ANSWER_MAX,
     DAYS,
+    DECISION_MESSAGE_MAX,
+    GOALS_MAX,
     HALVES,
     SLOTS,
     WORKING_STYLE,
@@ -40,7 +43,7 @@ class ApplicationForm(forms.Form):
         help_text=_("Comma-separated, e.g. running, photography, board games."),
     )
     goals = forms.CharField(
-        label=_("Your goals"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Your goals"), max_length=GOALS_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )
     communication = forms.MultipleChoiceField(
         label=_("Between sessions, how do you like to keep in touch?"),
@@ -149,7 +152,7 @@ class ApplicationForm(forms.Form):
             return forms.CharField(
                 label=q.text,
                 required=q.required,
-                max_length=2000,
+                max_length=ANSWER_MAX,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
         if q.kind == CustomQuestion.Kind.SINGLE:
@@ -267,27 +270,6 @@ class ApplicationForm(forms.Form):
         return profile
 
 
-class ReviewFilterForm(forms.Form):
-    role = forms.ChoiceField(
-        label=_("Role"), required=False, choices=[("", _("Both roles")), *ParticipantRole.choices]
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Any status")), *Application.Status.choices],
-    )
-    department = forms.ChoiceField(label=_("Department"), required=False)
-    level_min = forms.IntegerField(label=_("Level from"), required=False, min_value=1, max_value=99)
-    level_max = forms.IntegerField(label=_("Level to"), required=False, min_value=1, max_value=99)
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-
-    def __init__(self, data: Mapping[str, Any] | None, *, departments: list[str]) -> None:
-        super().__init__(data)
-        field = self.fields["department"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", _("Any department")), *[(d, d) for d in departments]]
-
-
 DECISION_CHOICES = [
     (Application.Status.ACCEPTED, _("Accept")),
     (Application.Status.WAITLISTED, _("Waitlist")),
@@ -300,7 +282,7 @@ class DecisionForm(forms.Form):
     message = forms.CharField(
         label=_("Message to the applicant (optional)"),
         required=False,
-        max_length=2000,
+        max_length=DECISION_MESSAGE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

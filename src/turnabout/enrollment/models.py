@@ -53,7 +53,24 @@ DAYS = (
     ("fri", _("Fri")),
 )
 HALVES = (("am", _("morning")), ("pm", _("afternoon")))
-SLOTS: tuple[str, ...] = tuple(f"{day}-{half}" for day, _day in DAYS for half, _half in HALVES)
+
+
+class Slot(models.TextChoices):
+    """A half-day of the working week when a person can meet."""
+
+    MON_AM = "mon-am", _("Mon morning")
+    MON_PM = "mon-pm", _("Mon afternoon")
+    TUE_AM = "tue-am", _("Tue morning")
+    TUE_PM = "tue-pm", _("Tue afternoon")
+    WED_AM = "wed-am", _("Wed morning")
+    WED_PM = "wed-pm", _("Wed afternoon")
+    THU_AM = "thu-am", _("Thu morning")
+    THU_PM = "thu-pm", _("Thu afternoon")
+    FRI_AM = "fri-am", _("Fri morning")
+    FRI_PM = "fri-pm", _("Fri afternoon")
+
+
+SLOTS: tuple[str, ...] = tuple(Slot.values)
 
 # A few personality / working-style questions, asked of everybody (key -> question, options).
 WORKING_STYLE: dict[str, tuple[StrOrPromise, tuple[tuple[str, StrOrPromise], ...]]] = {
@@ -93,6 +110,19 @@ WORKING_STYLE: dict[str, tuple[StrOrPromise, tuple[tuple[str, StrOrPromise], ...
 MAX_SKILLS = 10
 MAX_WANTS = 10
 MAX_LIST = 12
+# The limits of a profile, used by the profile rules, the forms and the API.
+SKILL_NAME_MAX = 120  # a skill of the catalogue (people.Skill.name)
+SKILL_LEVEL_MIN, SKILL_LEVEL_MAX = 1, 3
+LIST_ITEM_MAX = 80  # one interest or language
+ERG_MAX = 120  # a resource group's name
+GOALS_MAX = 2000
+AVOID_MAX = 20
+CAPACITY_MIN, CAPACITY_MAX = 1, 3
+WORKING_STYLE_KEY_MAX = 40
+ANSWER_MAX = 2000  # a free-text answer to a custom question
+OPTION_MAX = 120  # one option of a choice question
+DECISION_MESSAGE_MAX = 2000
+BULK_MAX = 500  # applications decided at once
 
 
 class Application(TimeStampedModel):

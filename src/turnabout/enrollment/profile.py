@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from turnabout.common.errors import ValidationFailed
+from turnabout.enrollment import models as m
 from turnabout.enrollment.models import (
     MAX_LIST,
     MAX_SKILLS,
@@ -93,7 +94,7 @@ def _text(value: Any, *, field: str, max_length: int) -> str:
 
 
 def _strings(
-    value: Any, *, field: str, max_items: int = MAX_LIST, max_length: int = 80
+    value: Any, *, field: str, max_items: int = MAX_LIST, max_length: int = m.LIST_ITEM_MAX
 ) -> list[str]:
     if not isinstance(value, list | tuple):
         raise _fail(_("%(field)s must be a list.") % {"field": field}, field)
@@ -126,7 +127,7 @@ def _catalogue_names(value: Any, *, field: str, max_items: int) -> dict[str, Any
         raise _fail(_("%(field)s must map a skill to a value.") % {"field": field}, field)
     if len(value) > max_items:
         raise _fail(_("%(field)s: at most %(n)d skills.") % {"field": field, "n": max_items}, field)
-    names = [_text(key, field=field, max_length=120) for key in value]
+    names = [_text(key, field=field, max_length=m.SKILL_NAME_MAX) for key in value]
     catalogue = {name.casefold(): name for name in Skill.objects.values_list("name", flat=True)}
     result: dict[str, Any] = {}
     for key, raw_name in zip(value, names, strict=True):
@@ -142,7 +143,11 @@ def _catalogue_names(value: Any, *, field: str, max_items: int) -> dict[str, Any
 def clean_skills(value: Any) -> dict[str, int]:
     skills = _catalogue_names(value, field="skills", max_items=MAX_SKILLS)
     for name, level in skills.items():
-        if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 3:
+        if (
+            isinstance(level, bool)
+            or not isinstance(level, int)
+            or not m.SKILL_LEVEL_MIN <= level <= m.SKILL_LEVEL_MAX
+        ):
             raise _fail(_("The level of %(skill)s must be 1, 2 or 3.") % {"skill": name}, "skills")
     return dict(sorted(skills.items()))
 
@@ -200,7 +205,7 @@ def clean_answers(value: Any, *, questions: Sequence[CustomQuestion], role: str)
             continue
         kind = question.kind
         if kind == CustomQuestion.Kind.TEXT:
-            result[key] = _text(answer, field=question.text, max_length=2000)
+            result[key] = _text(answer, field=question.text, max_length=m.ANSWER_MAX)
         elif kind == CustomQuestion.Kind.SINGLE:
             if answer not in question.options:
                 raise _fail(
@@ -250,7 +255,7 @@ def clean_profile(
             raise _fail(_("Mentees: name at least one topic you want to learn about."), "wants")
         cleaned["skills"] = {}
     cleaned["interests"] = _strings(data.get("interests", []), field="interests")
-    cleaned["goals"] = _text(data.get("goals", ""), field="goals", max_length=2000)
+    cleaned["goals"] = _text(data.get("goals", ""), field="goals", max_length=m.GOALS_MAX)
     if not cleaned["goals"]:
         raise _fail(
             _("Tell us your goals: what you want to teach.")
@@ -290,8 +295,8 @@ def clean_profile(
     ):
         raise _fail(_("avoid must be a list of employee ids."), "avoid")
     avoid_ids = sorted(set(avoid) - {person.pk})
-    if len(avoid_ids) > 20:
-        raise _fail(_("Name at most 20 people to avoid."), "avoid")
+    if len(avoid_ids) > m.AVOID_MAX:
+        raise _fail(_("Name at most %(n)d people to avoid.") % {"n": m.AVOID_MAX}, "avoid")
     found = set(Employee.objects.filter(pk__in=avoid_ids).values_list("pk", flat=True))
     if len(found) != len(avoid_ids):
         raise _fail(_("Some people to avoid do not exist."), "avoid")
@@ -299,7 +304,7 @@ def clean_profile(
     capacity = data.get("capacity", 1)
     if isinstance(capacity, bool) or not isinstance(capacity, int):
         raise _fail(_("Capacity must be a whole number."), "capacity")
-    if is_mentor and not 1 <= capacity <= 3:
+    if is_mentor and not m.CAPACITY_MIN <= capacity <= m.CAPACITY_MAX:
         raise _fail(_("Mentors can take 1 to 3 mentees."), "capacity")
     if not is_mentor and capacity != 1:
         raise _fail(_("A mentee has one mentor: capacity must be 1."), "capacity")

@@ -2,58 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.privacy import meets_floor, suppress_table
 from turnabout.common.types import AnyUser
 from turnabout.enrollment import permissions
+from turnabout.enrollment.filters import ApplicationFilter
 from turnabout.enrollment.models import Application, CustomQuestion, ParticipantRole
 from turnabout.people.models import Employee, Skill
 from turnabout.programs import permissions as program_permissions
 from turnabout.programs.models import Cohort
 
 
-@dataclass(frozen=True)
-class ApplicationFilters:
-    role: str = ""
-    status: str = ""
-    department: str = ""
-    level_min: int | None = None
-    level_max: int | None = None
-    q: str = ""
+def application_filter(
+    *, user: AnyUser, cohort: Cohort, filters: Mapping[str, Any] | None = None, page: bool = False
+) -> ApplicationFilter:
+    """A cohort's applications for its managers, filtered by `filters` (query parameters);
+    a bounded number of queries. `page=True` gives the page's form (departments as choices)."""
+    if not permissions.can_review(user, cohort):
+        raise PermissionDenied(_("Only this program's managers can see its applications."))
+    qs = (
+        Application.objects.filter(cohort=cohort)
+        .select_related("person", "cohort__program")
+        .order_by("role", "person__last_name", "person__first_name", "pk")
+    )
+    departments = review_filter_choices(user=user, cohort=cohort)["departments"] if page else None
+    return ApplicationFilter(filters or None, queryset=qs, departments=departments)
 
 
 def applications_for_review(
-    *, user: AnyUser, cohort: Cohort, filters: ApplicationFilters | None = None
+    *, user: AnyUser, cohort: Cohort, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Application]:
-    """A cohort's applications for its managers, filtered; a bounded number of queries."""
-    if not permissions.can_review(user, cohort):
-        raise PermissionDenied(_("Only this program's managers can see its applications."))
-    filters = filters or ApplicationFilters()
-    qs = Application.objects.filter(cohort=cohort).select_related("person", "cohort__program")
-    if filters.role:
-        qs = qs.filter(role=filters.role)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.department:
-        qs = qs.filter(person__department=filters.department)
-    if filters.level_min is not None:
-        qs = qs.filter(person__level__gte=filters.level_min)
-    if filters.level_max is not None:
-        qs = qs.filter(person__level__lte=filters.level_max)
-    if filters.q:
-        for word in filters.q.split()[:5]:
-            qs = qs.filter(
-                Q(person__first_name__icontains=word)
-                | Q(person__last_name__icontains=word)
-                | Q(person__email__icontains=word)
-                | Q(goals__icontains=word)
-            )
-    return qs.order_by("role", "person__last_name", "person__first_name", "pk")
+    return application_filter(user=user, cohort=cohort, filters=filters).filtered
 
 
 def review_filter_choices(*, user: AnyUser, cohort: Cohort) -> dict[str, list[str]]:
@@ -92,7 +78,7 @@ def applications_of_user(*, user: AnyUser) -> QuerySet[Application]:
 
 
 def applications_visible(
-    *, user: AnyUser, cohort: Cohort, filters: ApplicationFilters | None = None
+    *, user: AnyUser, cohort: Cohort, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Application]:
     """The API list: managers see every application of the cohort, applicants their own."""
     if permissions.can_review(user, cohort):
@@ -103,6 +89,24 @@ def applications_visible(
 def own_applications_in(*, user: AnyUser, cohort: Cohort) -> dict[str, Application]:
     """The user's applications to a cohort, by role."""
     return {a.role: a for a in applications_of_user(user=user).filter(cohort=cohort)}
+
+
+def applicant_of(*, user: AnyUser) -> Employee:
+    """The signed-in employee who applies, with their resource groups (for the form)."""
+    if not permissions.can_apply(user) or user.pk is None:
+        raise PermissionDenied(_("Only employees with an account can apply."))
+    person = Employee.objects.prefetch_related("resource_groups").filter(user_id=user.pk).first()
+    if person is None:
+        raise PermissionDenied(_("Only employees with an account can apply."))
+    return person
+
+
+def question_get(*, cohort: Cohort, question_id: int) -> CustomQuestion:
+    """One custom question of a cohort the caller has looked up for its manager."""
+    question = CustomQuestion.objects.filter(cohort=cohort, pk=question_id).first()
+    if question is None:
+        raise NotFound(_("No such question."))
+    return question
 
 
 def questions_for(*, cohort: Cohort, role: str | None = None) -> list[CustomQuestion]:

@@ -27,7 +27,14 @@ from turnabout.common.errors import (
 from turnabout.common.types import AnyUser
 from turnabout.enrollment import permissions
 from turnabout.enrollment.audit import EnrollmentEvent
-from turnabout.enrollment.models import Application, CustomQuestion, ParticipantRole
+from turnabout.enrollment.models import (
+    BULK_MAX,
+    DECISION_MESSAGE_MAX,
+    OPTION_MAX,
+    Application,
+    CustomQuestion,
+    ParticipantRole,
+)
 from turnabout.enrollment.profile import clean_profile, eligibility_problem, profile_of
 from turnabout.enrollment.tasks import send_decision_email as send_decision_email_task
 from turnabout.people.models import Employee
@@ -52,7 +59,7 @@ PROFILE_MODEL_FIELDS = (
     "working_style",
     "answers",
 )
-MAX_BULK = 500
+MAX_BULK = BULK_MAX
 
 
 def _require_open(cohort: Cohort) -> None:
@@ -242,8 +249,10 @@ def _check_decision(cohort: Cohort, decision: str, message: str) -> str:
     if not isinstance(message, str) or "\x00" in message:
         raise ValidationFailed(_("The message must be text without NUL characters."))
     message = message.strip()
-    if len(message) > 2000:
-        raise ValidationFailed(_("The message is too long (at most 2000 characters)."))
+    if len(message) > DECISION_MESSAGE_MAX:
+        raise ValidationFailed(
+            _("The message is too long (at most %(n)d characters).") % {"n": DECISION_MESSAGE_MAX}
+        )
     return message
 
 
@@ -377,7 +386,7 @@ def question_add(
             raise ValidationFailed(_("Options must be text."))
         option = option.strip()
         if option and option not in cleaned_options:
-            cleaned_options.append(option[:120])
+            cleaned_options.append(option[:OPTION_MAX])
     if kind in (CustomQuestion.Kind.SINGLE, CustomQuestion.Kind.MULTIPLE):
         if len(cleaned_options) < 2:
             raise ValidationFailed(_("A choice question needs at least two options."))

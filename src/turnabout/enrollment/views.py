@@ -20,9 +20,8 @@ from turnabout.enrollment.forms import (
     BulkDecisionForm,
     DecisionForm,
     QuestionForm,
-    ReviewFilterForm,
 )
-from turnabout.enrollment.models import WORKING_STYLE, Application, CustomQuestion, ParticipantRole
+from turnabout.enrollment.models import WORKING_STYLE, Application, ParticipantRole
 from turnabout.enrollment.profile import eligibility_problem
 from turnabout.people.models import Employee
 from turnabout.programs import selectors as program_selectors
@@ -32,9 +31,7 @@ REVIEW_PAGE_SIZE = 50
 
 
 def _me(request: HttpRequest) -> Employee:
-    if not permissions.can_apply(request.user):
-        raise errors.PermissionDenied(_("Only employees with an account can apply."))
-    return Employee.objects.prefetch_related("resource_groups").get(user=request.user.pk)
+    return selectors.applicant_of(user=request.user)
 
 
 def _form(
@@ -218,18 +215,11 @@ def join(request: HttpRequest) -> HttpResponse:
 def review(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     """The manager's list of a cohort's applications, with filters and bulk decisions."""
     cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
-    form = ReviewFilterForm(
-        request.GET or None, **selectors.review_filter_choices(user=request.user, cohort=cohort)
+    applications = selectors.application_filter(
+        user=request.user, cohort=cohort, filters=request.GET, page=True
     )
-    filters = selectors.ApplicationFilters()
-    if form.is_bound and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
-        filters = selectors.ApplicationFilters(**data)
-    page = paginate(
-        request,
-        selectors.applications_for_review(user=request.user, cohort=cohort, filters=filters),
-        per_page=REVIEW_PAGE_SIZE,
-    )
+    form = applications.form
+    page = paginate(request, applications.filtered, per_page=REVIEW_PAGE_SIZE)
     template = "enrollment/review.html#results" if is_htmx(request) else "enrollment/review.html"
     return render(
         request,
@@ -296,9 +286,7 @@ def question_add(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 @require_POST
 def question_remove(request: HttpRequest, cohort_pk: int, question_pk: int) -> HttpResponse:
     cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
-    question = CustomQuestion.objects.filter(cohort=cohort, pk=question_pk).first()
-    if question is None:
-        raise errors.NotFound(_("No such question."))
+    question = selectors.question_get(cohort=cohort, question_id=question_pk)
     return act(
         request,
         lambda: services.question_remove(question, acting_user=request.user),

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from turnabout.common.api_pagination import BoundedPageNumberPagination
 from turnabout.common.errors import Conflict, ErrorCode
-from turnabout.common.schemas import ERRORS, ErrorOut, text
+from turnabout.common.schemas import ERRORS, ErrorOut, Text
 from turnabout.feedback import exports, selectors, services
 from turnabout.feedback.models import Question, Survey
 from turnabout.feedback.tasks import privacy_sentence
@@ -42,9 +42,9 @@ TriggerName = Literal[
 KindName = Literal[
     "likert", "rating", "nps", "single", "multiple", "short_text", "long_text", "skill_grid"
 ]
-_Label = text(Question.OPTION_MAX)
-_LongText = text(Question.LONG_TEXT_MAX)
-Answer = int | _LongText | list[_Label] | dict[_Label, int]  # type: ignore[valid-type]
+_Label = Annotated[Text, Field(max_length=Question.OPTION_MAX)]
+_LongText = Annotated[Text, Field(max_length=Question.LONG_TEXT_MAX)]
+Answer = int | _LongText | list[_Label] | dict[_Label, int]
 
 
 class QuestionOut(Schema):
@@ -81,12 +81,12 @@ class SurveyOut(Schema):
 class SurveyCreateIn(Schema):
     cohort_id: Id
     template: TemplateName = "custom"
-    title: text(Survey.TITLE_MAX) = ""  # type: ignore[valid-type]
+    title: Annotated[Text, Field(max_length=Survey.TITLE_MAX)] = ""
 
 
 class SurveyPatch(Schema):
-    title: text(Survey.TITLE_MAX) | None = None  # type: ignore[valid-type]
-    intro: text(Survey.INTRO_MAX) | None = None  # type: ignore[valid-type]
+    title: Annotated[Text, Field(max_length=Survey.TITLE_MAX)] | None = None
+    intro: Annotated[Text, Field(max_length=Survey.INTRO_MAX)] | None = None
     mode: ModeName | None = None
     audience: AudienceName | None = None
     trigger: TriggerName | None = None
@@ -97,10 +97,10 @@ class SurveyPatch(Schema):
 
 class QuestionIn(Schema):
     kind: KindName
-    text: text(Question.TEXT_MAX)  # type: ignore[valid-type]
-    help_text: text(Question.HELP_MAX) = ""  # type: ignore[valid-type]
+    text: Annotated[Text, Field(max_length=Question.TEXT_MAX)]
+    help_text: Annotated[Text, Field(max_length=Question.HELP_MAX)] = ""
     required: bool = True
-    options: list[text(Question.OPTION_MAX)] = Field(  # type: ignore[valid-type]
+    options: list[Annotated[Text, Field(max_length=Question.OPTION_MAX)]] = Field(
         default_factory=list, max_length=Question.OPTIONS_MAX
     )
 
@@ -117,7 +117,9 @@ class OpenSurveyOut(Schema):
 
 
 class AnswerIn(Schema):
-    answers: dict[text(20), Answer] = Field(default_factory=dict, max_length=200)  # type: ignore[valid-type]
+    answers: dict[Annotated[Text, Field(max_length=20)], Answer] = Field(
+        default_factory=dict, max_length=200
+    )
     submit: bool = True
 
 

@@ -17,19 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.common import errors
+from turnabout.common.pages import show_error
 from turnabout.common.privacy import min_group_size
 from turnabout.feedback import builtin, exports, permissions, selectors, services
 from turnabout.feedback.forms import QuestionForm, SurveyForm, answer_values, grid_field
 from turnabout.feedback.models import PairFitFlag, Question, Survey
 from turnabout.feedback.tasks import privacy_sentence
-
-
-def _form_error(form: Any, exc: errors.DomainError) -> None:
-    if exc.field and exc.field in form.fields:
-        form.add_error(exc.field, exc.message)
-    else:
-        form.add_error(None, exc.message)
-
 
 # --- Participants -----------------------------------------------------------------------
 
@@ -186,7 +179,7 @@ def survey_page(request: HttpRequest, survey_pk: int) -> HttpResponse:
         try:
             services.survey_update(survey, data=form.cleaned_data, acting_user=request.user)
         except errors.DomainError as exc:
-            _form_error(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, _("Survey saved."))
             return redirect(survey)
@@ -291,7 +284,7 @@ def question_edit(request: HttpRequest, question_pk: int) -> HttpResponse:
                 acting_user=request.user,
             )
         except errors.DomainError as exc:
-            _form_error(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, _("Question saved."))
             return redirect(question.survey)

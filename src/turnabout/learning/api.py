@@ -14,7 +14,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from turnabout.common.errors import PermissionDenied
-from turnabout.common.schemas import ERRORS, ErrorOut, text
+from turnabout.common.schemas import ERRORS, ErrorOut, Text
 from turnabout.learning import permissions, readiness, selectors, services
 from turnabout.learning.markdown import render_markdown
 from turnabout.learning.models import ConversationGuide, Resource, Step
@@ -117,22 +117,30 @@ class LibraryOut(Schema):
 
 
 class ResourceIn(Schema):
-    title: text(Resource.TITLE_MAX)  # type: ignore[valid-type]
+    title: Annotated[Text, Field(max_length=Resource.TITLE_MAX)]
     kind: Resource.Kind = Resource.Kind.ARTICLE
-    summary: text(1000) = ""  # type: ignore[valid-type]
-    body: text(Resource.BODY_MAX) = ""  # type: ignore[valid-type]
-    url: text(Resource.URL_MAX) = ""  # type: ignore[valid-type]
-    tags: list[text(Resource.TAG_MAX)] = Field(default_factory=list, max_length=Resource.TAGS_MAX)  # type: ignore[valid-type]
+    summary: Annotated[Text, Field(max_length=1000)] = ""
+    body: Annotated[Text, Field(max_length=Resource.BODY_MAX)] = ""
+    url: Annotated[Text, Field(max_length=Resource.URL_MAX)] = ""
+    tags: list[Annotated[Text, Field(max_length=Resource.TAG_MAX)]] = Field(
+        default_factory=list, max_length=Resource.TAGS_MAX
+    )
     audience: str = Field("both", pattern="^(mentor|mentee|both)$")
 
 
 class GuideIn(Schema):
-    title: text(ConversationGuide.TITLE_MAX)  # type: ignore[valid-type]
+    title: Annotated[Text, Field(max_length=ConversationGuide.TITLE_MAX)]
     stage: ConversationGuide.Stage = ConversationGuide.Stage.ANY
-    summary: text(2000) = ""  # type: ignore[valid-type]
-    agenda: list[text(300)] = Field(default_factory=list, max_length=20)  # type: ignore[valid-type]
-    questions: list[text(300)] = Field(default_factory=list, max_length=20)  # type: ignore[valid-type]
-    tags: list[text(Resource.TAG_MAX)] = Field(default_factory=list, max_length=Resource.TAGS_MAX)  # type: ignore[valid-type]
+    summary: Annotated[Text, Field(max_length=2000)] = ""
+    agenda: list[Annotated[Text, Field(max_length=300)]] = Field(
+        default_factory=list, max_length=20
+    )
+    questions: list[Annotated[Text, Field(max_length=300)]] = Field(
+        default_factory=list, max_length=20
+    )
+    tags: list[Annotated[Text, Field(max_length=Resource.TAG_MAX)]] = Field(
+        default_factory=list, max_length=Resource.TAGS_MAX
+    )
     audience: str = Field("both", pattern="^(mentor|mentee|both)$")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.common.errors import DomainError, NotFound, PermissionDenied
+from turnabout.common.pages import show_error
 from turnabout.learning import permissions, readiness, selectors, services
 from turnabout.learning.forms import (
     CheckForm,
@@ -23,11 +23,6 @@ from turnabout.learning.forms import (
     format_questions,
 )
 from turnabout.learning.models import Step
-
-
-def _form_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal at its field when the form has it, else above the form."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _manager_or_403(request: HttpRequest, program: Any) -> None:
@@ -168,7 +163,7 @@ def module_edit(request: HttpRequest, module_pk: int) -> HttpResponse:
         try:
             services.module_update(mod, acting_user=request.user, data=form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, _("Module saved."))
             return redirect("learning:module_edit", module_pk=mod.pk)
@@ -213,7 +208,7 @@ def step_create(request: HttpRequest, module_pk: int) -> HttpResponse:
                 mod, acting_user=request.user, data=data, upload=form.cleaned_data.get("file")
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, _("Step added."))
             return redirect("learning:module_edit", module_pk=mod.pk)
@@ -246,7 +241,7 @@ def step_edit(request: HttpRequest, step_pk: int) -> HttpResponse:
                 step, acting_user=request.user, data=data, upload=form.cleaned_data.get("file")
             )
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, _("Step saved."))
             return redirect("learning:module_edit", module_pk=mod.pk)
@@ -393,7 +388,7 @@ def resource_form(
             else:
                 services.resource_update(item, acting_user=request.user, data=data, upload=upload)
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, _("Resource saved."))
             return redirect("learning:library", program_pk=prog.pk)
@@ -431,7 +426,7 @@ def guide_form(
             else:
                 services.guide_update(item, acting_user=request.user, data=form.cleaned_data)
         except DomainError as exc:
-            _form_error(form, exc)
+            show_error(request, exc, form=form)
         else:
             messages.success(request, _("Conversation guide saved."))
             return redirect("learning:library", program_pk=prog.pk)

@@ -17,4 +17,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "nav_links": nav_links(user),
         "user_roles": [Role(role).label for role in sorted(permissions.roles_of(user))],
+        # Two-factor sign-in is offered to the roles that can see other people's data.
+        "offer_mfa": permissions.is_org_admin(user) or permissions.is_program_manager(user),
     }

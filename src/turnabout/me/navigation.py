@@ -25,6 +25,7 @@ HUB = "hub"
 IMPORT = "import"
 AUDIT = "audit"
 TOKENS = "tokens"
+SETTINGS = "settings"
 
 
 @dataclass(frozen=True)
@@ -54,4 +55,6 @@ def nav_links(user: AnyUser) -> list[NavLink]:
         links.append(NavLink(AUDIT, _("Audit log"), reverse("audit:list")))
     if permissions.is_org_admin(user):
         links.append(NavLink(TOKENS, _("API tokens"), reverse("accounts:tokens")))
+        # Sign-in (SSO, lockouts), roles and integrations.
+        links.append(NavLink(SETTINGS, _("Settings"), reverse("accounts:settings")))
     return links

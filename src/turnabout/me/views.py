@@ -10,6 +10,7 @@ from turnabout.accounts import permissions
 from turnabout.engagement import selectors as engagement_selectors
 from turnabout.enrollment import selectors as enrollment_selectors
 from turnabout.feedback import selectors as feedback_selectors
+from turnabout.insights.views import home_outcomes_section
 from turnabout.me import selectors
 from turnabout.pairing import selectors as pairing_selectors
 from turnabout.pairing.forms import EndForm, ReasonForm
@@ -26,7 +27,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "mine": selectors.home_programs(user=user),
         "matches": selectors.home_matches(user=user),
     }
-    if permissions.can_view_aggregates(user):
+    # The programs' outcomes (insights); a sponsor sees them instead of headcount.
+    outcomes = home_outcomes_section(request)
+    context["outcomes"] = outcomes
+    sponsor_only = permissions.is_sponsor(user) and not (
+        permissions.is_org_admin(user) or permissions.is_program_manager(user)
+    )
+    if permissions.can_view_aggregates(user) and not (sponsor_only and outcomes):
         overview = people_selectors.org_overview(user=user)
         context["overview"] = overview
         context["department_chart"] = charts.headcount_by_department(overview)

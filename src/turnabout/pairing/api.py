@@ -9,8 +9,7 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator, Field, WithJsonSchema
 
 from turnabout.common.api_pagination import BoundedPageNumberPagination
-from turnabout.common.errors import NotFound
-from turnabout.common.schemas import ERRORS, ErrorOut, text
+from turnabout.common.schemas import ERRORS, ErrorOut, Text
 from turnabout.pairing import explain, permissions, selectors, services
 from turnabout.pairing.adapter import CRITERIA
 from turnabout.pairing.models import MatchRun, Mentorship, Proposal, UnmatchedEntry
@@ -34,6 +33,7 @@ Criterion = Annotated[
 """A criterion's name: the engine's registry (``matching/criteria.py``) lists them."""
 Rule = Literal["prefer_different", "prefer_same", "ignore"]
 Weight = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+Reason = Annotated[Text, Field(max_length=Mentorship.REASON_MAX)]
 
 
 class ConstraintsIn(Schema):
@@ -228,7 +228,7 @@ class MatchRunDetailOut(MatchRunOut):
 class ManualPairIn(Schema):
     mentor_application_id: int
     mentee_application_id: int
-    override_reason: text(2000) = ""  # type: ignore[valid-type]
+    override_reason: Reason = ""
 
 
 class LockIn(Schema):
@@ -236,7 +236,7 @@ class LockIn(Schema):
 
 
 class ReasonIn(Schema):
-    reason: text(2000) = ""  # type: ignore[valid-type]
+    reason: Reason = ""
 
 
 class ComparisonChangeOut(Schema):
@@ -295,7 +295,7 @@ class MentorshipOut(Schema):
 
 class MentorshipQuery(Schema):
     cohort_id: int | None = Field(None, description="Managers: every pair of this cohort.")
-    status: Literal["", "proposed", "active", "declined", "ended"] = ""
+    status: Mentorship.Status | Literal[""] = ""
 
 
 class CountsOut(Schema):
@@ -532,11 +532,8 @@ def get_mentorship(request: HttpRequest, mentorship_id: int) -> dict[str, Any]:
     return mentorship_out(request, mentorship)
 
 
-def _answer(request: HttpRequest, mentorship_id: int) -> Mentorship:
-    mentorship = selectors.mentorship_get(user=request.user, mentorship_id=mentorship_id)
-    if not permissions.can_end(request.user, mentorship):
-        raise NotFound("No such mentorship.")
-    return mentorship
+def _to_answer(request: HttpRequest, mentorship_id: int) -> Mentorship:
+    return selectors.mentorship_get_to_answer(user=request.user, mentorship_id=mentorship_id)
 
 
 @router.post(
@@ -546,7 +543,8 @@ def _answer(request: HttpRequest, mentorship_id: int) -> Mentorship:
 )
 def accept(request: HttpRequest, mentorship_id: int) -> dict[str, Any]:
     mentorship = services.mentorship_accept(
-        _answer(request, mentorship_id), acting_user=request.user
+        _to_answer(request, mentorship_id),
+        acting_user=request.user,
     )
     return get_mentorship(request, mentorship.pk)
 
@@ -558,7 +556,9 @@ def accept(request: HttpRequest, mentorship_id: int) -> dict[str, Any]:
 )
 def decline(request: HttpRequest, mentorship_id: int, payload: ReasonIn) -> dict[str, Any]:
     mentorship = services.mentorship_decline(
-        _answer(request, mentorship_id), reason=payload.reason, acting_user=request.user
+        _to_answer(request, mentorship_id),
+        reason=payload.reason,
+        acting_user=request.user,
     )
     return get_mentorship(request, mentorship.pk)
 
@@ -570,6 +570,8 @@ def decline(request: HttpRequest, mentorship_id: int, payload: ReasonIn) -> dict
 )
 def end(request: HttpRequest, mentorship_id: int, payload: ReasonIn) -> dict[str, Any]:
     mentorship = services.mentorship_end(
-        _answer(request, mentorship_id), reason=payload.reason, acting_user=request.user
+        _to_answer(request, mentorship_id),
+        reason=payload.reason,
+        acting_user=request.user,
     )
     return get_mentorship(request, mentorship.pk)

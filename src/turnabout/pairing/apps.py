@@ -7,6 +7,7 @@ class PairingConfig(AppConfig):
     verbose_name = _("Pairing")
 
     def ready(self) -> None:
+        from turnabout.common import leases
         from turnabout.pairing import services
         from turnabout.people.leavers import LeaverHandler, register_leaver_handler
 
@@ -20,3 +21,7 @@ class PairingConfig(AppConfig):
                 ),
             )
         )
+        # A run whose worker died is failed with a reason; its task is safe to run again
+        # (it leaves a run that is no longer queued alone).
+        leases.register_reaper(services.match_runs_reap)
+        leases.idempotent("turnabout.pairing.tasks.run_match")

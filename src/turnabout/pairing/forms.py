@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from turnabout.enrollment.models import Application
 from turnabout.pairing.adapter import CRITERIA
 from turnabout.pairing.explain import CRITERION_LABELS
-from turnabout.pairing.models import MatchRun
+from turnabout.pairing.models import MatchRun, Mentorship
 
 
 class RunSettingsForm(forms.Form):
@@ -83,50 +83,6 @@ class RunSettingsForm(forms.Form):
         }
 
 
-SORT_CHOICES = (
-    ("-score", _("Best score first")),
-    ("score", _("Weakest score first")),
-    ("mentee", _("Mentee name")),
-    ("mentor", _("Mentor name")),
-    ("criterion", _("Chosen criterion")),
-)
-
-
-class ProposalFilterForm(forms.Form):
-    department = forms.ChoiceField(label=_("Department"), required=False)
-    level = forms.TypedChoiceField(label=_("Level"), required=False, coerce=int, empty_value=None)
-    criterion = forms.ChoiceField(label=_("Criterion"), required=False)
-    min_value = forms.FloatField(
-        label=_("Criterion at least"),
-        required=False,
-        min_value=0,
-        max_value=1,
-        widget=forms.NumberInput(attrs={"step": "0.1", "placeholder": "0.5"}),
-    )
-    sort = forms.ChoiceField(label=_("Sort"), required=False, choices=SORT_CHOICES)
-
-    def __init__(
-        self,
-        data: Mapping[str, Any] | None,
-        *,
-        departments: Sequence[str],
-        levels: Sequence[int],
-    ) -> None:
-        super().__init__(data)
-        department = self.fields["department"]
-        assert isinstance(department, forms.ChoiceField)
-        department.choices = [("", _("Any")), *[(d, d) for d in departments]]
-        level = self.fields["level"]
-        assert isinstance(level, forms.ChoiceField)
-        level.choices = [("", _("Any")), *[(str(n), str(n)) for n in levels]]
-        criterion = self.fields["criterion"]
-        assert isinstance(criterion, forms.ChoiceField)
-        criterion.choices = [
-            ("", _("Any")),
-            *[(n, CRITERION_LABELS.get(n, n)) for n in CRITERIA],
-        ]
-
-
 def _person_label(application: Application) -> str:
     person = application.person
     return f"{person.full_name} · {person.department} · L{person.level}"
@@ -138,7 +94,7 @@ class ManualPairForm(forms.Form):
     override_reason = forms.CharField(
         label=_("Reason to override a hard constraint"),
         required=False,
-        max_length=2000,
+        max_length=Mentorship.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed only when the pair breaks a hard constraint; kept in the audit log."),
     )
@@ -171,7 +127,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (only the program managers see it)"),
         required=False,
-        max_length=2000,
+        max_length=Mentorship.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -179,7 +135,7 @@ class ReasonForm(forms.Form):
 class EndForm(forms.Form):
     reason = forms.CharField(
         label=_("Why does it end? (only the program managers see it)"),
-        max_length=2000,
+        max_length=Mentorship.REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

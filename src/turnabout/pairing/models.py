@@ -73,6 +73,12 @@ class MatchRun(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        _("last sign of life"),
+        null=True,
+        blank=True,
+        help_text=_("Renewed every few seconds while a worker runs it (the run's lease)."),
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     seconds = models.FloatField(_("engine seconds"), null=True, blank=True)
     mentors = models.PositiveIntegerField(_("mentors"), default=0)
@@ -212,6 +218,8 @@ class PairExclusion(models.Model):
 
 class Mentorship(TimeStampedModel):
     """A published pair: proposed until both accept, then active, until it ends."""
+
+    REASON_MAX = 2000  # why a pair was declined, ended or overridden
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Waiting for answers")

@@ -7,20 +7,19 @@ NotFound (404), so that ids reveal nothing.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, FloatField, Q, QuerySet
-from django.db.models.fields.json import KeyTransform
-from django.db.models.functions import Cast
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
-from turnabout.pairing import permissions
+from turnabout.pairing import adapter, permissions
 from turnabout.pairing.adapter import CRITERIA, waiting_days
+from turnabout.pairing.filters import ProposalFilter
 from turnabout.pairing.models import (
     LIVE_STATUSES,
     MatchRun,
@@ -88,49 +87,24 @@ def proposal_get(*, user: AnyUser, proposal_id: int) -> Proposal:
     return proposal
 
 
-@dataclass(frozen=True)
-class ProposalFilters:
-    department: str = ""
-    level: int | None = None
-    criterion: str = ""
-    min_value: float | None = None
-    sort: str = "-score"
+def proposal_filter(
+    *, user: AnyUser, run: MatchRun, filters: Mapping[str, Any] | None = None
+) -> ProposalFilter:
+    """A run's proposals with both people, filtered and sorted by `filters` (query
+    parameters); a fixed number of queries. Its `.form` is the run page's filter form."""
+    if not permissions.can_manage_pairing(user, run.cohort):
+        raise NotFound(_("No such match run."))
+    qs = Proposal.objects.filter(run=run).select_related("mentor__person", "mentee__person")
+    choices = review_filter_choices(run=run)
+    return ProposalFilter(
+        filters or None, queryset=qs, departments=choices["departments"], levels=choices["levels"]
+    )
 
 
 def proposals_for_review(
-    *, user: AnyUser, run: MatchRun, filters: ProposalFilters | None = None
+    *, user: AnyUser, run: MatchRun, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Proposal]:
-    """A run's proposals with both people, filtered and sorted; a fixed number of queries."""
-    if not permissions.can_manage_pairing(user, run.cohort):
-        raise NotFound(_("No such match run."))
-    filters = filters or ProposalFilters()
-    qs = Proposal.objects.filter(run=run).select_related("mentor__person", "mentee__person")
-    if filters.department:
-        qs = qs.filter(
-            Q(mentor__person__department=filters.department)
-            | Q(mentee__person__department=filters.department)
-        )
-    if filters.level is not None:
-        qs = qs.filter(
-            Q(mentor__person__level=filters.level) | Q(mentee__person__level=filters.level)
-        )
-    criterion = filters.criterion if filters.criterion in CRITERIA else ""
-    if criterion:
-        qs = qs.annotate(criterion_value=Cast(KeyTransform(criterion, "breakdown"), FloatField()))
-        if filters.min_value is not None:
-            qs = qs.filter(criterion_value__gte=filters.min_value)
-    order: list[Any]
-    if filters.sort == "score":
-        order = ["score", "pk"]
-    elif filters.sort == "mentee":
-        order = ["mentee__person__last_name", "mentee__person__first_name", "pk"]
-    elif filters.sort == "mentor":
-        order = ["mentor__person__last_name", "mentor__person__first_name", "pk"]
-    elif filters.sort == "criterion" and criterion:
-        order = [F("criterion_value").desc(nulls_last=True), "-score", "pk"]
-    else:
-        order = ["-score", "pk"]
-    return qs.order_by(*order)
+    return proposal_filter(user=user, run=run, filters=filters).filtered
 
 
 def unmatched_of_run(*, user: AnyUser, run: MatchRun) -> QuerySet[UnmatchedEntry]:
@@ -166,6 +140,45 @@ def pairable_applications(*, user: AnyUser, run: MatchRun) -> dict[str, list[App
         "mentors": [a for a in apps if a.role == ParticipantRole.MENTOR],
         "mentees": [a for a in apps if a.role == ParticipantRole.MENTEE],
     }
+
+
+def run_settings_of(*, cohort: Cohort) -> dict[str, Any]:
+    """The program's matching settings, completed with the engine's defaults (the run
+    settings form starts from them)."""
+    return adapter.config_mapping(cohort.program.matching_settings)
+
+
+@dataclass(frozen=True)
+class PairPreview:
+    """What a hand-made pair would be: its score, reasons and broken hard constraints (as
+    codes with parameters), and who the mentee is paired with already in the run."""
+
+    score: float
+    reasons: list[Any]
+    violations: list[Any]
+    taken_by: str
+
+
+def pair_check(
+    *, user: AnyUser, run: MatchRun, mentor_id: int, mentee_id: int
+) -> PairPreview | None:
+    """Check a pair before a manager makes it by hand; None when either person is not an
+    accepted participant of the run's cohort."""
+    people = pairable_applications(user=user, run=run)
+    mentor = next((a for a in people["mentors"] if a.pk == mentor_id), None)
+    mentee = next((a for a in people["mentees"] if a.pk == mentee_id), None)
+    if mentor is None or mentee is None:
+        return None
+    taken = run.proposals.filter(mentee=mentee).select_related("mentor__person").first()
+    check = adapter.pair_violations(
+        run.cohort, config=run.config, mentor_application=mentor, mentee_application=mentee
+    )
+    return PairPreview(
+        score=check.score,
+        reasons=list(check.reasons),
+        violations=list(check.violations),
+        taken_by=taken.mentor.person.full_name if taken else "",
+    )
 
 
 @dataclass(frozen=True)
@@ -267,6 +280,15 @@ def mentorship_get(*, user: AnyUser, mentorship_id: int) -> Mentorship:
         .first()
     )
     if mentorship is None or not permissions.can_view_mentorship(user, mentorship):
+        raise NotFound(_("No such mentorship."))
+    return mentorship
+
+
+def mentorship_get_to_answer(*, user: AnyUser, mentorship_id: int) -> Mentorship:
+    """A mentorship the user may accept, decline or end (its partners and managers); any
+    other visible mentorship is not found for them."""
+    mentorship = mentorship_get(user=user, mentorship_id=mentorship_id)
+    if not permissions.can_end(user, mentorship):
         raise NotFound(_("No such mentorship."))
     return mentorship
 

@@ -7,6 +7,7 @@ records an audit event and sends side effects (the run itself, emails) after com
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -14,11 +15,13 @@ from datetime import timedelta
 from functools import partial
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.conf import settings as django_settings
+from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from turnabout.common import leases
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed, require
 from turnabout.common.types import AnyUser
@@ -45,7 +48,7 @@ logger = logging.getLogger(__name__)
 
 REMATCH_PHASES = (Phase.MATCHED, Phase.ACTIVE)
 ABANDONED_AFTER = timedelta(hours=1)
-MAX_REASON = 2000
+MAX_REASON = Mentorship.REASON_MAX
 REMOVED_REASON = {"code": explain.REMOVED, "params": {}}
 EXCLUDED_REASON = {"code": explain.EXCLUDED, "params": {}}
 
@@ -184,15 +187,65 @@ def match_run_start(
     return run
 
 
+WORKER_STOPPED = "The worker stopped; start the run again."
+
+
 def _fail_abandoned_runs(cohort: Cohort) -> None:
-    """Runs stuck for longer than ABANDONED_AFTER (a worker died) stop blocking new ones."""
+    """Runs whose worker died stop blocking new ones: a running run whose lease lapsed
+    (`match_runs_reap`), and a run queued for longer than ABANDONED_AFTER (no worker)."""
+    match_runs_reap(cohort=cohort)
     cutoff = timezone.now() - ABANDONED_AFTER
-    stuck = MatchRun.objects.filter(cohort=cohort).filter(
-        Q(status=MatchRun.Status.QUEUED, created_at__lt=cutoff)
-        | Q(status=MatchRun.Status.RUNNING, started_at__lt=cutoff)
+    for run in MatchRun.objects.filter(
+        cohort=cohort, status=MatchRun.Status.QUEUED, created_at__lt=cutoff
+    ):
+        _run_failed(run, _("Abandoned: no worker picked the run up within an hour."))
+
+
+def match_runs_reap(*, cohort: Cohort | None = None) -> int:
+    """Fail the running runs whose lease (`heartbeat_at`, renewed every few seconds by the
+    worker running them) has lapsed: the worker died. Returns how many were failed."""
+    cutoff = timezone.now() - timedelta(seconds=leases.lease_seconds())
+    dead = MatchRun.objects.filter(status=MatchRun.Status.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
     )
-    for run in stuck:
-        _run_failed(run, _("Abandoned: the run did not finish within an hour."))
+    if cohort is not None:
+        dead = dead.filter(cohort=cohort)
+    failed = 0
+    for run in dead:
+        with transaction.atomic():
+            locked = MatchRun.objects.select_for_update().get(pk=run.pk)
+            if locked.status != MatchRun.Status.RUNNING:
+                continue
+            _run_failed(locked, _(WORKER_STOPPED))
+            failed += 1
+    return failed
+
+
+class _RunLease:
+    """Renews a running run's `heartbeat_at` from a thread while the engine works."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+
+    def _beat(self) -> None:
+        while not self.stop.wait(leases.HEARTBEAT):
+            try:
+                MatchRun.objects.filter(pk=self.run_id, status=MatchRun.Status.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+            except Exception:  # the next beat retries
+                logger.exception("Match run heartbeat failed")
+            finally:
+                close_old_connections()
+
+    def __enter__(self) -> _RunLease:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
 
 
 class _ProgressWriter:
@@ -230,18 +283,31 @@ def match_run_execute(run_id: int) -> MatchRun | None:
         if run is None or run.status != MatchRun.Status.QUEUED:
             return run
         run.status = MatchRun.Status.RUNNING
-        run.started_at = timezone.now()
+        run.started_at = run.heartbeat_at = timezone.now()
         run.progress = 1
         run.stage = "preparing"
-        run.save(update_fields=["status", "started_at", "progress", "stage", "updated_at"])
-    try:
-        data = adapter.build_input(
-            run.cohort,
-            config=run.config,
-            locks=run.locks,
-            keep_live=run.kind == MatchRun.Kind.REMATCH,
+        run.save(
+            update_fields=[
+                "status",
+                "started_at",
+                "heartbeat_at",
+                "progress",
+                "stage",
+                "updated_at",
+            ]
         )
-        output = adapter.run_engine(data, progress=_ProgressWriter(run.pk))
+    try:
+        with _RunLease(run.pk):
+            pause = float(getattr(django_settings, "TURNABOUT_MATCH_RUN_PAUSE_SECONDS", 0))
+            if pause:  # only the crash tests set it: a run slow enough to kill its worker
+                time.sleep(pause)
+            data = adapter.build_input(
+                run.cohort,
+                config=run.config,
+                locks=run.locks,
+                keep_live=run.kind == MatchRun.Kind.REMATCH,
+            )
+            output = adapter.run_engine(data, progress=_ProgressWriter(run.pk))
     except (adapter.MatchInputError, adapter.MatchConfigError, ValidationFailed) as exc:
         return _run_failed(run, str(getattr(exc, "message", exc)))
     except Exception as exc:

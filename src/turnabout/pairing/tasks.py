@@ -12,7 +12,7 @@ from turnabout.people.models import Employee
 from turnabout.programs.models import Phase
 
 
-@task()
+@task(queue_name="matching")  # its own queue: never behind a backlog of emails
 def run_match(run_id: int) -> None:
     """Execute a queued match run (progress is written to the run as it goes)."""
     from turnabout.pairing.services import match_run_execute

@@ -15,13 +15,12 @@ from turnabout.common import errors
 from turnabout.common.htmx import is_htmx
 from turnabout.common.pages import act, attempt
 from turnabout.common.pagination import paginate, query_without_page
-from turnabout.pairing import adapter, explain, permissions, selectors, services
+from turnabout.pairing import explain, permissions, selectors, services
 from turnabout.pairing.explain import CRITERION_LABELS
 from turnabout.pairing.forms import (
     CompareForm,
     EndForm,
     ManualPairForm,
-    ProposalFilterForm,
     ReasonForm,
     RunSettingsForm,
 )
@@ -42,7 +41,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def cohort_page(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = selectors.cohort_for_pairing(user=request.user, cohort_id=cohort_pk)
     runs = list(selectors.runs_of_cohort(user=request.user, cohort=cohort))
-    config = adapter.config_mapping(cohort.program.matching_settings)
+    config = selectors.run_settings_of(cohort=cohort)
     return render(
         request,
         "pairing/cohort.html",
@@ -74,7 +73,7 @@ def _split_waiting(apps: list[Any]) -> dict[str, list[Any]]:
 @require_POST
 def run_start(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = selectors.cohort_for_pairing(user=request.user, cohort_id=cohort_pk)
-    config = adapter.config_mapping(cohort.program.matching_settings)
+    config = selectors.run_settings_of(cohort=cohort)
     form = RunSettingsForm(request.POST, config=config)
     if not form.is_valid():
         messages.error(request, _("Check the run's settings: %(errors)s") % {"errors": form.errors})
@@ -92,28 +91,14 @@ def run_start(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 
 
 def _review_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
-    choices = selectors.review_filter_choices(run=run)
-    form = ProposalFilterForm(
-        request.GET or None, departments=choices["departments"], levels=choices["levels"]
-    )
-    filters = selectors.ProposalFilters()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.ProposalFilters(
-            department=data.get("department") or "",
-            level=data.get("level"),
-            criterion=data.get("criterion") or "",
-            min_value=data.get("min_value"),
-            sort=data.get("sort") or "-score",
-        )
-    proposals = selectors.proposals_for_review(user=request.user, run=run, filters=filters)
-    page = paginate(request, proposals, per_page=REVIEW_PAGE_SIZE)
+    proposals = selectors.proposal_filter(user=request.user, run=run, filters=request.GET)
+    page = paginate(request, proposals.filtered, per_page=REVIEW_PAGE_SIZE)
     return {
-        "filter_form": form,
+        "filter_form": proposals.form,
         "page": page,
         "query": query_without_page(request),
-        "criterion": filters.criterion,
-        "criterion_label": CRITERION_LABELS.get(filters.criterion, ""),
+        "criterion": proposals.chosen_criterion,
+        "criterion_label": CRITERION_LABELS.get(proposals.chosen_criterion, ""),
     }
 
 
@@ -168,6 +153,8 @@ def _settings_rows(config: dict[str, Any]) -> list[tuple[str, str]]:
 def run_status(request: HttpRequest, run_pk: int) -> HttpResponse:
     """The polled progress box; tells htmx to reload the page once the run has finished."""
     run = selectors.run_get(user=request.user, run_id=run_pk)
+    if run.status == MatchRun.Status.RUNNING and services.match_runs_reap(cohort=run.cohort):
+        run = selectors.run_get(user=request.user, run_id=run_pk)  # its worker died
     response = render(request, "pairing/run.html#status", {"run": run})
     if run.is_finished and is_htmx(request):
         response["HX-Refresh"] = "true"
@@ -224,17 +211,13 @@ def pair_check(request: HttpRequest, run_pk: int) -> HttpResponse:
         mentor_id, mentee_id = int(request.GET["mentor"]), int(request.GET["mentee"])
     except (KeyError, ValueError):
         return render(request, "pairing/run.html#pair_check", context)
-    people = selectors.pairable_applications(user=request.user, run=run)
-    mentor = next((a for a in people["mentors"] if a.pk == mentor_id), None)
-    mentee = next((a for a in people["mentees"] if a.pk == mentee_id), None)
-    if mentor is not None and mentee is not None:
-        taken = run.proposals.filter(mentee=mentee).select_related("mentor__person").first()
-        context["taken"] = taken.mentor.person.full_name if taken else ""
-        check = adapter.pair_violations(
-            run.cohort, config=run.config, mentor_application=mentor, mentee_application=mentee
-        )
+    check = selectors.pair_check(
+        user=request.user, run=run, mentor_id=mentor_id, mentee_id=mentee_id
+    )
+    if check is not None:
         context.update(
             checked=True,
+            taken=check.taken_by,
             score=check.score,
             reasons=explain.reason_texts(check.reasons),
             explanations=explain.violation_texts(check.violations, run.config),

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from turnabout.common.audit import AuditEvent, audit_record
+from turnabout.people import services
 from turnabout.people.models import Employee, ResourceGroup, Skill
 
 
@@ -26,18 +26,16 @@ class EmployeeAdmin(admin.ModelAdmin[Employee]):
     exclude = ["resource_groups"]
 
     def save_model(self, request: HttpRequest, obj: Employee, form: Any, change: bool) -> None:
-        """Edits made here land in the audit log like every other change."""
-        old = Employee.objects.filter(pk=obj.pk).values().first() if change else None
-        super().save_model(request, obj, form, change)
-        fields = [f for f in form.changed_data if f != "resource_groups"]
-        changes = {f: (old.get(f) if old else None, getattr(obj, f)) for f in fields}
-        audit_record(
-            actor=request.user,
-            event=AuditEvent.PERSON_UPDATED if change else AuditEvent.PERSON_CREATED,
-            target=obj,
-            changes=changes,
-            message="Edited in the admin site.",
-        )
+        """Edits go through the people services: checked and audited like any change."""
+        note = "Edited in the admin site."
+        if not change:
+            services.person_create(obj, acting_user=request.user, note=note)
+            return
+        stored = self.get_queryset(request).get(pk=obj.pk)
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name != "resource_groups"
+        }
+        services.person_update(stored, changes=changes, acting_user=request.user, note=note)
 
 
 @admin.register(ResourceGroup)

@@ -1,7 +1,7 @@
 """People endpoints: list with filters, detail, and the HR import."""
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -11,7 +11,7 @@ from pydantic import Field
 
 from turnabout.common.api_pagination import BoundedPageNumberPagination
 from turnabout.common.errors import ErrorCode, ValidationFailed
-from turnabout.common.schemas import ERRORS, ErrorOut, text
+from turnabout.common.schemas import ERRORS, ErrorOut, Text
 from turnabout.people import selectors
 from turnabout.people.importing import ImportReport, people_import
 from turnabout.people.models import Employee
@@ -53,14 +53,18 @@ class EmployeeDetailOut(EmployeeOut):
         return obj.user_id is not None
 
 
+SEARCH_MAX = 100
+Level = Annotated[int, Field(ge=Employee.LEVEL_MIN, le=Employee.LEVEL_MAX)]
+
+
 class PeopleQuery(Schema):
-    q: text(100) = ""  # type: ignore[valid-type]
-    department: text(120) = ""  # type: ignore[valid-type]
-    location: text(120) = ""  # type: ignore[valid-type]
-    status: Literal["", "active", "leave", "terminated"] = ""
-    level_min: int | None = Field(None, ge=1, le=99)
-    level_max: int | None = Field(None, ge=1, le=99)
-    manager_employee_id: text(64) = ""  # type: ignore[valid-type]
+    q: Annotated[Text, Field(max_length=SEARCH_MAX)] = ""
+    department: Annotated[Text, Field(max_length=Employee.DEPARTMENT_MAX)] = ""
+    location: Annotated[Text, Field(max_length=Employee.LOCATION_MAX)] = ""
+    status: Employee.Status | Literal[""] = ""
+    level_min: Level | None = None
+    level_max: Level | None = None
+    manager_employee_id: Annotated[Text, Field(max_length=Employee.EMPLOYEE_ID_MAX)] = ""
 
 
 class RowErrorOut(Schema):
@@ -114,7 +118,7 @@ def list_people(request: HttpRequest, filters: Query[PeopleQuery]) -> object:
     """People from the HR system, filtered; org admins and program managers only."""
     return selectors.people_list(
         user=request.user,
-        filters=selectors.PeopleFilters(**filters.model_dump()),
+        filters={k: v for k, v in filters.model_dump().items() if v not in ("", None)},
     )
 
 

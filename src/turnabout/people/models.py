@@ -29,13 +29,20 @@ class Employee(TimeStampedModel):
         LEAVE = "leave", _("On leave")
         TERMINATED = "terminated", _("Terminated")
 
-    employee_id = models.CharField(_("employee id"), max_length=64, unique=True)
+    EMPLOYEE_ID_MAX = 64
+    DEPARTMENT_MAX = 120
+    LOCATION_MAX = 120
+    LEVEL_MIN, LEVEL_MAX = 1, 99
+
+    employee_id = models.CharField(_("employee id"), max_length=EMPLOYEE_ID_MAX, unique=True)
     first_name = models.CharField(_("first name"), max_length=150)
     last_name = models.CharField(_("last name"), max_length=150)
     email = models.EmailField(_("email"), unique=True)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    department = models.CharField(_("department"), max_length=120, blank=True, db_index=True)
-    location = models.CharField(_("location"), max_length=120, blank=True, db_index=True)
+    department = models.CharField(
+        _("department"), max_length=DEPARTMENT_MAX, blank=True, db_index=True
+    )
+    location = models.CharField(_("location"), max_length=LOCATION_MAX, blank=True, db_index=True)
     timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
     level = models.PositiveSmallIntegerField(
         _("level"), help_text=_("Job grade; higher is more senior."), db_index=True

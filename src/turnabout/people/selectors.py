@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from turnabout.accounts import permissions
 from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.privacy import suppress_counts
 from turnabout.common.types import AnyUser
 from turnabout.people import permissions as people_permissions
+from turnabout.people.filters import PeopleFilter
 from turnabout.people.models import Employee
-
-
-@dataclass(frozen=True)
-class PeopleFilters:
-    q: str = ""
-    department: str = ""
-    location: str = ""
-    status: str = ""
-    level_min: int | None = None
-    level_max: int | None = None
-    manager_employee_id: str = ""
 
 
 def _require_people_access(user: AnyUser) -> None:
@@ -31,38 +22,24 @@ def _require_people_access(user: AnyUser) -> None:
         raise PermissionDenied("Only org admins and program managers can see people records.")
 
 
-def people_list(*, user: AnyUser, filters: PeopleFilters | None = None) -> QuerySet[Employee]:
-    """People `user` may see (`people.permissions`): everybody for org admins, the applicants
-    to their programs for program managers."""
+def people_filter(
+    *, user: AnyUser, filters: Mapping[str, Any] | None = None, page: bool = False
+) -> PeopleFilter:
+    """People `user` may see (`people.permissions`: everybody for org admins, the applicants
+    to their programs for program managers), filtered by `filters` (query parameters).
+    `page=True` gives the page's form (departments and locations as choices)."""
     _require_people_access(user)
-    filters = filters or PeopleFilters()
     qs = (
         Employee.objects.filter(people_permissions.visible_people_q(user))
         .select_related("manager")
         .order_by("last_name", "first_name", "pk")
     )
-    if filters.q:
-        for word in filters.q.split()[:5]:
-            qs = qs.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-                | Q(employee_id__iexact=word)
-                | Q(title__icontains=word)
-            )
-    if filters.department:
-        qs = qs.filter(department=filters.department)
-    if filters.location:
-        qs = qs.filter(location=filters.location)
-    if filters.status:
-        qs = qs.filter(status=filters.status)
-    if filters.level_min is not None:
-        qs = qs.filter(level__gte=filters.level_min)
-    if filters.level_max is not None:
-        qs = qs.filter(level__lte=filters.level_max)
-    if filters.manager_employee_id:
-        qs = qs.filter(manager__employee_id=filters.manager_employee_id)
-    return qs
+    choices: dict[str, Any] = filter_choices(user=user) if page else {}
+    return PeopleFilter(filters or None, queryset=qs, page=page, **choices)
+
+
+def people_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> QuerySet[Employee]:
+    return people_filter(user=user, filters=filters).filtered
 
 
 def person_get(*, user: AnyUser, employee_pk: int) -> Employee:

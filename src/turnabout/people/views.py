@@ -8,23 +8,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.accounts import permissions
+from turnabout.accounts import selectors as account_selectors
+from turnabout.accounts.models import Role
 from turnabout.common.htmx import is_htmx
 from turnabout.common.pages import act
 from turnabout.common.pagination import paginate, query_without_page
 from turnabout.people import selectors
-from turnabout.people.filters import PeopleFilterForm
 from turnabout.people.services import user_invite
 
 
 def people_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_people(request.user):
         raise PermissionDenied
-    form = PeopleFilterForm(request.GET or None, **selectors.filter_choices(user=request.user))
-    filters = selectors.PeopleFilters()
-    if form.is_bound and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if v not in ("", None)}
-        filters = selectors.PeopleFilters(**data)
-    page = paginate(request, selectors.people_list(user=request.user, filters=filters))
+    people = selectors.people_filter(user=request.user, filters=request.GET, page=True)
+    form = people.form
+    page = paginate(request, people.filtered)
     template = "people/people_list.html#results" if is_htmx(request) else "people/people_list.html"
     return render(
         request, template, {"form": form, "page": page, "query": query_without_page(request)}
@@ -43,6 +41,14 @@ def person_detail(request: HttpRequest, employee_pk: int) -> HttpResponse:
             # A deactivated account (a leaver who came back) is re-invited, not reactivated.
             "can_invite": permissions.can_invite_people(request.user)
             and (person.user is None or not person.user.is_active),
+            # Org admins grant and revoke roles here too (the roles page lists everyone).
+            "can_manage_roles": permissions.can_manage_roles(request.user)
+            and person.user is not None
+            and person.user.is_active,
+            "held_roles": account_selectors.roles_of_account(
+                user=request.user, account_id=person.user_id or 0
+            ),
+            "all_roles": Role.choices,
         },
     )
 

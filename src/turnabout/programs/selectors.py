@@ -20,6 +20,7 @@ from turnabout.programs.models import (
     Cohort,
     CohortPhaseChange,
     InterestSurvey,
+    Objective,
     Phase,
     Program,
     SurveyParticipation,
@@ -95,6 +96,14 @@ def program_managers(*, user: AnyUser, program: Program) -> QuerySet[User]:
     if not permissions.can_view_program_aggregates(user, program):
         raise PermissionDenied(_("Only this program's managers and sponsors see its managers."))
     return program.managers.all().order_by("first_name", "last_name", "username")
+
+
+def objective_get(*, program: Program, objective_id: int) -> Objective:
+    """One objective of a program the caller has looked up for its manager."""
+    objective = program.objectives.filter(pk=objective_id).first()
+    if objective is None:
+        raise NotFound(_("No such objective."))
+    return objective
 
 
 def program_manager_get(*, program: Program, user_id: int) -> User:

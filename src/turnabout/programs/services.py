@@ -653,6 +653,34 @@ def cohort_change_phase(
     return cohort
 
 
+@transaction.atomic
+def cohort_activate_on_first_session(cohort: Cohort) -> bool:
+    """A system action: a matched cohort becomes Active when its first pair holds a session,
+    so the phase shown everywhere matches what people are doing. Returns True if it moved."""
+    locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if locked.phase != Phase.MATCHED:
+        return False
+    note = _("The first session of a pair was held.")
+    Cohort.objects.filter(pk=locked.pk).update(phase=Phase.ACTIVE, updated_at=timezone.now())
+    CohortPhaseChange.objects.create(
+        cohort=locked,
+        from_phase=Phase.MATCHED,
+        to_phase=Phase.ACTIVE,
+        actor_id=None,
+        actor_label="system",
+        note=note,
+    )
+    audit_record(
+        actor=None,
+        event=ProgramEvent.COHORT_PHASE_CHANGED,
+        target=locked,
+        changes={"phase": (Phase.MATCHED, Phase.ACTIVE)},
+        message=note,
+    )
+    cohort.phase = Phase.ACTIVE
+    return True
+
+
 # --- Interest survey --------------------------------------------------------------------
 
 

@@ -11,10 +11,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from turnabout.common import errors
+from turnabout.common import hooks
 from turnabout.common.errors import PermissionDenied
 from turnabout.common.pages import act, attempt
-from turnabout.people.models import Employee
+from turnabout.people import selectors as people_selectors
 from turnabout.people.selectors import person_for_user
 from turnabout.programs import permissions, selectors, services
 from turnabout.programs.forms import (
@@ -31,12 +31,9 @@ from turnabout.programs.models import Phase, Program
 from turnabout.programs.services import ObjectiveData
 
 
-def _org_choices() -> dict[str, list[str]]:
-    values = Employee.objects.values_list
-    return {
-        "departments": sorted(set(values("department", flat=True)) - {""}),
-        "locations": sorted(set(values("location", flat=True)) - {""}),
-    }
+def _org_choices(request: HttpRequest) -> dict[str, list[str]]:
+    """The organisation's departments and locations, to choose who a program is open to."""
+    return people_selectors.filter_choices(user=request.user)
 
 
 def program_list(request: HttpRequest) -> HttpResponse:
@@ -54,7 +51,7 @@ def program_list(request: HttpRequest) -> HttpResponse:
 def program_create(request: HttpRequest) -> HttpResponse:
     if not permissions.can_create_program(request.user):
         raise PermissionDenied(_("Only program managers and org admins can create programs."))
-    form = ProgramForm(request.POST or None, **_org_choices())
+    form = ProgramForm(request.POST or None, **_org_choices(request))
     if request.method == "POST" and form.is_valid():
         created = attempt(
             request,
@@ -89,6 +86,10 @@ def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
             "manager_candidates": selectors.manager_candidates(program=program)
             if can_manage
             else [],
+            # Sections that higher apps add (KPI values from insights), through the hook.
+            "extra_sections": [
+                html for _name, hook in hooks.program_sections() if (html := hook(request, program))
+            ],
         },
     )
 
@@ -96,7 +97,7 @@ def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
 def program_edit(request: HttpRequest, program_pk: int) -> HttpResponse:
     program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
     form = ProgramForm(
-        request.POST or None, initial=ProgramForm.initial_from(program), **_org_choices()
+        request.POST or None, initial=ProgramForm.initial_from(program), **_org_choices(request)
     )
     if request.method == "POST" and form.is_valid():
         saved = attempt(
@@ -136,9 +137,7 @@ def objective_add(request: HttpRequest, program_pk: int) -> HttpResponse:
 @require_POST
 def objective_remove(request: HttpRequest, program_pk: int, objective_pk: int) -> HttpResponse:
     program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
-    objective = program.objectives.filter(pk=objective_pk).first()
-    if objective is None:
-        raise errors.NotFound(_("No such objective."))
+    objective = selectors.objective_get(program=program, objective_id=objective_pk)
     services.objective_remove(objective, acting_user=request.user)
     messages.success(request, _("Objective removed."))
     return redirect(program)

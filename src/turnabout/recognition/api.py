@@ -11,7 +11,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from turnabout.common.errors import NotFound
-from turnabout.common.schemas import ERRORS, ErrorOut, text
+from turnabout.common.schemas import ERRORS, ErrorOut, Text
 from turnabout.people.models import Employee
 from turnabout.programs.models import Program
 from turnabout.recognition import badges, selectors, services
@@ -65,16 +65,16 @@ class VerificationOut(Schema):
 
 class RecognitionIn(Schema):
     person_id: Id
-    citation: text(BadgeAward.CITATION_MAX)  # type: ignore[valid-type]
+    citation: Annotated[Text, Field(max_length=BadgeAward.CITATION_MAX)]
 
 
 class RevokeIn(Schema):
-    reason: text(Certificate.REASON_MAX)  # type: ignore[valid-type]
+    reason: Annotated[Text, Field(max_length=Certificate.REASON_MAX)]
 
 
 class StoryIn(Schema):
-    title: text(SuccessStory.TITLE_MAX)  # type: ignore[valid-type]
-    body: text(SuccessStory.BODY_MAX)  # type: ignore[valid-type]
+    title: Annotated[Text, Field(max_length=SuccessStory.TITLE_MAX)]
+    body: Annotated[Text, Field(max_length=SuccessStory.BODY_MAX)]
 
 
 class ConsentIn(Schema):

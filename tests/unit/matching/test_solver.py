@@ -176,8 +176,9 @@ def test_the_certificate_never_lies(n_mentors, n_mentees, seed, top_k):
 
 
 def test_auto_mode_goes_by_cells_not_by_the_larger_side():
-    """3 mentors with 4 places for 2,600 mentees fit the cell budget: solved densely."""
-    mentors, mentees = random_cohort(3, 2600, 5, max_capacity=2)
+    """3,500 mentees (more than the old 3,000-per-side limit) but few mentor places: the
+    problem fits the cell budget, so it is solved densely and exactly."""
+    mentors, mentees = random_cohort(3, 3500, 5, max_capacity=2)
     result = match(mentors, mentees, MatchConfig())
     assert result.quality.mode == "dense"
     assert result.quality.verdict == "optimal"

@@ -65,3 +65,14 @@ def test_plain_text_parts_are_not_html_escaped():
     )
     assert "Hello Zoë O'Neil & co," in email.text and "?a=1&b=2" in email.text
     assert "O&#x27;Neil &amp; co" in email.html
+
+
+def test_the_password_reset_renders_with_and_without_a_name():
+    context = {"email": "ana@example.com", "action_url": "https://x.example/reset/"}
+    named = render_email("accounts/emails/password_reset", {**context, "first_name": "Ana"})
+    assert named.subject == "Choose a new Turnabout password"
+    assert named.text.startswith("Hello Ana,")
+    assert "(ana@example.com)" in named.text and "https://x.example/reset/" in named.text
+    assert "(ana@example.com)" in named.html
+    unnamed = render_email("accounts/emails/password_reset", context)
+    assert not unnamed.text.startswith("Hello")

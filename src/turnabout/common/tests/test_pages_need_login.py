@@ -7,7 +7,18 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PREFIXES = ("/accounts/login/", "/accounts/password_reset/", "/accounts/reset/")
+PUBLIC_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/password_reset/",
+    "/accounts/reset/",
+    # allauth's public pages: reset steps, "sign-up closed", "account inactive", SSO errors.
+    "/accounts/password/reset/",
+    "/accounts/inactive/",
+    "/accounts/signup/",
+    "/accounts/confirm-email/",
+    "/accounts/3rdparty/login/cancelled/",
+    "/health/",  # the load balancer's check: no login, no data
+)
 
 
 def _paths(patterns: list[URLPattern | URLResolver], prefix: str = "") -> list[str]:

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.test import Client, override_settings
+from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from turnabout.accounts.models import RoleAssignment
@@ -233,7 +234,10 @@ class TestTheDemoCompany:
     ) -> None:
         settings.PASSWORD_HASHERS = PRODUCTION_HASHERS
         assert login.password == DEMO_PASSWORD
-        assert Client().login(username=login.email, password=login.password)
+        response = Client().post(
+            reverse("login"), {"login": login.email, "password": login.password}
+        )
+        assert response.status_code == 302 and response["Location"] == reverse("home")
         user = get_user_model().objects.get(username=login.email)
         assert user.password.startswith("argon2")
         assert set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True)) == set(
@@ -332,3 +336,17 @@ def test_the_command_leaves_no_email_to_fictional_people_in_the_queue() -> None:
     assert Mentorship.objects.filter(status=Mentorship.Status.DECLINED).exists()
     assert "emails to the demo's fictional people" in out.getvalue()
     assert not DBTaskResult.objects.filter(task_path__endswith="_email").exists()
+
+
+def test_demo_reset_rebuilds_the_same_company_from_scratch() -> None:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    employees = Employee.objects.count()
+    Employee.objects.filter(pk=Employee.objects.order_by("pk").values("pk")[:1]).update(
+        first_name="Changed"
+    )
+    call_command("demo", "--reset", stdout=out)
+    assert "Deleted everything in the database" in out.getvalue()
+    assert Employee.objects.count() == employees
+    assert not Employee.objects.filter(first_name="Changed").exists()
+    assert "Dropped" not in out.getvalue()  # queue noise only with -v 2

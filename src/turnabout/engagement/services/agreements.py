@@ -18,6 +18,7 @@ from turnabout.engagement.audit import EngagementEvent
 from turnabout.engagement.models import (
     Agreement,
     GoalEvent,
+    MentoringSession,
     PairGoal,
     Side,
 )
@@ -69,8 +70,10 @@ AGREEMENT_TEXT_FIELDS = (
 def _clean_goals(goals: Sequence[GoalInput]) -> list[GoalInput]:
     cleaned = []
     for n, goal in enumerate(goals, start=1):
-        title = _text(goal.title, field=f"goal_{n}_title", max_length=200)
-        evidence = _text(goal.evidence, field=f"goal_{n}_evidence", max_length=1000)
+        title = _text(goal.title, field=f"goal_{n}_title", max_length=PairGoal.TITLE_MAX)
+        evidence = _text(
+            goal.evidence, field=f"goal_{n}_evidence", max_length=PairGoal.EVIDENCE_MAX
+        )
         if not title and evidence:
             raise ValidationFailed(
                 _("Say what the goal is, not only how it will show."),
@@ -156,10 +159,18 @@ def agreement_save(
         if getattr(data, name) is not None:
             values[name] = _text(getattr(data, name), field=name)
     if data.cadence_days is not None:
-        values["cadence_days"] = _int(data.cadence_days, field="cadence_days", low=1, high=90)
+        values["cadence_days"] = _int(
+            data.cadence_days,
+            field="cadence_days",
+            low=Agreement.CADENCE_DAYS_MIN,
+            high=Agreement.CADENCE_DAYS_MAX,
+        )
     if data.session_minutes is not None:
         values["session_minutes"] = _int(
-            data.session_minutes, field="session_minutes", low=5, high=480
+            data.session_minutes,
+            field="session_minutes",
+            low=MentoringSession.MINUTES_MIN,
+            high=MentoringSession.MINUTES_MAX,
         )
     if data.format is not None:
         values["format"] = _choice(data.format, field="format", choices=Format.values)

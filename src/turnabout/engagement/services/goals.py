@@ -47,13 +47,15 @@ def goal_update(
         else goal.status
     )
     new_progress = (
-        _int(progress, field="progress", low=0, high=100) if progress is not None else goal.progress
+        _int(progress, field="progress", low=PairGoal.PROGRESS_MIN, high=PairGoal.PROGRESS_MAX)
+        if progress is not None
+        else goal.progress
     )
     if new_status == PairGoal.Status.ACHIEVED:
         new_progress = 100
     elif new_status == PairGoal.Status.NOT_STARTED and new_progress > 0:
         new_status = PairGoal.Status.IN_PROGRESS
-    note = _text(note, field="note", max_length=1000)
+    note = _text(note, field="note", max_length=PairGoal.NOTE_MAX)
     if (new_status, new_progress) == (goal.status, goal.progress) and not note:
         return goal
     event = _goal_event(
@@ -91,14 +93,16 @@ def milestone_add(
 ) -> GoalMilestone:
     _partner_side(acting_user, goal.mentorship)
     now = now or timezone.now()
-    if goal.milestones.count() >= 20:
+    if goal.milestones.count() >= PairGoal.MILESTONES_MAX:
         raise ValidationFailed(
-            _("A goal has at most 20 milestones."),
+            _("A goal has at most %(n)d milestones.") % {"n": PairGoal.MILESTONES_MAX},
             code=ErrorCode.TOO_MANY_MILESTONES,
-            params={"max": 20},
+            params={"max": PairGoal.MILESTONES_MAX},
         )
     milestone = GoalMilestone.objects.create(
-        goal=goal, title=_text(title, field="title", max_length=200, required=True), due_on=due_on
+        goal=goal,
+        title=_text(title, field="title", max_length=GoalMilestone.TITLE_MAX, required=True),
+        due_on=due_on,
     )
     _goal_event(
         goal, kind=GoalEvent.Kind.MILESTONE_ADDED, user=acting_user, now=now, note=milestone.title

@@ -25,7 +25,7 @@ from turnabout.engagement.services._shared import (
 )
 from turnabout.pairing.models import Mentorship
 
-MAX_REFLECTION = 10000
+MAX_REFLECTION = Reflection.BODY_MAX
 
 
 @transaction.atomic
@@ -50,7 +50,7 @@ def learning_add(
         mentorship=mentorship,
         author=_me(acting_user),
         side=side,
-        text=_text(text, field="text", required=True),
+        text=_text(text, field="text", max_length=LearningEntry.TEXT_MAX, required=True),
         session=session,
     )
     entry.skills.set(_skills(skill_ids))

@@ -112,19 +112,8 @@ def _due_for_pairs(now: datetime) -> list[_Due]:
                         unsigned,
                     )
                 )
-        # 3. No held session for two cadence periods: flag to the program's managers, once
-        #    per stall (a held session starts a new period).
-        held_ref: datetime = m.last_held or activated
-        if now - held_ref > 2 * cadence:
-            due.append(
-                _Due(
-                    Reminder.Kind.PAIR_STALLED,
-                    target,
-                    f"since {_stamp(held_ref)}",
-                    m.pk,
-                    _manager_ids(m),
-                )
-            )
+        # A pair that stopped meeting reaches its managers through the insights app's
+        # daily pair-health digest (one email per manager per day), not a per-pair email.
     return due
 
 

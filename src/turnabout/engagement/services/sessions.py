@@ -35,12 +35,13 @@ from turnabout.engagement.tasks import send_session_invite as send_session_invit
 from turnabout.learning.models import ConversationGuide
 from turnabout.pairing.models import Mentorship
 from turnabout.programs.models import Format
+from turnabout.programs.services import cohort_activate_on_first_session
 
 MAX_AHEAD = timedelta(days=366)
 
 
 def _video_url(value: Any) -> str:
-    url = _text(value, field="video_url", max_length=500)
+    url = _text(value, field="video_url", max_length=MentoringSession.VIDEO_URL_MAX)
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)
@@ -111,11 +112,16 @@ def session_schedule(
         uid=f"{uuid.uuid4()}@turnabout",
         sequence=0,
         starts_at=_starts_at(starts_at, now),
-        minutes=_int(minutes, field="minutes", low=5, high=480),
+        minutes=_int(
+            minutes,
+            field="minutes",
+            low=MentoringSession.MINUTES_MIN,
+            high=MentoringSession.MINUTES_MAX,
+        ),
         format=_choice(format, field="format", choices=Format.values),
-        place=_text(place, field="place", max_length=200),
+        place=_text(place, field="place", max_length=MentoringSession.PLACE_MAX),
         video_url=_video_url(video_url),
-        agenda=_text(agenda, field="agenda"),
+        agenda=_text(agenda, field="agenda", max_length=MentoringSession.AGENDA_MAX),
         guide=_guide(mentorship, guide_id),
         scheduled_by=_me(acting_user),
     )
@@ -187,15 +193,20 @@ def session_update(
     if starts_at is not None:
         new["starts_at"] = _starts_at(starts_at, now)
     if minutes is not None:
-        new["minutes"] = _int(minutes, field="minutes", low=5, high=480)
+        new["minutes"] = _int(
+            minutes,
+            field="minutes",
+            low=MentoringSession.MINUTES_MIN,
+            high=MentoringSession.MINUTES_MAX,
+        )
     if format is not None:
         new["format"] = _choice(format, field="format", choices=Format.values)
     if place is not None:
-        new["place"] = _text(place, field="place", max_length=200)
+        new["place"] = _text(place, field="place", max_length=MentoringSession.PLACE_MAX)
     if video_url is not None:
         new["video_url"] = _video_url(video_url)
     if agenda is not None:
-        new["agenda"] = _text(agenda, field="agenda")
+        new["agenda"] = _text(agenda, field="agenda", max_length=MentoringSession.AGENDA_MAX)
     if guide_id is not _UNSET:
         new["guide"] = _guide(session.mentorship, guide_id)
     changes = {
@@ -242,7 +253,7 @@ def session_cancel(
     session.status = MentoringSession.Status.CANCELLED
     session.outcome = MentoringSession.Outcome.CANCELLED
     session.cancelled_at = now
-    session.cancel_note = _text(note, field="note", max_length=1000)
+    session.cancel_note = _text(note, field="note", max_length=MentoringSession.CANCEL_NOTE_MAX)
     session.sequence += 1
     session.save(
         update_fields=["status", "outcome", "cancelled_at", "cancel_note", "sequence", "updated_at"]
@@ -293,7 +304,7 @@ def session_log(
         )
     outcome = _choice(outcome, field="outcome", choices=MentoringSession.Outcome.values)
     if rating is not None:
-        rating = _int(rating, field="rating", low=1, high=5)
+        rating = _int(rating, field="rating", low=SessionLog.RATING_MIN, high=SessionLog.RATING_MAX)
     if outcome != MentoringSession.Outcome.HELD:
         rating = None
     topics = _skills(topic_ids, field="topics")
@@ -303,9 +314,11 @@ def session_log(
         defaults={
             "author": _me(acting_user),
             "outcome": outcome,
-            "other_topics": _text(other_topics, field="other_topics", max_length=300),
+            "other_topics": _text(
+                other_topics, field="other_topics", max_length=SessionLog.OTHER_TOPICS_MAX
+            ),
             "rating": rating,
-            "comment": _text(comment, field="comment", max_length=2000),
+            "comment": _text(comment, field="comment", max_length=SessionLog.COMMENT_MAX),
         },
     )
     log.topics.set(topics)
@@ -314,6 +327,8 @@ def session_log(
     if new_outcome != session.outcome:
         session.outcome = new_outcome
         session.save(update_fields=["outcome", "updated_at"])
+        if new_outcome == MentoringSession.Outcome.HELD:
+            cohort_activate_on_first_session(session.mentorship.cohort)
     audit_record(
         actor=acting_user,
         event=EngagementEvent.SESSION_LOGGED,

@@ -181,7 +181,8 @@ def test_review_page_query_count_is_pinned(
     for _ in range(5):
         application_create(cohort, role="mentor", profile=mentor_profile(), acting_user=make_user())
     client.force_login(program_manager)
-    with django_assert_num_queries(14):
+    # 15: one more than before, the session records when it was last used (once a minute).
+    with django_assert_num_queries(15):
         client.get(f"/programs/cohorts/{cohort.pk}/applications/")
 
 

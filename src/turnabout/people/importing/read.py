@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -92,10 +93,52 @@ def _csv_records(content: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
         ) from exc
 
 
+# An XLSX is a zip archive: a small upload can hold gigabytes of XML. The declared sizes
+# of its parts are checked before anything is decompressed (Python's zipfile never inflates
+# a part beyond its declared size), and each cell's length while the rows stream.
+MAX_XLSX_PART_BYTES = 64 * 2**20
+MAX_XLSX_TOTAL_BYTES = 128 * 2**20
+MAX_CELL_CHARS = 10_000
+
+
+def _check_xlsx_archive(content: bytes) -> None:
+    invalid = _("The file is not a valid Excel (.xlsx) workbook.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(invalid) from exc
+    total = sum(part.file_size for part in parts)
+    largest = max((part.file_size for part in parts), default=0)
+    if largest > MAX_XLSX_PART_BYTES or total > MAX_XLSX_TOTAL_BYTES:
+        raise ImportFileError(
+            _(
+                "The workbook unpacks to %(mb)d MB, more than the %(max)d MB allowed: save "
+                "only the people sheet, or export a CSV."
+            )
+            % {"mb": total // 2**20, "max": MAX_XLSX_TOTAL_BYTES // 2**20},
+            details={"uncompressed_bytes": total},
+        )
+
+
+def _check_cells(number: int, values: Sequence[Cell]) -> None:
+    for column, value in enumerate(values, start=1):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise ImportFileError(
+                _(
+                    "Row %(row)d, column %(column)d holds %(length)d characters; a cell may "
+                    "hold at most %(max)d."
+                )
+                % {"row": number, "column": column, "length": len(value), "max": MAX_CELL_CHARS},
+                details={"row": number, "column": column},
+            )
+
+
 def _xlsx_records(content: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
     import openpyxl
 
     invalid = _("The file is not a valid Excel (.xlsx) workbook.")
+    _check_xlsx_archive(content)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl's own errors: all mean "unreadable"
@@ -111,6 +154,7 @@ def _xlsx_records(content: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
                 return
             except Exception as exc:
                 raise ImportFileError(invalid) from exc
+            _check_cells(number, values)
             yield number, values
     finally:
         workbook.close()

@@ -37,11 +37,19 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Serve pages only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        worker: subprocess.Popen[bytes] | None = None
+        workers: list[subprocess.Popen[bytes]] = []
         if not options["no_worker"]:
-            # Same process group: Ctrl-C in a terminal reaches the worker too.
-            worker = subprocess.Popen([sys.executable, "-m", "turnabout.cli", "worker"])
-            self.stdout.write(f"Task worker started (pid {worker.pid}).")
+            # One worker per queue, so a match run never waits behind a backlog of emails;
+            # the default one runs the periodic tick. Same process group: Ctrl-C reaches them.
+            command = [sys.executable, "-m", "turnabout.cli", "worker"]
+            workers = [
+                subprocess.Popen([*command, "--queue", "default"]),  # noqa: S603  (our own CLI)
+                subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
+                    [*command, "--queue", "matching", "--tick-every", "0"]
+                ),
+            ]
+            pids = ", ".join(str(worker.pid) for worker in workers)
+            self.stdout.write(f"Task workers started (default and matching queues; pids {pids}).")
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)  # `kill` stops both as well
         try:
             self._print_banner(options["host"], options["port"])
@@ -54,7 +62,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
-            if worker is not None:
+            for worker in workers:
                 _stop(worker)
             self.stdout.write("Stopped the web server and the task worker.")
 

@@ -5,8 +5,9 @@ import logging
 import threading
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
 logger = logging.getLogger(__name__)
@@ -25,12 +26,18 @@ def _tick_forever(every: float, stop: threading.Event) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Run the background task worker (database queue); run several for more throughput. "
-        "It also runs `turnabout tick` every few minutes unless --tick-every 0."
+        "Run a background task worker (the database queue, or Redis with TASKS_BACKEND=rq); "
+        "run several for more throughput, and one per queue so match runs never wait behind "
+        "emails. It also runs `turnabout tick` every few minutes unless --tick-every 0."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
+        parser.add_argument(
+            "--queue",
+            default=",".join(settings.TASK_QUEUES),
+            help="Comma-separated queues to work on (default: all, i.e. default,matching).",
+        )
         parser.add_argument(
             "--tick-every",
             type=float,
@@ -39,14 +46,42 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from turnabout.common import leases
+
         stop = threading.Event()
         if options["tick_every"] > 0 and not options["batch"]:
             threading.Thread(
                 target=_tick_forever, args=(options["tick_every"], stop), daemon=True
             ).start()
-        extra = ["--batch"] if options["batch"] else []
+        queues = [queue.strip() for queue in options["queue"].split(",") if queue.strip()]
+        unknown = set(queues) - set(settings.TASK_QUEUES)
+        if not queues or unknown:
+            raise CommandError(
+                f"Unknown queue {', '.join(sorted(unknown)) or '(none)'}; "
+                f"choose from {', '.join(settings.TASK_QUEUES)}."
+            )
+        # The lease: renewed while this worker lives; tasks of dead workers get reaped.
+        worker_id = leases.new_worker_id()
+        leases.beat(worker_id)
+        threading.Thread(
+            target=leases.heartbeat_forever, args=(worker_id, stop), daemon=True
+        ).start()
         try:
             with contextlib.suppress(KeyboardInterrupt):
-                call_command("db_worker", "--no-startup-delay", "--no-reload", *extra)
+                if settings.TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend":
+                    burst = ["--burst"] if options["batch"] else []
+                    call_command("rqworker", *queues, "--job-class", "django_tasks_rq.Job", *burst)
+                else:
+                    batch = ["--batch"] if options["batch"] else []
+                    call_command(
+                        "db_worker",
+                        "--no-startup-delay",
+                        "--no-reload",
+                        "--queue-name",
+                        ",".join(queues),
+                        "--worker-id",
+                        worker_id,
+                        *batch,
+                    )
         finally:
             stop.set()

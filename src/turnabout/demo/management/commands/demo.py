@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -35,11 +36,20 @@ class Command(BaseCommand):
             help="Do nothing (and succeed) when the database already has employees.",
         )
         parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Delete everything in the database first, then build the demo again.",
+        )
+        parser.add_argument(
             "--seed", type=int, default=DEFAULT_SEED, help="Random seed (default: %(default)s)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = timezone.now()
+        if options["reset"]:
+            call_command("flush", interactive=False, verbosity=0)
+            self.stdout.write("Deleted everything in the database; building the demo again.")
+        self.verbosity = int(options.get("verbosity", 1))
         try:
             summary = demo_build(seed=options["seed"])
         except Conflict as exc:
@@ -94,6 +104,15 @@ class Command(BaseCommand):
                 f"{recognition.badges} badges, {recognition.certificates} certificates, "
                 f"{recognition.stories} published stories."
             )
+        from turnabout.demo.insights import insights_demo_build
+
+        insights = insights_demo_build(seed=options["seed"])
+        if insights is not None:
+            self.stdout.write(
+                f"  Insights: the pilot's {insights.pilot_pairs} pairs and "
+                f"{insights.pilot_sessions} sessions, {insights.snapshots} KPI snapshots, "
+                f"{insights.at_risk} pairs at risk and {insights.check_in} to check in with."
+            )
         self._drop_queued_emails(since=started)
 
     def _drop_queued_emails(self, *, since: datetime) -> None:
@@ -105,7 +124,7 @@ class Command(BaseCommand):
             status=TaskResultStatus.READY, enqueued_at__gte=since, task_path__endswith="_email"
         )
         dropped, _by_model = queued.delete()
-        if dropped:
+        if dropped and self.verbosity >= 2:
             self.stdout.write(f"  Dropped {dropped} emails to the demo's fictional people.")
 
     def _print(self, summary: DemoSummary) -> None:

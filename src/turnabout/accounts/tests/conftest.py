@@ -1,0 +1,3 @@
+from turnabout.accounts.tests.sso_fixtures import oidc_provider, saml_idp
+
+__all__ = ["oidc_provider", "saml_idp"]
