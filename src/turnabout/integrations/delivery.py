@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from turnabout.integrations.models import Delivery
+from turnabout.integrations.webhooks import signature_headers
 
 TIMEOUT_SECONDS = 10
 FIRST_BACKOFF = timedelta(seconds=30)
@@ -33,8 +34,6 @@ def _request(delivery: Delivery) -> tuple[str, bytes, dict[str, str]]:
     if delivery.channel is not None:
         return delivery.channel.webhook_url, body, headers
     assert delivery.endpoint is not None
-    from turnabout.integrations.webhooks import signature_headers
-
     headers.update(signature_headers(delivery.endpoint, body, delivery_id=delivery.pk))
     return delivery.endpoint.url, body, headers
 

@@ -6,16 +6,18 @@ are written in the transaction of the change they report and posted after it com
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from turnabout.common.email import absolute_url
 from turnabout.common.models import AuditRecord
 from turnabout.integrations.chat import ChatMessage, payload_for
 from turnabout.integrations.models import ChatChannel, ChatEvent, Delivery
+from turnabout.integrations.tasks import enqueue_deliveries
+from turnabout.integrations.webhooks import webhook_event_from_audit
+from turnabout.pairing.models import MatchRun
+from turnabout.programs.models import Cohort
 
 
 def on_audit_record(sender: Any, instance: AuditRecord, created: bool, **kwargs: Any) -> None:
@@ -27,14 +29,10 @@ def on_audit_record(sender: Any, instance: AuditRecord, created: bool, **kwargs:
             _cohort_open(int(instance.target_id))
     elif instance.event == "match_run.published":
         _pairs_published(int(instance.target_id), instance.message)
-    from turnabout.integrations.webhooks import webhook_event_from_audit
-
     webhook_event_from_audit(instance)
 
 
 def _cohort_open(cohort_id: int) -> None:
-    from turnabout.programs.models import Cohort
-
     cohort = Cohort.objects.select_related("program").filter(pk=cohort_id).first()
     if cohort is None:
         return
@@ -49,8 +47,6 @@ def _cohort_open(cohort_id: int) -> None:
 
 
 def _pairs_published(run_id: int, summary: str) -> None:
-    from turnabout.pairing.models import MatchRun
-
     run = MatchRun.objects.select_related("cohort__program").filter(pk=run_id).first()
     if run is None:
         return
@@ -87,10 +83,3 @@ def chat_announce(
     ]
     enqueue_deliveries(deliveries)
     return deliveries
-
-
-def enqueue_deliveries(deliveries: list[Delivery]) -> None:
-    from turnabout.integrations.tasks import deliver
-
-    for delivery in deliveries:
-        transaction.on_commit(partial(deliver.enqueue, delivery.pk))

@@ -15,6 +15,7 @@ from turnabout.common.audit import audit_record
 from turnabout.common.errors import ValidationFailed, require
 from turnabout.common.types import AnyUser
 from turnabout.integrations.models import ChatChannel, ChatEvent, ChatKind, Delivery
+from turnabout.integrations.tasks import enqueue_deliveries
 from turnabout.programs.models import Program
 from turnabout.programs.permissions import can_manage_program
 
@@ -80,7 +81,5 @@ def delivery_retry(delivery: Delivery, *, acting_user: AnyUser) -> Delivery:
     delivery.next_attempt_at = timezone.now()
     delivery.save(update_fields=["status", "attempts", "next_attempt_at"])
     audit_record(actor=acting_user, event="delivery.retried", target=delivery)
-    from turnabout.integrations.events import enqueue_deliveries
-
     enqueue_deliveries([delivery])
     return delivery

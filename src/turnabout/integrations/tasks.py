@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING
+
+from django.db import transaction
 from django_tasks import task
+
+if TYPE_CHECKING:
+    from turnabout.integrations.models import Delivery
 
 
 @task()
@@ -22,3 +30,9 @@ def send_weekly_digests() -> int:
     from turnabout.integrations.digest import digests_send
 
     return len(digests_send())
+
+
+def enqueue_deliveries(deliveries: Sequence[Delivery]) -> None:
+    """Post each delivery once the transaction that wrote it commits."""
+    for delivery in deliveries:
+        transaction.on_commit(partial(deliver.enqueue, delivery.pk))

@@ -34,6 +34,7 @@ from turnabout.common.errors import ValidationFailed, require
 from turnabout.common.models import AuditRecord
 from turnabout.common.types import AnyUser
 from turnabout.integrations.models import Delivery, WebhookEndpoint
+from turnabout.integrations.tasks import enqueue_deliveries
 
 # Audit event -> webhook event. A session counts as held when its log says so.
 EVENTS = {
@@ -109,8 +110,6 @@ def webhook_event_from_audit(record: AuditRecord) -> list[Delivery]:
         Delivery.objects.create(endpoint=endpoint, event=event, payload=_payload(event, record))
         for endpoint in endpoints
     ]
-    from turnabout.integrations.events import enqueue_deliveries
-
     enqueue_deliveries(deliveries)
     return deliveries
 
@@ -159,7 +158,5 @@ def webhook_send_test(endpoint: WebhookEndpoint, *, acting_user: AnyUser) -> Del
     delivery = Delivery.objects.create(
         endpoint=endpoint, event=TEST_EVENT, payload=_payload(TEST_EVENT, None)
     )
-    from turnabout.integrations.events import enqueue_deliveries
-
     enqueue_deliveries([delivery])
     return delivery

@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from turnabout.learning.services import curriculum_install_starter
 from turnabout.programs.models import Program
 
 
@@ -15,6 +16,4 @@ from turnabout.programs.models import Program
 def program_created(sender: type[Program], instance: Program, created: bool, **kwargs: Any) -> None:
     if not created or kwargs.get("raw"):
         return
-    from turnabout.learning.services import curriculum_install_starter
-
     curriculum_install_starter(instance, acting_user=None)

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
-from turnabout.learning import permissions, readiness
+from turnabout.learning import permissions, readiness, selectors
 from turnabout.learning.markdown import render_markdown
 from turnabout.programs.models import Cohort
 
@@ -34,8 +34,6 @@ def cohort_readiness(context: template.Context, cohort: Cohort) -> dict[str, Any
 @register.simple_tag(takes_context=True)
 def my_training(context: template.Context) -> list[dict[str, Any]]:
     """The signed-in participant's programs with required modules left, for the home page."""
-    from turnabout.learning import selectors
-
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return []

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from turnabout.integrations.digest import digests_send
+
 
 class Command(BaseCommand):
     help = "Integrations: `digest` queues the weekly chat digest of every program now."
@@ -14,7 +16,5 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["digest"])
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from turnabout.integrations.digest import digests_send
-
         deliveries = digests_send()
         self.stdout.write(f"{len(deliveries)} digest messages queued.")

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from turnabout.accounts.models import Role
+from turnabout.integrations.program_files import ProgramFileError, program_apply, program_export
+from turnabout.programs.models import Program
 
 
 class Command(BaseCommand):
@@ -25,13 +27,6 @@ class Command(BaseCommand):
         apply.add_argument("--as", dest="as_email", help="Acting org admin (default: the first).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from turnabout.integrations.program_files import (
-            ProgramFileError,
-            program_apply,
-            program_export,
-        )
-        from turnabout.programs.models import Program
-
         if options["action"] == "export":
             program = Program.objects.filter(name__iexact=options["program"]).first()
             if program is None:
