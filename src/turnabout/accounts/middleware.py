@@ -11,6 +11,8 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 
+from turnabout.accounts import permissions
+
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
     """Every page needs a login, except the ones marked `login_not_required`.
@@ -49,8 +51,6 @@ class SessionLifetimeMiddleware:
         return self.get_response(request)
 
     def _check(self, request: HttpRequest) -> None:
-        from turnabout.accounts import permissions
-
         session = request.session
         now = int(time.time())
         login_at = session.get(LOGIN_AT)

@@ -24,7 +24,7 @@ from django_stubs_ext import StrOrPromise
 
 from turnabout.engagement.models import Agreement, MentoringSession, PairGoal, SessionLog
 from turnabout.insights import sources
-from turnabout.insights.models import HEALTH_ORDER, HealthState
+from turnabout.insights.models import HEALTH_ORDER, HealthState, SignalSnooze
 from turnabout.pairing.models import Mentorship
 
 # Thresholds (documented in docs/insights.md; change both together).
@@ -293,8 +293,6 @@ def gather(pairs: Sequence[Mentorship], now: datetime) -> list[PairFacts]:
 
 
 def snoozed_signals(pair_ids: Iterable[int], today: date) -> dict[int, set[str]]:
-    from turnabout.insights.models import SignalSnooze
-
     result: dict[int, set[str]] = defaultdict(set)
     for pair_id, code in SignalSnooze.objects.filter(
         mentorship__in=list(pair_ids), until__gte=today

@@ -7,11 +7,11 @@ from typing import Any
 
 from turnabout.common import hooks
 from turnabout.engagement.ticks import tick_hook_register
+from turnabout.insights.services import insights_tick
+from turnabout.insights.views import program_kpi_section
 
 
 def _tick(now: datetime) -> dict[str, int]:
-    from turnabout.insights.services import insights_tick
-
     result = insights_tick(now=now)
     return {
         "pair health changes": result.health_changes,
@@ -21,8 +21,6 @@ def _tick(now: datetime) -> dict[str, int]:
 
 
 def _program_section(request: Any, program: Any) -> str:
-    from turnabout.insights.views import program_kpi_section
-
     return program_kpi_section(request, program)
 
 

@@ -21,6 +21,7 @@ from django.db.models import Count, Q
 from turnabout.common.privacy import meets_floor
 from turnabout.engagement.models import MentoringSession
 from turnabout.enrollment.models import Application
+from turnabout.feedback.metrics import is_would_do_it_again
 from turnabout.insights import sources
 from turnabout.insights.models import KpiState, ManualValue
 from turnabout.pairing.models import Mentorship
@@ -277,8 +278,6 @@ def satisfaction(
     """Mean satisfaction (1-5) of the final evaluations; an objective whose title says
     "again" reads "I would do it again" instead: its mean (1-5) in points, or the share who
     agree (4 or 5) in percent."""
-    from turnabout.feedback.metrics import is_would_do_it_again
-
     ids = [c.pk for c in cohorts]
     result = {}
     plain = None

@@ -17,6 +17,7 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from turnabout.accounts import permissions as roles
 from turnabout.common.errors import NotFound
 from turnabout.common.privacy import meets_floor, suppress_counts
 from turnabout.common.types import AnyUser
@@ -35,6 +36,7 @@ from turnabout.insights.models import (
 )
 from turnabout.pairing.models import Mentorship
 from turnabout.programs.models import Cohort, Objective, Program, SurveyDailyCount
+from turnabout.programs.permissions import managed_programs_filter
 
 # --- Lookups -----------------------------------------------------------------------------
 
@@ -72,9 +74,6 @@ def pair_get_for_manager(*, user: AnyUser, pair_id: int) -> Mentorship:
 
 
 def programs_visible(*, user: AnyUser) -> QuerySet[Program]:
-    from turnabout.accounts import permissions as roles
-    from turnabout.programs.permissions import managed_programs_filter
-
     if roles.is_sponsor(user) or roles.is_org_admin(user):
         return Program.objects.all().order_by("name")
     return Program.objects.filter(managed_programs_filter(user)).distinct().order_by("name")

@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import close_old_connections
 
+from turnabout.common import leases
+
 logger = logging.getLogger(__name__)
 
 
@@ -46,8 +48,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from turnabout.common import leases
-
         stop = threading.Event()
         if options["tick_every"] > 0 and not options["batch"]:
             threading.Thread(

@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from turnabout.common.errors import Conflict
 from turnabout.demo.engagement import engagement_demo_build
 from turnabout.demo.feedback import feedback_demo_build
+from turnabout.demo.insights import insights_demo_build
 from turnabout.demo.learning import learning_demo_build
 from turnabout.demo.pairing import pairing_demo_build
 from turnabout.demo.people import DEFAULT_SEED, DemoSummary, demo_build
@@ -104,8 +105,6 @@ class Command(BaseCommand):
                 f"{recognition.badges} badges, {recognition.certificates} certificates, "
                 f"{recognition.stories} published stories."
             )
-        from turnabout.demo.insights import insights_demo_build
-
         insights = insights_demo_build(seed=options["seed"])
         if insights is not None:
             self.stdout.write(
