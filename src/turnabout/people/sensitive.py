@@ -8,8 +8,8 @@ Three kinds of access, and no other:
 - `generations_for_matching(...)`: per-person values for the matching engine alone
   (`pairing.adapter`), which turns them into a score and never shows them.
 - `labels_for_aggregates(...)`, `memberships_for_aggregates(...)`: per-person group labels
-  for the insights app's group breakdowns, which count people per group and pass every cell through the privacy floor
-  before anything is shown (`insights.analysis.breakdown`).
+  for the insights app's group breakdowns, which count people per group and pass every
+  cell through the privacy floor before anything is shown (`insights.analysis.breakdown`).
 """
 
 from __future__ import annotations
