@@ -26,7 +26,8 @@ from turnabout.insights import metrics, sources
 from turnabout.insights.models import HealthState, PairHealth
 from turnabout.pairing.adapter import CRITERIA, config_mapping
 from turnabout.pairing.models import Mentorship, Proposal
-from turnabout.people.models import Employee, SensitiveAttributes
+from turnabout.people import sensitive
+from turnabout.people.models import Employee
 from turnabout.programs.models import Cohort, Objective, Phase, Program
 
 # --- Inclusion by group ---------------------------------------------------------------------
@@ -85,23 +86,15 @@ def _groups_of(dimension: str, people: list[int]) -> dict[int, list[str]]:
     elif dimension == "erg":
         for pk in people:
             result[pk] = []
-        for pk, name in Employee.resource_groups.through.objects.filter(
-            employee_id__in=people
-        ).values_list("employee_id", "resourcegroup__name"):
-            result[pk].append(name)
+        for pk, names in sensitive.memberships_for_aggregates(people).items():
+            result[pk].extend(names)
         for groups in result.values():
             if not groups:
                 groups.append(str(NO_ERG))
     elif dimension in SENSITIVE:
-        stated = dict(
-            SensitiveAttributes.objects.filter(employee_id__in=people).values_list(
-                "employee_id", dimension
-            )
-        )
-        labels = dict(SensitiveAttributes.Generation.choices) if dimension == "generation" else {}
+        stated = sensitive.labels_for_aggregates(dimension, people)
         for pk in people:
-            value = stated.get(pk) or ""
-            result[pk] = [str(labels.get(value, value)) if value else str(NOT_STATED)]
+            result[pk] = [stated.get(pk) or str(NOT_STATED)]
     return result
 
 

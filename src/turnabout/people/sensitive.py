@@ -1,12 +1,15 @@
 """The one door to sensitive attributes (generation, gender, ethnicity) and resource-group
 (ERG) memberships. Nothing else reads them (a test enforces it).
 
-Two kinds of access, and no other:
+Three kinds of access, and no other:
 - `counts_by(...)`: group sizes for managers, sponsors and admins, through the privacy floor
   (`common.privacy`): a group below `TURNABOUT_MIN_GROUP_SIZE`, or one that could be worked
   out by subtraction, comes back as None.
 - `generations_for_matching(...)`: per-person values for the matching engine alone
   (`pairing.adapter`), which turns them into a score and never shows them.
+- `labels_for_aggregates(...)`, `memberships_for_aggregates(...)`: per-person group labels
+  for the insights app's group breakdowns, which count people per group and pass every
+  cell through the privacy floor before anything is shown (`insights.analysis.breakdown`).
 """
 
 from __future__ import annotations
@@ -61,3 +64,36 @@ def generations_for_matching(employee_ids: Iterable[int]) -> dict[int, str]:
         .exclude(generation="")
         .values_list("employee_id", "generation")
     )
+
+
+SENSITIVE_DIMENSIONS = ("generation", "gender", "ethnicity")
+
+
+def labels_for_aggregates(dimension: str, employee_ids: Iterable[int]) -> dict[int, str]:
+    """Each consented person's label for `dimension` (generation, gender or ethnicity), in
+    words, to be counted into groups that then go through the privacy floor. Never show a
+    value per person, never log it."""
+    if dimension not in SENSITIVE_DIMENSIONS:
+        raise ValueError(f"not a sensitive dimension: {dimension}")
+    labels: dict[str, str] = (
+        {str(k): str(v) for k, v in SensitiveAttributes.Generation.choices}
+        if dimension == "generation"
+        else {}
+    )
+    stated = (
+        SensitiveAttributes.objects.filter(employee_id__in=list(employee_ids))
+        .exclude(**{dimension: ""})
+        .values_list("employee_id", dimension)
+    )
+    return {pk: labels.get(str(value), str(value)) for pk, value in stated}
+
+
+def memberships_for_aggregates(employee_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each person's resource-group names, to be counted into groups that then go through
+    the privacy floor. Never show them per person, never log them."""
+    result: dict[int, list[str]] = {}
+    for pk, name in Employee.resource_groups.through.objects.filter(
+        employee_id__in=list(employee_ids)
+    ).values_list("employee_id", "resourcegroup__name"):
+        result.setdefault(pk, []).append(name)
+    return result

@@ -79,6 +79,8 @@ def test_people_list_page_renders_with_a_fixed_number_of_queries(
     assert page.status_code == 200
     assert len(many) == len(few)
     assert b"Extra19" in page.content
+    # Each name has a decorative initials avatar beside it (no extra query, checked above).
+    assert b'<span class="person"><span class="avatar avatar--sm' in page.content
 
 
 def test_people_list_htmx_request_gets_only_the_results(org_admin, small_org, client):
