@@ -3,6 +3,7 @@ through django-tasks' RQ backend (the real Redis server on 127.0.0.1:6379)."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,9 @@ from django.test import Client
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/15"  # a database of its own, flushed by the test
+# A Redis database of its own, flushed by the test (CI's second run, beside this one on the
+# other database, sets another number).
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('TURNABOUT_TEST_REDIS_DB', '15')}"
 
 
 def test_health_answers_200_when_the_database_and_the_queue_answer(client: Client) -> None:
