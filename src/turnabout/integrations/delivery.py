@@ -42,7 +42,7 @@ def delivery_attempt(delivery_id: int) -> Delivery | None:
     """Try to post a pending delivery once. Returns it, or None if there is nothing to do."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("channel", "endpoint")
             .filter(pk=delivery_id, status=Delivery.Status.PENDING)
             .first()

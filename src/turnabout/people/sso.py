@@ -23,7 +23,9 @@ def employee_account_for_sso(email: str) -> User:
     leaver (their account, if any, was deactivated by the same import).
     """
     employee = (
-        Employee.objects.select_for_update().select_related("user").filter(email__iexact=email)
+        Employee.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(email__iexact=email)
     ).first()
     if employee is None:
         raise SsoRefused(
