@@ -111,3 +111,12 @@ def test_help_text_is_escaped():
 
     html = render_to_string("_field.html", {"field": Form()["name"]})
     assert "<img" not in html and "&lt;img" in html
+
+
+def test_only_the_sso_pages_may_send_a_form_to_the_identity_provider(client) -> None:
+    """Elsewhere forms post to this site only; an SSO page leads on to the company's IdP."""
+    login = client.get("/accounts/login/")
+    assert "form-action 'self'" in login["Content-Security-Policy"]
+    sso = client.get("/accounts/oidc/company/login/")
+    policy = sso["Content-Security-Policy"]
+    assert "form-action" in policy and "https:" in policy.split("form-action", 1)[1]

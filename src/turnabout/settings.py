@@ -92,6 +92,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "turnabout.accounts.middleware.SsoFormActionMiddleware",
     "turnabout.common.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "turnabout.common.middleware.FriendlyErrorPagesMiddleware",

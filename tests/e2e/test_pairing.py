@@ -28,7 +28,7 @@ def test_manager_reviews_and_publishes_then_a_mentee_accepts(
     page.get_by_role("link", name=re.compile(setup.cohort.name)).click()
     page.get_by_role("button", name="Run the matching").click()
     expect(page.locator("#run-status progress")).to_be_visible()
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
     # the page polls the run's status and reloads itself once it is done
     expect(page.get_by_role("heading", name="Unmatched, and why")).to_be_visible(timeout=15000)
     rows = page.locator("table.proposals > tbody > tr")

@@ -9,7 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from turnabout.accounts import permissions
 
@@ -75,3 +75,26 @@ def _remember_login_time(sender: Any, request: HttpRequest | None, **kwargs: Any
         now = int(time.time())
         request.session[LOGIN_AT] = now
         request.session[SEEN_AT] = now
+
+
+SSO_LOGIN_PATHS = ("/accounts/oidc/", "/accounts/saml/")
+
+
+class SsoFormActionMiddleware:
+    """Let the single sign-on pages send the browser on to the identity provider.
+
+    The Content-Security-Policy allows forms to post only to this site (`form-action
+    'self'`), and browsers apply that to the redirect after the post too, so the "Continue"
+    of an SSO sign-in could never reach the company's identity provider, whose address an org
+    admin configures. On those pages alone, forms may lead to any web address; every other
+    page keeps `form-action 'self'`.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(SSO_LOGIN_PATHS):
+            response._csp_update = {"form-action": ["https:", "http:"]}  # type: ignore[attr-defined]
+        return response
