@@ -4,6 +4,13 @@
   "use strict";
   document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () {
+    // A card whose content is wider than the screen scrolls sideways: make it reachable by
+    // keyboard so its hidden part can be scrolled to without a mouse.
+    document.querySelectorAll(".card, .table-wrap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
     var button = document.querySelector(".menu-button");
     var menu = document.getElementById("site-menu");
     if (!button || !menu) return;
