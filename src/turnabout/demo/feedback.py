@@ -15,8 +15,10 @@ the demo command drops.
   pre/post change per topic with intervals, NPS and satisfaction.
 - The current cohort gets pairing-fit answers after each pair's first held session (two
   "not a good fit", which flag their pairs), monthly pulses (a few pairs falling, one pair
-  whose partners disagree by five points) and an open, anonymous mid-point check-in that
-  the participants' hubs show.
+  whose partners disagree by five points), a skill self-assessment before the first
+  session with a mid-point self-assessment two weeks ago (so the skill KPIs have an
+  interim value), and an open, anonymous mid-point check-in that the participants' hubs
+  show.
 """
 
 from __future__ import annotations
@@ -310,6 +312,8 @@ def _current(b: _Builder, cohort: Cohort) -> int:
             data[note] = rng.choice(_TEXTS["pulse_notes"])
         b.answer(inv, data, inv.invited_on + timedelta(days=rng.randint(0, 4)))
 
+    _current_skills(b, cohort, start, logins)
+
     # The mid-point check-in: anonymous, open now, on every participant's hub.
     opened = max(DEMO_TODAY, timezone.now())
     midpoint = b.survey(
@@ -332,6 +336,58 @@ def _current(b: _Builder, cohort: Cohort) -> int:
             data[q[4]] = rng.choice(_TEXTS["midpoint_notes"])
         b.answer(inv, data, opened.date())
     return flags
+
+
+MID_SKILLS_TITLE = "Skill self-assessment (mid-point)"
+
+
+def _current_skills(b: _Builder, cohort: Cohort, start: datetime, logins: set[str]) -> None:
+    """The skill self-assessment before the first session (everyone, the demo logins too)
+    and a mid-point self-assessment two weeks before "today" (the demo logins answer it
+    themselves): the skill KPIs have an interim value until the "post" at wrap-up."""
+    rng = b.rng
+    skills = b.survey(cohort, Survey.Template.SELF_ASSESSMENT, opened=start - timedelta(days=2))
+    services.invitations_run(skills, now=start, notify=False)
+    grid = skills.questions.get(key=metrics.KEY_SKILLS)
+    before: dict[int, dict[str, int]] = {}
+    pre = Invitation.objects.filter(survey=skills, occasion=metrics.PRE)
+    for inv in pre.select_related("person__user").order_by("pk"):
+        if inv.person.email not in logins and rng.random() < 0.08:
+            continue
+        senior = inv.role == "mentee"
+        ratings = {
+            topic: _clamp(rng.gauss(1.9 if senior else 3.9, 0.8))
+            if topic in DIGITAL
+            else _clamp(rng.gauss(2.9 if senior else 2.6, 0.7))
+            for topic in grid.options
+        }
+        before[inv.person_id] = ratings
+        b.answer(inv, {grid: ratings}, inv.invited_on + timedelta(days=rng.randint(0, 3)))
+    mid_day = (DEMO_TODAY - timedelta(days=14)).date()
+    mid = b.survey(
+        cohort,
+        Survey.Template.SELF_ASSESSMENT,
+        opened=_at(mid_day),
+        title=MID_SKILLS_TITLE,
+        trigger=Survey.Trigger.MANUAL,
+        respond_within_days=21,
+    )
+    mid_grid = mid.questions.get(key=metrics.KEY_SKILLS)
+    for inv in Invitation.objects.filter(survey=mid).select_related("person__user").order_by("pk"):
+        if inv.person.email in logins or inv.person_id not in before or rng.random() < 0.1:
+            continue
+        senior = inv.role == "mentee"
+        ratings = {}
+        for topic, rating in before[inv.person_id].items():
+            if topic == "Generative AI tools" and senior:
+                gain = rng.choice([0, 1, 1, 1, 2])
+            elif topic in DIGITAL:
+                gain = rng.choice([0, 0, 1, 1]) if senior else rng.choice([0, 0, 0, 1])
+            else:
+                gain = rng.choice([0, 0, 1]) if not senior else rng.choice([0, 0, 0, 1])
+            if topic in mid_grid.options:
+                ratings[topic] = _clamp(rating + gain)
+        b.answer(inv, {mid_grid: ratings}, mid_day + timedelta(days=rng.randint(0, 6)))
 
 
 @transaction.atomic

@@ -4,20 +4,23 @@ group breakdowns (above the floor), retention, lessons, exports.
 Same rules as the pages: scoped selectors for every read, services for every write.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: ninja's `paginate` wrapper resolves the
+# endpoint's annotations outside this module, so they must be real objects.
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponseBase
 from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import Field
 
+from turnabout.common.api_pagination import BoundedPageNumberPagination
 from turnabout.common.errors import PermissionDenied
 from turnabout.common.schemas import ERRORS, ErrorOut, Text
 from turnabout.insights import analysis, exports, permissions, selectors, services
-from turnabout.insights.models import CheckInNote, ManualValue, SignalSnooze
+from turnabout.insights.models import CheckInNote, ManualValue, PairHealth, SignalSnooze
 
 router = Router(tags=["insights"])
 ERRS: dict[int, type[Schema]] = {**ERRORS, 409: ErrorOut}
@@ -217,7 +220,29 @@ def _health_out(row: selectors.HealthRow) -> PairHealthOut:
     )  # fmt: skip
 
 
-@router.get("/programs/{program_id}/pair-health", response={200: list[PairHealthOut], **ERRS})
+class _HealthPage:
+    """The pair-health rows of one page only: the paginator counts and slices this like a
+    queryset, and only the sliced records get their signals' names and snoozes."""
+
+    def __init__(self, qs: QuerySet[PairHealth]) -> None:
+        self.qs = qs
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def count(self) -> int:
+        return int(self.qs.count())
+
+    def __getitem__(self, index: slice) -> list[PairHealthOut]:
+        return [_health_out(row) for row in selectors.health_rows_of(list(self.qs[index]))]
+
+
+@router.get(
+    "/programs/{program_id}/pair-health",
+    response={200: list[PairHealthOut], **ERRS},
+    summary="Active pairs with their health, worst first (the program's managers; paginated)",
+)
+@paginate(BoundedPageNumberPagination, page_size=50)
 def pair_health(
     request: HttpRequest,
     program_id: Id,
@@ -226,10 +251,8 @@ def pair_health(
     program = selectors.program_get(user=request.user, program_id=program_id)
     if not permissions.can_view_pairs(request.user, program):
         raise PermissionDenied("Only the program's managers see its pairs.")
-    return [
-        _health_out(row)
-        for row in selectors.pair_health_rows(user=request.user, program=program, state=state)
-    ]
+    qs = selectors.pair_health_queryset(user=request.user, program=program, state=state)
+    return _HealthPage(qs)  # type: ignore[return-value]  # a lazy list of one page
 
 
 @router.post("/pairs/{pair_id}/check-in-notes", response={201: dict[str, int], **ERRS})

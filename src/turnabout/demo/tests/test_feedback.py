@@ -24,7 +24,7 @@ def test_demo_surveys_give_every_results_page_real_content() -> None:
     pairing_demo_build()
     engagement_demo_build()
     summary = feedback_demo_build()
-    assert summary is not None and summary.surveys == 6 and summary.flags == 2
+    assert summary is not None and summary.surveys == 8 and summary.flags == 2
     manager = get_user_model().objects.get(username=MANAGER_EMAIL)
     pilot = Cohort.objects.get(name=PILOT_COHORT)
     current = Cohort.objects.get(name=CURRENT_COHORT)

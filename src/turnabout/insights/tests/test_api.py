@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from turnabout.insights import services
@@ -41,9 +43,29 @@ def test_sponsor_never_reaches_a_pair_or_a_person(client, sponsor, manager):
     response = client.post(f"{API}/pairs/{m.pk}/check-in-notes", {"body": "x"}, "application/json")
     assert response.status_code == 404
     client.force_login(manager)
-    rows = client.get(f"{API}/programs/{w.program.pk}/pair-health").json()
+    rows = client.get(f"{API}/programs/{w.program.pk}/pair-health").json()["items"]
     assert {r["state"] for r in rows} == {"check_in"}  # 40 days, cadence 14, none held
     assert "behind_cadence" in {s["code"] for s in rows[0]["signals"]}
+
+
+def test_pair_health_list_is_paginated_in_constant_queries(client, manager):
+    w = world(manager, pairs=5)
+    services.pair_health_refresh(now=at(START + timedelta(days=40)))
+    client.force_login(manager)
+    url = f"{API}/programs/{w.program.pk}/pair-health"
+    first = client.get(url, {"page_size": 2}).json()
+    assert first["count"] == 5 and len(first["items"]) == 2
+    third = client.get(url, {"page_size": 2, "page": 3}).json()
+    assert len(third["items"]) == 1
+    pages = [first["items"], client.get(url, {"page_size": 2, "page": 2}).json()["items"]]
+    seen = [r["pair_id"] for page in [*pages, third["items"]] for r in page]
+    assert sorted(seen) == sorted(m.pk for m in w.pairs)  # every pair once, no overlap
+    assert client.get(url, {"page_size": 101}).status_code == 422
+    with CaptureQueriesContext(connection) as small:
+        client.get(url, {"page_size": 2})
+    with CaptureQueriesContext(connection) as large:
+        client.get(url, {"page_size": 5})
+    assert len(small.captured_queries) == len(large.captured_queries)
 
 
 def test_error_codes(client, manager):
