@@ -11,8 +11,8 @@ from turnabout.demo.engagement import DEMO_TODAY, engagement_demo_build
 from turnabout.demo.feedback import feedback_demo_build
 from turnabout.demo.insights import insights_demo_build
 from turnabout.demo.pairing import CURRENT_COHORT, pairing_demo_build
-from turnabout.demo.people import demo_build
-from turnabout.demo.programs import EMAIL_DOMAIN, PROGRAM_NAME, programs_demo_build
+from turnabout.demo.people import EMAIL_DOMAIN, demo_build
+from turnabout.demo.programs import PROGRAM_NAME, programs_demo_build
 from turnabout.insights import selectors
 from turnabout.insights.models import KpiState
 from turnabout.programs.models import Objective, Program
