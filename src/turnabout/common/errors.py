@@ -118,6 +118,12 @@ class ErrorCode(StrEnum):
     # accounts: roles and sign-in (enterprise)
     LAST_ORG_ADMIN = "last_org_admin"
     SSO_CONFIG_INVALID = "sso_config_invalid"
+    # accounts: notification choices and token scopes (enterprise)
+    NOTIFICATION_MANDATORY = "notification_mandatory"
+    NOTIFICATION_KIND_UNKNOWN = "notification_kind_unknown"
+    TOKEN_SCOPE_INVALID = "token_scope_invalid"
+    # integrations: programs as code
+    PROGRAM_FILE_INVALID = "program_file_invalid"
     # insights
     KPI_NOT_CUSTOM = "kpi_not_custom"
     KPI_VALUE_IN_FUTURE = "kpi_value_in_future"
