@@ -84,6 +84,8 @@ def build_email(
     send to sends nothing.
     """
     to = recipients_for(kind_of(template), list(to))
+    if not to:
+        return EmailMultiAlternatives(to=[])  # everybody turned this kind off: nothing to send
     rendered = render_email(template, context, language=language)
     message = EmailMultiAlternatives(subject=rendered.subject, body=rendered.text, to=to)
     message.attach_alternative(rendered.html, "text/html")

@@ -108,6 +108,7 @@ class ErrorCode(StrEnum):
     CHECK_NOT_PASSED = "check_not_passed"
     CHECK_ANSWERS_INVALID = "check_answers_invalid"
     STEP_INVALID = "step_invalid"
+    MODULE_HAS_PROGRESS = "module_has_progress"
     NOT_AN_ACCEPTED_PARTICIPANT = "not_an_accepted_participant"
     # recognition
     CERTIFICATE_NOT_ELIGIBLE = "certificate_not_eligible"

@@ -12,8 +12,9 @@ and its cohorts' surveys: templates, schedules and questions (`[[cohorts]]`,
 
 Applying goes through each app's services, so it is validated and audited exactly like
 the pages and the API; a program with the file's name is updated, else created. Modules
-are matched by title (one left out of the file is retired, never deleted: people's
-progress stays), steps by title within their module (one left out is deleted), cohorts by
+are matched by title (one left out of the file is deleted if nobody has started it, else
+retired so that people's progress stays; a file with no `[[modules]]` at all leaves the
+training alone), steps by title within their module (one left out is deleted), cohorts by
 name (created in the draft phase; one left out is left alone) and surveys by title within
 their cohort (a survey with answers can no longer change its questions). What runs, not
 the design, stays out of the file: phases, survey status, applications, pairs, answers,
@@ -40,7 +41,7 @@ from turnabout.common.types import AnyUser
 from turnabout.feedback import services as feedback
 from turnabout.feedback.models import Question, Survey
 from turnabout.learning import services as learning
-from turnabout.learning.models import Audience, Step, TrainingModule
+from turnabout.learning.models import Audience, Step, StepCompletion, TrainingModule
 from turnabout.programs import services as programs
 from turnabout.programs.models import Cohort, Objective, Program
 
@@ -239,6 +240,8 @@ class _Document:
     modules: list[dict[str, Any]]
     cohorts: list[dict[str, Any]]
     where: _Where
+    #: A file without `[[modules]]` leaves the program's training as it is.
+    has_modules: bool = False
 
 
 def _tables(
@@ -365,7 +368,7 @@ def _parse(text: str) -> _Document:
                 _check_choice(where, question, "kind", list(Question.Kind.values))
                 _check_type(where, question, "options", list)
                 _check_type(where, question, "required", bool)
-    return _Document(design, objectives, modules, cohorts, where)
+    return _Document(design, objectives, modules, cohorts, where, "modules" in document)
 
 
 def _header_line(text: str, table: str, *, index: int = 0) -> int:
@@ -456,7 +459,8 @@ def _apply(document: _Document, *, acting_user: AnyUser) -> ApplyResult:
                 raise _refusal(exc, _line_of(text, key, table="objectives", index=index)) from exc
         result.changes["objectives"] = (current, wanted)
         result.plan.append(_("replace the objectives"))
-    _apply_modules(program, document, result, acting_user=acting_user)
+    if document.has_modules:
+        _apply_modules(program, document, result, acting_user=acting_user)
     _apply_cohorts(program, document, result, acting_user=acting_user)
     return result
 
@@ -505,7 +509,12 @@ def _apply_modules(
         kept.append(module.pk)
         _apply_steps(module, data.get("steps", []), where, result, acting_user=acting_user)
     for title, module in existing.items():
-        if module.pk not in kept and module.retired_at is None:
+        if module.pk in kept:
+            continue
+        if not StepCompletion.objects.filter(step__module=module).exists():
+            learning.module_delete(module, acting_user=acting_user)
+            result.plan.append(_("delete module %(title)s (not in the file)") % {"title": title})
+        elif module.retired_at is None:
             learning.module_retire(module, acting_user=acting_user, retired=True)
             result.plan.append(_("retire module %(title)s (not in the file)") % {"title": title})
     _reorder(
