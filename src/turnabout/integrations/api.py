@@ -57,6 +57,9 @@ class ApplyOut(Schema):
     "/programs/{program_id}/file",
     response={200: dict[str, Any], **ERRORS},
     summary="Export a program file",
+    openapi_extra={
+        "responses": {200: {"content": {"application/toml": {"schema": {"type": "string"}}}}}
+    },
 )
 def export_program(
     request: HttpRequest, program_id: int, query: Query[ExportQuery]
