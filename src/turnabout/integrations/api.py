@@ -13,9 +13,9 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from turnabout.common.schemas import ERRORS
+from turnabout.common.schemas import ERRORS, NO_NUL_PATTERN
 from turnabout.integrations.program_files import (
     ApplyResult,
     program_apply,
@@ -39,8 +39,22 @@ class ExportQuery(Schema):
     format: FileFormat = FileFormat.TOML
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
+#: The file as written: not stripped (its line numbers are what errors name), no NUL.
+FileText = Annotated[
+    str,
+    AfterValidator(_no_nul),
+    Field(max_length=FILE_MAX_CHARS, json_schema_extra={"pattern": NO_NUL_PATTERN}),
+]
+
+
 class ApplyIn(Schema):
-    content: Annotated[str, Field(max_length=FILE_MAX_CHARS)]
+    content: FileText
     apply: bool = False
 
 
