@@ -140,6 +140,7 @@ PAGES: dict[str, str] = {
     "accounts/social/signup/": PUBLIC,
     "accounts:lockout_unlock": ADMIN,
     "accounts:lockouts": ADMIN,
+    "accounts:notifications": USER,
     "accounts:role_grant": ADMIN,
     "accounts:role_revoke": ADMIN,
     "accounts:roles": ADMIN,
@@ -233,6 +234,10 @@ PAGES: dict[str, str] = {
 API: dict[str, str] = {
     "GET /api/v1/people": MANAGER,
     "GET /api/v1/people/{person_id}": USER,
+    "GET /api/v1/me/notifications": USER,
+    "PUT /api/v1/me/notifications": USER,
+    "GET /api/v1/programs/{program_id}/file": MANAGER,
+    "POST /api/v1/programs/apply": MANAGER,
     "POST /api/v1/people/import": ADMIN,
     "GET /api/v1/programs": USER,
     "POST /api/v1/programs": MANAGER,

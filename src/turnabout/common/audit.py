@@ -50,6 +50,7 @@ class AuditEvent(models.TextChoices):
     SSO_SETTINGS_CHANGED = "sso.settings_changed", "Single sign-on settings changed"
     SSO_PROVIDER_SAVED = "sso.provider_saved", "Identity provider saved"
     SSO_PROVIDER_DELETED = "sso.provider_deleted", "Identity provider deleted"
+    NOTIFICATIONS_CHANGED = "notifications.changed", "Notification choices changed"
 
 
 @cache
