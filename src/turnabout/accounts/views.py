@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -270,12 +270,20 @@ def roles_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _posted_role(request: HttpRequest) -> Role:
+    """The role a grant or revoke form names; an unknown one is a bad request, not a 500."""
+    value = request.POST.get("role", "")
+    if value not in Role.values:
+        raise SuspiciousOperation(f"unknown role {value[:40]!r}")
+    return Role(value)
+
+
 @require_POST
 def role_grant_view(request: HttpRequest, user_id: int) -> HttpResponse:
     if not permissions.can_manage_roles(request.user):
         raise PermissionDenied
     user = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
-    role = Role(request.POST.get("role", ""))
+    role = _posted_role(request)
     return act(
         request,
         lambda: services.role_grant(user, role, acting_user=request.user),
@@ -289,7 +297,7 @@ def role_revoke_view(request: HttpRequest, user_id: int) -> HttpResponse:
     if not permissions.can_manage_roles(request.user):
         raise PermissionDenied
     user = get_object_or_404(get_user_model(), pk=user_id)
-    role = Role(request.POST.get("role", ""))
+    role = _posted_role(request)
     return act(
         request,
         lambda: services.role_revoke(user, role, acting_user=request.user),
