@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -283,19 +283,29 @@ def compare(
     program: Program,
     cohorts: Sequence[Cohort],
     funnel_of: Callable[[Cohort], list[tuple[str, int | None]]],
+    kpis_of: Callable[[Cohort], dict[int, metrics.KpiValue]] | None = None,
     today: date | None = None,
 ) -> tuple[list[Objective], list[CohortColumn]]:
+    """Cohorts side by side. `kpis_of` gives a cohort's KPI values (pages pass the daily
+    snapshot's); without it they are computed now."""
     today = today or timezone.localdate()
     objectives = list(program.objectives.all())
     columns = []
     for cohort in cohorts:
-        day = min(today, cohort.ends_on + timedelta(days=1))
-        values = metrics.compute(objectives, [cohort], day)
+        if kpis_of is not None:
+            kpis = kpis_of(cohort)
+        else:
+            day = min(today, cohort.ends_on + timedelta(days=1))
+            values = metrics.compute(objectives, [cohort], day)
+            kpis = {o.pk: values[(o.pk, cohort.pk)] for o in objectives}
         states = dict.fromkeys(HealthState.values, 0)
-        for state in PairHealth.objects.filter(mentorship__cohort=cohort).values_list(
-            "state", flat=True
+        for state, n in (
+            PairHealth.objects.filter(mentorship__cohort=cohort)
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .values_list("state", "n")
         ):
-            states[state] += 1
+            states[state] += n
         nps = sources.nps(cohort=cohort)
         sat = sources.satisfaction([cohort.pk]).get(cohort.pk)
         changes = [f for f in sources.skill_change_by_topic(cohort=cohort).values() if f.n]
@@ -305,7 +315,7 @@ def compare(
         columns.append(
             CohortColumn(
                 cohort=cohort,
-                kpis={o.pk: values[(o.pk, cohort.pk)] for o in objectives},
+                kpis=kpis,
                 funnel=funnel_of(cohort),
                 health=dict(suppress_counts(states)),
                 nps=nps.score if nps else None,

@@ -224,17 +224,17 @@ class _HealthPage:
     """The pair-health rows of one page only: the paginator counts and slices this like a
     queryset, and only the sliced records get their signals' names and snoozes."""
 
-    def __init__(self, qs: QuerySet[PairHealth]) -> None:
-        self.qs = qs
+    def __init__(self, ids: QuerySet[PairHealth, int]) -> None:
+        self.ids = ids
 
     def __len__(self) -> int:
         return self.count()
 
     def count(self) -> int:
-        return int(self.qs.count())
+        return int(self.ids.count())
 
     def __getitem__(self, index: slice) -> list[PairHealthOut]:
-        return [_health_out(row) for row in selectors.health_rows_of(list(self.qs[index]))]
+        return [_health_out(row) for row in selectors.health_rows_for(list(self.ids[index]))]
 
 
 @router.get(
@@ -251,8 +251,8 @@ def pair_health(
     program = selectors.program_get(user=request.user, program_id=program_id)
     if not permissions.can_view_pairs(request.user, program):
         raise PermissionDenied("Only the program's managers see its pairs.")
-    qs = selectors.pair_health_queryset(user=request.user, program=program, state=state)
-    return _HealthPage(qs)  # type: ignore[return-value]  # a lazy list of one page
+    ids = selectors.pair_health_ids(user=request.user, program=program, state=state)
+    return _HealthPage(ids)  # type: ignore[return-value]  # a lazy list of one page
 
 
 @router.post("/pairs/{pair_id}/check-in-notes", response={201: dict[str, int], **ERRS})

@@ -165,6 +165,11 @@ def kpi_cards(
     return cohort, cards
 
 
+def kpi_values(*, program: Program, cohort: Cohort) -> dict[int, metrics.KpiValue]:
+    """{objective id: value} of `cohort` from its snapshot (see `kpi_cards`)."""
+    return {card.objective.pk: card.kpi for card in kpi_cards(program=program, cohort=cohort)[1]}
+
+
 def _snapshots(
     objectives: Sequence[Objective], cohort: Cohort, today: date
 ) -> dict[int, list[KpiSnapshot]]:
@@ -244,6 +249,26 @@ def pair_health_queryset(
         output_field=IntegerField(),
     )
     return qs.annotate(rank=rank).order_by("rank", "mentorship__mentee__last_name", "mentorship_id")
+
+
+def pair_health_ids(
+    *, user: AnyUser, program: Program, cohort: Cohort | None = None, state: str = ""
+) -> QuerySet[PairHealth, int]:
+    """The ids of `pair_health_queryset`, same order: pages paginate these (a narrow sort
+    over every active pair) and then read their page's rows with `health_rows_for`."""
+    qs = pair_health_queryset(user=user, program=program, cohort=cohort, state=state)
+    return qs.select_related(None).values_list("mentorship_id", flat=True)
+
+
+def health_rows_for(pair_ids: Sequence[int]) -> list[HealthRow]:
+    """The rows of one page of pair ids, in the ids' order (two queries)."""
+    records = {
+        r.mentorship_id: r
+        for r in PairHealth.objects.filter(mentorship__in=list(pair_ids)).select_related(
+            "mentorship__mentor", "mentorship__mentee", "mentorship__cohort"
+        )
+    }
+    return health_rows_of([records[pk] for pk in pair_ids if pk in records])
 
 
 def health_rows_of(records: Sequence[PairHealth]) -> list[HealthRow]:

@@ -222,7 +222,7 @@ def health_list(request: HttpRequest, program_pk: int) -> HttpResponse:
     state = request.GET.get("state", "")
     state = state if state in HealthState.values else ""
     page = paginate(
-        request, selectors.pair_health_queryset(user=request.user, program=program, state=state)
+        request, selectors.pair_health_ids(user=request.user, program=program, state=state)
     )
     return render(
         request,
@@ -230,7 +230,7 @@ def health_list(request: HttpRequest, program_pk: int) -> HttpResponse:
         {
             "program": program,
             "page": page,
-            "rows": selectors.health_rows_of(list(page.object_list)),
+            "rows": selectors.health_rows_for(list(page.object_list)),
             "query": query_without_page(request),
             "state": state,
             "states": HealthState.choices,
@@ -377,7 +377,10 @@ def compare_view(request: HttpRequest, program_pk: int) -> HttpResponse:
     wanted = {int(x) for x in request.GET.getlist("cohorts") if x.isdigit()}
     chosen = [c for c in available if c.pk in wanted] or available
     objectives, columns = analysis.compare(
-        program=program, cohorts=chosen, funnel_of=lambda c: selectors.cohort_funnel(c)
+        program=program,
+        cohorts=chosen,
+        funnel_of=lambda c: selectors.cohort_funnel(c),
+        kpis_of=lambda c: selectors.kpi_values(program=program, cohort=c),
     )
     rows = [
         (
