@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from turnabout.feedback.models import Answer, Invitation, Question, Response, Survey
-from turnabout.insights import health, metrics, sources
-from turnabout.insights.models import HealthState, KpiState
+from turnabout.insights import health, metrics, services, sources
+from turnabout.insights.models import HealthState, KpiSnapshot, KpiState
 from turnabout.insights.tests.factories import END, objective, person, world
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +110,31 @@ def test_fit_and_pulses_feed_pair_health():
     fired = {f.code for f in health.evaluate(facts, WHEN)}
     assert fired == {"fit_not_good", "pulse_drop", "pulse_disagree", "warning_signs"}
     assert health.state_of(health.evaluate(facts, WHEN)) == HealthState.AT_RISK
+
+
+def test_kpi_history_of_a_survey_metric_uses_the_answers_of_each_day(settings):
+    """The snapshot of a past day reads the answers given by then: interim from pulses
+    first, then the final evaluation once it has answers."""
+    settings.TURNABOUT_MIN_GROUP_SIZE = 3
+    w = world(pairs=0)
+    pulse = _survey(w.cohort, Survey.Template.PULSE, mode="pair")
+    rating = Question.objects.create(survey=pulse, position=1, kind="rating", text="P", key="pulse")
+    final = _survey(w.cohort, Survey.Template.FINAL)
+    sat = Question.objects.create(
+        survey=final, position=1, kind="likert", text="S", key="satisfaction"
+    )
+    people = [person() for _ in range(3)]
+    for who in people:
+        _answer(pulse, rating, who, role="mentee", number=10, when=datetime(2026, 5, 5, tzinfo=UTC))
+        _answer(final, sat, who, role="mentee", number=3, when=datetime(2026, 6, 20, tzinfo=UTC))
+    o = objective(w, "satisfaction", "4.2", "points", title="Satisfied")
+    services.kpi_snapshots_take(day=date(2026, 5, 4))
+    services.kpi_snapshots_take(day=date(2026, 5, 5))
+    services.kpi_snapshots_take(day=date(2026, 6, 20))
+    history = {s.day: s for s in KpiSnapshot.objects.filter(objective=o, cohort=w.cohort)}
+    assert history[date(2026, 5, 4)].value is None
+    assert history[date(2026, 5, 4)].state == KpiState.NO_DATA
+    on_5 = history[date(2026, 5, 5)]
+    assert on_5.value == Decimal("5.000") and on_5.note.startswith("interim") and on_5.count == 3
+    on_20 = history[date(2026, 6, 20)]
+    assert on_20.value == Decimal("3.000") and on_20.note == "" and on_20.count == 3
