@@ -233,7 +233,8 @@ def _signal_views(raw: Sequence[dict[str, str]], snoozes: dict[str, date]) -> li
 def pair_health_queryset(
     *, user: AnyUser, program: Program, cohort: Cohort | None = None, state: str = ""
 ) -> QuerySet[PairHealth]:
-    """Active pairs of the program with their health, worst first (managers only)."""
+    """Active pairs of the program with their health, worst first, then the longest in
+    that state (managers only)."""
     if not permissions.can_view_pairs(user, program):
         raise NotFound(_("No such program."))
     qs = PairHealth.objects.filter(
@@ -248,7 +249,8 @@ def pair_health_queryset(
         default=Value(0),
         output_field=IntegerField(),
     )
-    return qs.annotate(rank=rank).order_by("rank", "mentorship__mentee__last_name", "mentorship_id")
+    # Worst first, then the longest in that state: no join to people needed to sort.
+    return qs.annotate(rank=rank).order_by("rank", "since", "mentorship_id")
 
 
 def pair_health_ids(
