@@ -188,18 +188,32 @@ def run(*, quick: bool) -> str:
         client = Client()
         client.force_login(user)
         client.get(url)  # warm (and the first view of the day: today's snapshot if missing)
-        times = []
+        times, cpu, db = [], [], []
         for _ in range(REQUESTS):
             reset_queries()
             with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 response = client.get(url)
                 times.append(time.perf_counter() - t0)
+                cpu.append(time.process_time() - c0)
+            db.append(sum(float(q["time"]) for q in ctx.captured_queries))
             assert response.status_code == 200, (label, response.status_code)
-        rows.append((label, len(ctx.captured_queries), statistics.median(times) * 1000))
+        rows.append(
+            (
+                label,
+                len(ctx.captured_queries),
+                statistics.median(times) * 1000,
+                statistics.median(cpu) * 1000,
+                statistics.median(db) * 1000,
+            )
+        )
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
         "## Insights (`make bench BENCH=insights`)",
+        "",
+        "Command: `BENCH_DATABASE_URL=<PostgreSQL URL of an empty database> nice -n 10 make "
+        "bench BENCH=insights` (without the URL: a SQLite file; `python bench/bench_insights.py "
+        "--quick` for 1,000 pairs, printed only).",
         "",
         f"{engine}, {platform.machine()} {platform.system()}, Python {platform.python_version()}; "
         f"{pairs:,} active pairs, {sessions:,} pairs in the cohort, sessions every 14 days for "
@@ -211,9 +225,12 @@ def run(*, quick: bool) -> str:
         f"| pair health of every active pair | {health_s:.1f} s ({changes:,} changes recorded) |",
         f"| KPI snapshot of every objective (nightly) | {snapshot_s:.2f} s ({snapshots} rows) |",
         "",
-        "| page | queries | median render |",
-        "| --- | ---: | ---: |",
-        *[f"| {label} | {queries} | {ms:.0f} ms |" for label, queries, ms in rows],
+        "| page | queries | median render | of which waiting on SQL | app CPU |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        *[
+            f"| {label} | {queries} | {ms:.0f} ms | {db_ms:.0f} ms | {cpu_ms:.0f} ms |"
+            for label, queries, ms, cpu_ms, db_ms in rows
+        ],
         "",
         "KPI cards read the daily snapshot (value, state, history) that the tick takes; the "
         "first view of a day the tick has not reached takes it on demand (the snapshot time "
@@ -222,7 +239,9 @@ def run(*, quick: bool) -> str:
         "paginated and ordered in SQL. No page's query count grows with the data (pinned by "
         "`insights/tests/test_dashboard.py`).",
         "",
-        f"Load average while measuring (1, 5, 15 min): {load}.",
+        f"Load average at the end of the measurements (1, 5, 15 min): {load}, on "
+        f"{os.cpu_count()} cores shared with other work: the render times are wall-clock "
+        "times on that loaded machine.",
         "",
     ]
     return "\n".join(lines)

@@ -414,14 +414,11 @@ def dashboard(
     result.kpi_cohort, result.cards = kpi_cards(program=program, cohort=cohort, today=today)
     pairs = Mentorship.objects.filter(cohort__in=ids)
     started = pairs.filter(activated_at__isnull=False)
-    result.funnel = _funnel(ids, scope, pairs, started, today)
+    counts = _pair_counts(pairs, scope, today)
+    result.funnel = _funnel(ids, counts)
     result.weeks = _weeks(scope, today)
     live = started.filter(status=Mentorship.Status.ACTIVE)
-    counts = started.aggregate(
-        n=Count("pk", distinct=True),
-        signed=Count("pk", filter=Q(agreement__signed_at__isnull=False), distinct=True),
-    )
-    result.pairs, result.agreements_signed = counts["n"], counts["signed"]
+    result.pairs, result.agreements_signed = counts["active"], counts["signed"]
     goals = PairGoal.objects.filter(mentorship__in=started).aggregate(
         n=Count("pk"), achieved=Count("pk", filter=Q(status=PairGoal.Status.ACHIEVED))
     )
@@ -464,22 +461,9 @@ def dashboard(
     return result
 
 
-def _funnel(
-    ids: list[int],
-    scope: list[Cohort],
-    pairs: QuerySet[Mentorship],
-    started: QuerySet[Mentorship],
-    today: date,
-) -> list[tuple[str, int | None]]:
-    """People at each step (a pair counts two people)."""
-    interested = (
-        SurveyDailyCount.objects.filter(survey__cohort__in=ids).aggregate(n=Sum("count"))["n"] or 0
-    )
-    apps = Application.objects.filter(cohort__in=ids).aggregate(
-        applied=Count("pk", filter=~Q(status=Application.Status.WITHDRAWN)),
-        accepted=Count("pk", filter=Q(status=Application.Status.ACCEPTED)),
-    )
-    # Completed: pairs of cohorts that have ended, unless they ended before the grace.
+def _pair_counts(pairs: QuerySet[Mentorship], scope: list[Cohort], today: date) -> dict[str, int]:
+    """Pairs matched, started, completed (of cohorts that have ended, unless ended before
+    the grace) and started with a signed agreement: one aggregate query."""
     completed = Q(pk__in=[])
     for c in scope:
         if c.ends_on > today:
@@ -489,10 +473,24 @@ def _funnel(
             Q(ended_at__isnull=True)
             | Q(ended_at__gte=datetime.combine(grace, time.min, tzinfo=UTC))
         )
-    counts = pairs.aggregate(
+    started = Q(activated_at__isnull=False)
+    counts: dict[str, int] = pairs.aggregate(
         matched=Count("pk", filter=~Q(status=Mentorship.Status.DECLINED)),
-        active=Count("pk", filter=Q(activated_at__isnull=False)),
-        completed=Count("pk", filter=Q(activated_at__isnull=False) & completed),
+        active=Count("pk", filter=started),
+        completed=Count("pk", filter=started & completed),
+        signed=Count("pk", filter=started & Q(agreement__signed_at__isnull=False)),
+    )
+    return counts
+
+
+def _funnel(ids: list[int], counts: dict[str, int]) -> list[tuple[str, int | None]]:
+    """People at each step (a pair counts two people)."""
+    interested = (
+        SurveyDailyCount.objects.filter(survey__cohort__in=ids).aggregate(n=Sum("count"))["n"] or 0
+    )
+    apps = Application.objects.filter(cohort__in=ids).aggregate(
+        applied=Count("pk", filter=~Q(status=Application.Status.WITHDRAWN)),
+        accepted=Count("pk", filter=Q(status=Application.Status.ACCEPTED)),
     )
     matched, active, completed_n = counts["matched"], counts["active"], counts["completed"]
     labels = funnel_labels()
@@ -509,13 +507,7 @@ def _funnel(
 
 def cohort_funnel(cohort: Cohort, today: date | None = None) -> list[tuple[str, int | None]]:
     pairs = Mentorship.objects.filter(cohort=cohort)
-    return _funnel(
-        [cohort.pk],
-        [cohort],
-        pairs,
-        pairs.filter(activated_at__isnull=False),
-        today or timezone.localdate(),
-    )
+    return _funnel([cohort.pk], _pair_counts(pairs, [cohort], today or timezone.localdate()))
 
 
 def _rollups(scope: Sequence[Cohort], today: date) -> dict[int, tuple[date, list[Any]]]:
