@@ -19,6 +19,7 @@ import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
+from decimal import Decimal
 from pathlib import Path
 
 PAIRS = 10_000
@@ -57,6 +58,7 @@ def _build(pairs: int) -> tuple[object, object, object]:
     from turnabout.accounts.models import Role, RoleAssignment
     from turnabout.engagement.models import Agreement, MentoringSession
     from turnabout.enrollment.models import Application
+    from turnabout.insights.models import KpiSnapshot
     from turnabout.pairing.models import Mentorship
     from turnabout.people.models import Employee
     from turnabout.programs.models import Cohort, Objective, Program
@@ -70,20 +72,47 @@ def _build(pairs: int) -> tuple[object, object, object]:
     program.managers.add(manager)
     start = date(2025, 11, 3)
     cohort = Cohort.objects.create(
-        program=program, name="Year", phase="active", starts_on=start,
-        ends_on=start + timedelta(days=400), applications_open_on=start - timedelta(days=30),
-    )  # fmt: skip
-    for metric, target, unit, parameter in [
-        ("pairs_meeting_min_sessions", 80, "percent", "6"),
-        ("pair_completion", 85, "percent", ""),
-        ("mentor_retention", 95, "percent", "12"),
-        ("applications", 1000, "count", ""),
-        ("satisfaction", "4.2", "points", ""),
-    ]:
+        program=program,
+        name="Year",
+        phase="active",
+        starts_on=start,
+        ends_on=start + timedelta(days=400),
+        applications_open_on=start - timedelta(days=30),
+    )
+    objectives = [
         Objective.objects.create(
-            program=program, title=metric, metric=metric, target=target, unit=unit,
+            program=program,
+            title=metric,
+            metric=metric,
+            target=target,
+            unit=unit,
             parameter=parameter,
-        )  # fmt: skip
+        )
+        for metric, target, unit, parameter in [
+            ("pairs_meeting_min_sessions", 80, "percent", "6"),
+            ("pair_completion", 85, "percent", ""),
+            ("mentor_retention", 95, "percent", "12"),
+            ("applications", 1000, "count", ""),
+            ("satisfaction", "4.2", "points", ""),
+        ]
+    ]
+    # A year of daily KPI history, as the tick would have recorded it (the cards read it).
+    KpiSnapshot.objects.bulk_create(
+        [
+            KpiSnapshot(
+                objective=o,
+                cohort=cohort,
+                day=start + timedelta(days=d),
+                value=Decimal(str(o.target)) * Decimal(d % 90 + 10) / 100,
+                count=pairs,
+                state="at_risk",
+                taken_at=_at(start + timedelta(days=d)),
+            )
+            for o in objectives
+            for d in range(364)
+        ],
+        batch_size=2000,
+    )
     people = Employee.objects.bulk_create(
         [
             Employee(
@@ -217,7 +246,8 @@ def run(*, quick: bool) -> str:
         "",
         f"{engine}, {platform.machine()} {platform.system()}, Python {platform.python_version()}; "
         f"{pairs:,} active pairs, {sessions:,} pairs in the cohort, sessions every 14 days for "
-        f"a year (one pair in ten stopped after 8); data built in {built:.0f} s"
+        f"a year (one pair in ten stopped after 8), a year of daily KPI history; data built "
+        f"in {built:.0f} s"
         f"{' (then ANALYZE, as autovacuum would)' if engine == 'PostgreSQL' else ''}.",
         "",
         "| step | figure |",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -150,7 +150,7 @@ def kpi_cards(
             objective=objective,
             cohort=cohort,
             value=value,
-            count=last.count if last is not None else 0,
+            count=last.n if last is not None else 0,
             state=metrics.kpi_state(objective, value),
             note=last.note if last is not None else "",
             hidden=last.hidden if last is not None else False,
@@ -170,17 +170,26 @@ def kpi_values(*, program: Program, cohort: Cohort) -> dict[int, metrics.KpiValu
     return {card.objective.pk: card.kpi for card in kpi_cards(program=program, cohort=cohort)[1]}
 
 
+class _Snap(NamedTuple):
+    day: date
+    value: Decimal | None
+    n: int  # measured over
+    note: str
+    hidden: bool
+
+
 def _snapshots(
     objectives: Sequence[Objective], cohort: Cohort, today: date
-) -> dict[int, list[KpiSnapshot]]:
-    """Each objective's snapshots of `cohort` up to `today`, oldest first (one query)."""
-    result: dict[int, list[KpiSnapshot]] = defaultdict(list)
-    for row in (
+) -> dict[int, list[_Snap]]:
+    """Each objective's snapshots of `cohort` up to `today`, oldest first (one query; plain
+    tuples: a year of daily rows per objective stays cheap)."""
+    result: dict[int, list[_Snap]] = defaultdict(list)
+    for objective_id, day, value, count, note, hidden in (
         KpiSnapshot.objects.filter(objective__in=objectives, cohort=cohort, day__lte=today)
-        .only("objective_id", "day", "value", "count", "note", "hidden")
         .order_by("day")
+        .values_list("objective_id", "day", "value", "count", "note", "hidden")
     ):
-        result[row.objective_id].append(row)
+        result[objective_id].append(_Snap(day, value, count, note, hidden))
     return result
 
 
