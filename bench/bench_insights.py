@@ -269,6 +269,8 @@ def run(*, quick: bool) -> str:
         "paginated and ordered in SQL. No page's query count grows with the data (pinned by "
         "`insights/tests/test_dashboard.py`).",
         "",
+        f"Target, a median under 200 ms: met by {sum(ms < 200 for _l, _q, ms, _c, _d in rows)} "
+        f"of {len(rows)} pages in this run. "
         f"Load average at the end of the measurements (1, 5, 15 min): {load}, on "
         f"{os.cpu_count()} cores shared with other work: the render times are wall-clock "
         "times on that loaded machine.",
