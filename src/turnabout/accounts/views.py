@@ -298,7 +298,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     audit = selectors.audit_filter(user=request.user, filters=request.GET)
     form = audit.form
-    page = paginate(request, audit.filtered.select_related("actor"))
+    page = paginate(request, audit.filtered.select_related("actor"), keys=selectors.AUDIT_ORDER)
     template = (
         "accounts/audit_list.html#results" if is_htmx(request) else "accounts/audit_list.html"
     )

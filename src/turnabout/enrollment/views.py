@@ -219,7 +219,9 @@ def review(request: HttpRequest, cohort_pk: int) -> HttpResponse:
         user=request.user, cohort=cohort, filters=request.GET, page=True
     )
     form = applications.form
-    page = paginate(request, applications.filtered, per_page=REVIEW_PAGE_SIZE)
+    page = paginate(
+        request, applications.filtered, per_page=REVIEW_PAGE_SIZE, keys=selectors.APPLICATION_ORDER
+    )
     template = "enrollment/review.html#results" if is_htmx(request) else "enrollment/review.html"
     return render(
         request,

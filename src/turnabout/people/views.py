@@ -22,7 +22,7 @@ def people_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     people = selectors.people_filter(user=request.user, filters=request.GET, page=True)
     form = people.form
-    page = paginate(request, people.filtered)
+    page = paginate(request, people.filtered, keys=selectors.PEOPLE_ORDER)
     template = "people/people_list.html#results" if is_htmx(request) else "people/people_list.html"
     return render(
         request, template, {"form": form, "page": page, "query": query_without_page(request)}
