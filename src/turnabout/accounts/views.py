@@ -299,11 +299,14 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     audit = selectors.audit_filter(user=request.user, filters=request.GET)
     form = audit.form
     page = paginate(request, audit.filtered.select_related("actor"), keys=selectors.AUDIT_ORDER)
-    template = (
-        "accounts/audit_list.html#results" if is_htmx(request) else "accounts/audit_list.html"
-    )
+    template = "_filtered_list.html#results" if is_htmx(request) else "accounts/audit_list.html"
     return render(
         request,
         template,
-        {"form": form, "page": page, "query": query_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "table": "accounts/_audit_table.html",
+        },
     )

@@ -222,7 +222,7 @@ def review(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     page = paginate(
         request, applications.filtered, per_page=REVIEW_PAGE_SIZE, keys=selectors.APPLICATION_ORDER
     )
-    template = "enrollment/review.html#results" if is_htmx(request) else "enrollment/review.html"
+    template = "_filtered_list.html#results" if is_htmx(request) else "enrollment/review.html"
     return render(
         request,
         template,
@@ -234,6 +234,7 @@ def review(request: HttpRequest, cohort_pk: int) -> HttpResponse:
             "query": query_without_page(request),
             "decision_form": DecisionForm(),
             "counts": selectors.cohort_counts(user=request.user, cohort=cohort),
+            "table": "enrollment/_review_table.html",
         },
     )
 

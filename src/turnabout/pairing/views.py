@@ -107,6 +107,8 @@ def _review_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
         "query": query_without_page(request),
         "criterion": proposals.chosen_criterion,
         "criterion_label": CRITERION_LABELS.get(proposals.chosen_criterion, ""),
+        "table": "pairing/_proposals_table.html",
+        "target": "proposals",
     }
 
 
@@ -123,7 +125,7 @@ def run_page(request: HttpRequest, run_pk: int) -> HttpResponse:
     if run.status == MatchRun.Status.DONE:
         context.update(_review_context(request, run))
         if is_htmx(request) and request.headers.get("HX-Target") == "proposals":
-            return render(request, "pairing/run.html#proposals", context)
+            return render(request, "_filtered_list.html#results", context)
         context["manual_form"] = ManualPairForm(None)
         context["hand_pairing"] = [
             (
