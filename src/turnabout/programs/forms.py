@@ -262,6 +262,10 @@ class ManagerAddForm(forms.Form):
         max_length=EMAIL_MAX,
         help_text=_("The account of a program manager or an org admin."),
         widget=forms.EmailInput(attrs={"list": "manager-candidates", "autocomplete": "off"}),
+        error_messages={
+            "required": _("Enter the email of the account to add as a manager."),
+            "invalid": _("Enter the email of the account to add as a manager."),
+        },
     )
 
 

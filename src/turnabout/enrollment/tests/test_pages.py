@@ -239,3 +239,16 @@ def test_manager_adds_and_removes_custom_questions(client, cohort, program_manag
     assert "Which AI tool?" in client.get(f"/programs/cohorts/{cohort.pk}/").content.decode()
     client.post(f"/programs/cohorts/{cohort.pk}/questions/{question.pk}/remove/")
     assert not cohort.questions.exists()
+
+
+def test_a_choice_question_with_one_option_keeps_the_typed_values(client, cohort, program_manager):
+    client.force_login(program_manager)
+    response = client.post(
+        f"/programs/cohorts/{cohort.pk}/questions/",
+        {"text": "Which tool?", "kind": "single", "options": "Only one", "required": "on"},
+    )
+    assert response.status_code == 200 and not cohort.questions.exists()
+    form = response.context["question_form"]
+    assert form.errors == {"options": ["A choice question needs at least two options."]}
+    body = response.content.decode()
+    assert 'value="Which tool?"' in body and "Only one</textarea>" in body
