@@ -14,6 +14,24 @@
     return div.innerHTML;
   }
 
+  // Every typed word must appear in the option; a word that starts a word of the option
+  // ("ai" in "Generative AI tools") ranks above one inside a word ("Sustainable").
+  function score(search) {
+    var words = search.toLowerCase().split(/\s+/).filter(Boolean);
+    return function (item) {
+      var text = String(item.text || "").toLowerCase();
+      var total = 0;
+      for (var i = 0; i < words.length; i++) {
+        var at = text.indexOf(words[i]);
+        if (at < 0) return 0;
+        var start = text.search(new RegExp("(^|[^a-z0-9])" + words[i].replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+        total += start >= 0 ? 2 : 1;
+        total -= at / 1000;
+      }
+      return words.length ? total : 1;
+    };
+  }
+
   function enhance(root) {
     if (typeof window.TomSelect !== "function") return;
     root.querySelectorAll("select[data-picker]").forEach(function (select) {
@@ -26,9 +44,13 @@
         dropdownParent: "body",
         allowEmptyOption: !multiple,
         closeAfterSelect: !multiple,
+        clearAfterSelect: true,
+        // Filter at once: the options are all in the page, and Enter right after typing
+        // must pick from the filtered list, not from the list before the filter ran.
+        refreshThrottle: 0,
         hidePlaceholder: false,
         placeholder: select.dataset.pickerPlaceholder || "",
-        searchField: ["text", "optgroup"],
+        score: score,
         render: {
           no_results: function () {
             return '<div class="no-results">' + escapeText(empty) + "</div>";
@@ -36,6 +58,9 @@
         },
       };
       var picker = new window.TomSelect(select, settings);
+      // The native select stays in the form (it is what is sent) but is no longer what
+      // people use: its label now names the typing box, so hide it from assistive tools.
+      select.setAttribute("aria-hidden", "true");
       // The wrapper keeps the select's described-by (help text, errors) on the typing box.
       var described = select.getAttribute("aria-describedby");
       if (described && picker.control_input) {
