@@ -252,3 +252,16 @@ def test_a_choice_question_with_one_option_keeps_the_typed_values(client, cohort
     assert form.errors == {"options": ["A choice question needs at least two options."]}
     body = response.content.decode()
     assert 'value="Which tool?"' in body and "Only one</textarea>" in body
+
+
+def test_the_status_text_speaks_to_whoever_reads_it(client, cohort, participant, program_manager):
+    client.force_login(participant)
+    client.post(f"/applications/apply/{cohort.pk}/mentor/", form_data())
+    application = Application.objects.get()
+    mine = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "you will get an email when they decide" in mine
+    client.force_login(program_manager)
+    theirs = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "you will get an email when they decide" not in theirs
+    first_name = application.person.first_name
+    assert f"Waiting for your decision: {first_name} gets an email when you decide." in theirs
