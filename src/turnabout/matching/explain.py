@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from . import _codes
 from ._types import BoolArray, Float64Array, IntArray
 from .criteria import BY_NAME, CRITERIA, Reason
 from .model import Pair, Unmatched
@@ -58,7 +59,7 @@ def blocking_pairs(
     """
     n_cols = len(capacity)
     mentee_floor, mentor_floor = _floors(rows, cols, scores, per_mentee, capacity, n_rows)
-    unused = ~np.isin(cand_rows * n_cols + cand_cols, rows * n_cols + cols)
+    unused = ~_codes.isin(cand_rows * n_cols + cand_cols, rows * n_cols + cols)
     blocking = (
         unused & (cand_scores > mentee_floor[cand_rows]) & (cand_scores > mentor_floor[cand_cols])
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from . import _codes
 from ._types import BoolArray, Float64Array, IntArray
 
 
@@ -364,7 +365,7 @@ def validate(
     if not np.all(allowed):
         raise SolverError(f"solver chose {int((~allowed).sum())} forbidden pair(s)")
     codes = chosen_rows * max(len(capacity), 1) + chosen_cols
-    if len(np.unique(codes)) != len(codes):
+    if len(_codes.unique(codes)) != len(codes):
         raise SolverError("solver chose the same pair twice")
     if np.any(np.bincount(chosen_cols, minlength=len(capacity)) > capacity):
         raise SolverError("solver put a mentor over capacity")
