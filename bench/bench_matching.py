@@ -497,6 +497,8 @@ def run(
         (50_000, "original", False),
     ),
     timeout: float = 3600.0,
+    runs: int = 5,
+    mm_runs: int = 3,
 ) -> str:
     """The benchmark section in Markdown (quick: tiny sizes, no mentor-match, seconds)."""
     started = time.perf_counter()
@@ -521,7 +523,7 @@ def run(
         add(bench_floor(1000, runs=1))
     else:
         if "a" in parts:
-            add(bench_mentor_match([200, 1000], runs=5, mm_runs=3, with_mentor_match=True))
+            add(bench_mentor_match([200, 1000], runs=runs, mm_runs=mm_runs, with_mentor_match=True))
         if "b" in parts:
             add(bench_dense(5000, runs=3))
         if "c" in parts:
@@ -547,6 +549,9 @@ def _main(argv: Sequence[str]) -> None:
         help="sparse runs as size:population[:gap], comma-separated",
     )
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per sparse run")
+    parser.add_argument("--output", default=str(OUTPUT), help="where to write the section")
+    parser.add_argument("--runs", type=int, default=5, help="turnabout runs per size in (a)")
+    parser.add_argument("--mm-runs", type=int, default=3, help="mentor-match runs per size in (a)")
     args = parser.parse_args(argv)
 
     def sparse_runs(text: str) -> list[tuple[int, str, bool]]:
@@ -561,10 +566,12 @@ def _main(argv: Sequence[str]) -> None:
         parts=args.parts,
         sparse_runs=sparse_runs(args.sparse),
         timeout=args.timeout,
+        runs=args.runs,
+        mm_runs=args.mm_runs,
     )
     print(text)
     if not args.quick:
-        OUTPUT.write_text(text)
+        Path(args.output).write_text(text)
 
 
 if __name__ == "__main__":
