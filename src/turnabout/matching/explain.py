@@ -105,12 +105,23 @@ def _floors(
 
 
 class _Rows:
-    """A feature's sparse rows as Python lists, sliced per person much faster than numpy."""
+    """A feature's sparse rows as Python lists, sliced per person much faster than numpy.
 
-    def __init__(self, matrix: Any) -> None:
+    With ``rank`` (each item's place in name order) every person's items are stored in
+    that order, or by weight first (highest first) with ``by_weight``, so that the items
+    two people share come out already sorted: no sort per pair.
+    """
+
+    def __init__(self, matrix: Any, rank: IntArray | None = None, by_weight: bool = False):
+        indices, data = matrix.indices, matrix.data
+        if rank is not None and len(indices):
+            owner = np.repeat(np.arange(len(matrix.indptr) - 1), np.diff(matrix.indptr))
+            keys = (rank[indices], -data, owner) if by_weight else (rank[indices], owner)
+            order = np.lexsort(keys)
+            indices, data = indices[order], data[order]
         self.indptr: list[int] = matrix.indptr.tolist()
-        self.indices: list[int] = matrix.indices.tolist()
-        self.data: list[float] = matrix.data.tolist()
+        self.indices: list[int] = indices.tolist()
+        self.data: list[float] = data.tolist()
 
     def items(self, person: int) -> list[int]:
         return self.indices[self.indptr[person] : self.indptr[person + 1]]
@@ -144,29 +155,30 @@ class ExplainContext:
         if found is None:
             feature = self.problem.languages if name == "language" else self.problem.features[name]
             display = feature.vocab.display
+            keys = [item.casefold() for item in display]
+            rank = np.zeros(len(keys), dtype=np.int64)
+            rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
             found = self.sides[name] = (
-                _Rows(feature.mentee_sparse),
+                _Rows(feature.mentee_sparse, rank, by_weight=name == "skills"),
                 _Rows(feature.mentor_sparse),
                 display,
-                [item.casefold() for item in display],
+                keys,
             )
         return found
 
     def shared(self, name: str, row: int, col: int) -> list[str]:
         """The items of a set criterion the two people share, sorted by name."""
-        mentees, mentors, display, keys = self._side(name)
+        mentees, mentors, display, _ = self._side(name)
         theirs = set(mentors.items(col))
-        found = sorted((i for i in mentees.items(row) if i in theirs), key=keys.__getitem__)
-        return [display[i] for i in found]
+        return [display[i] for i in mentees.items(row) if i in theirs]  # in name order
 
     def skills(self, row: int, col: int) -> tuple[int, list[str]]:
-        """How many topics the mentee wants, and those the mentor offers (by priority)."""
-        mentees, mentors, display, keys = self._side("skills")
+        """How many topics the mentee wants, and those the mentor offers (by priority,
+        then name: the order the mentee's items are stored in)."""
+        mentees, mentors, display, _ = self._side("skills")
         wanted = mentees.items(row)
-        weight = dict(zip(wanted, mentees.weights(row), strict=True))
         offered = set(mentors.items(col))
-        found = sorted((i for i in wanted if i in offered), key=lambda i: (-weight[i], keys[i]))
-        return len(wanted), [display[i] for i in found]
+        return len(wanted), [display[i] for i in wanted if i in offered]
 
     def goal_terms(self, row: int, col: int) -> list[str]:
         """Goal words both wrote, most weighty first."""
