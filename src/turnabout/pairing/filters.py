@@ -27,8 +27,16 @@ SORT_CHOICES = (
 ORDERS: dict[str, list[Any]] = {
     "-score": ["-score", "pk"],
     "score": ["score", "pk"],
-    "mentee": ["mentee__person__last_name", "mentee__person__first_name", "pk"],
-    "mentor": ["mentor__person__last_name", "mentor__person__first_name", "pk"],
+    "mentee": [
+        "mentee_application__person__last_name",
+        "mentee_application__person__first_name",
+        "pk",
+    ],
+    "mentor": [
+        "mentor_application__person__last_name",
+        "mentor_application__person__first_name",
+        "pk",
+    ],
 }
 
 
@@ -87,7 +95,8 @@ class ProposalFilter(ListFilter):
         if field == "level":
             value = int(value)
         return queryset.filter(
-            Q(**{f"mentor__person__{field}": value}) | Q(**{f"mentee__person__{field}": value})
+            Q(**{f"mentor_application__person__{field}": value})
+            | Q(**{f"mentee_application__person__{field}": value})
         )
 
     def no_filter(self, queryset: QuerySet[Proposal], name: str, value: Any) -> Any:

@@ -89,8 +89,8 @@ def _person_label(application: Application) -> str:
 
 
 class ManualPairForm(forms.Form):
-    mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
-    mentee = forms.TypedChoiceField(label=_("Mentee"), coerce=int)
+    mentor_application = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
+    mentee_application = forms.TypedChoiceField(label=_("Mentee"), coerce=int)
     override_reason = forms.CharField(
         label=_("Reason to override a hard constraint"),
         required=False,
@@ -109,10 +109,10 @@ class ManualPairForm(forms.Form):
     ) -> None:
         super().__init__(data)
         paired = paired or set()
-        mentor = self.fields["mentor"]
+        mentor = self.fields["mentor_application"]
         assert isinstance(mentor, forms.ChoiceField)
         mentor.choices = [("", "—"), *[(a.pk, _person_label(a)) for a in mentors]]
-        mentee = self.fields["mentee"]
+        mentee = self.fields["mentee_application"]
         assert isinstance(mentee, forms.ChoiceField)
         mentee.choices = [
             ("", "—"),
