@@ -48,7 +48,7 @@
         // Filter at once: the options are all in the page, and Enter right after typing
         // must pick from the filtered list, not from the list before the filter ran.
         refreshThrottle: 0,
-        hidePlaceholder: false,
+        hidePlaceholder: true,
         placeholder: select.dataset.pickerPlaceholder || "",
         score: score,
         render: {
