@@ -489,16 +489,23 @@ def programs(request: HttpRequest) -> HttpResponse:
     return render(request, "engagement/programs.html", {"programs": found})
 
 
+ENGAGEMENT_PAGE_SIZE = 50
+
+
 def program(request: HttpRequest, program_pk: int) -> HttpResponse:
     found = selectors.program_get(user=request.user, program_id=program_pk)
-    figures = selectors.program_engagement(user=request.user, program=found)
-    return render(
-        request,
-        "engagement/program.html",
-        {
-            "program": found,
-            "figures": figures,
-            "stalled": sum(1 for row in figures.rows if row.stalled),
-            "back": reverse("programs:detail", args=[found.pk]),
-        },
-    )
+    now = timezone.now()
+    figures = selectors.program_engagement(user=request.user, program=found, now=now)
+    context: dict[str, Any] = {
+        "program": found,
+        "figures": figures,
+        "back": reverse("programs:detail", args=[found.pk]),
+    }
+    if figures.stalled is not None:  # the program's managers see the pairs, a page at a time
+        pairs = selectors.engagement_pairs(user=request.user, program=found)
+        page = paginate(
+            request, pairs, per_page=ENGAGEMENT_PAGE_SIZE, keys=selectors.ENGAGEMENT_ORDER
+        )
+        context["page"] = page
+        context["rows"] = selectors.pair_rows(pairs=page.object_list, now=now)
+    return render(request, "engagement/program.html", context)

@@ -220,8 +220,10 @@ def review(request: HttpRequest, cohort_pk: int) -> HttpResponse:
         user=request.user, cohort=cohort, filters=request.GET, page=True
     )
     form = applications.form
-    page = paginate(request, applications.filtered, per_page=REVIEW_PAGE_SIZE)
-    template = "enrollment/review.html#results" if is_htmx(request) else "enrollment/review.html"
+    page = paginate(
+        request, applications.filtered, per_page=REVIEW_PAGE_SIZE, keys=selectors.APPLICATION_ORDER
+    )
+    template = "_filtered_list.html#results" if is_htmx(request) else "enrollment/review.html"
     return render(
         request,
         template,
@@ -233,6 +235,7 @@ def review(request: HttpRequest, cohort_pk: int) -> HttpResponse:
             "query": query_without_page(request),
             "decision_form": DecisionForm(),
             "counts": selectors.cohort_counts(user=request.user, cohort=cohort),
+            "table": "enrollment/_review_table.html",
         },
     )
 
