@@ -82,7 +82,7 @@ def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> N
 def pick(page: Page, label: str, search: str, *, within: Any = None) -> None:
     """Choose an option in a searchable picker by keyboard: type to filter, then Enter."""
     box = (within or page).get_by_role("combobox", name=label)
-    box.click()
+    box.focus()  # as Tab does (the typing box is tucked away until it has the focus)
     box.press_sequentially(search)
     expect(page.locator(".ts-dropdown .option.active").first).to_be_visible()
     box.press("Enter")

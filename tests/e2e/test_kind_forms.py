@@ -5,6 +5,7 @@ button simply submits."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -74,6 +75,27 @@ def test_a_picker_filters_as_one_types_and_picks_by_keyboard(
     expect(page.get_by_text("How to film a short video.")).to_be_visible()
     entry = LearningEntry.objects.get()
     assert sorted(s.name for s in entry.skills.all()) == sorted(["TikTok", active])
+
+
+def test_a_filter_picker_narrows_the_people_list(
+    page: Page, live_server: Any, org_admin: Any, make_employee: Any
+) -> None:
+    make_employee(first_name="Ines", last_name="Marketer", department="Marketing")
+    make_employee(first_name="Omar", last_name="Counter", department="Finance")
+    page.set_viewport_size({"width": 390, "height": 800})
+    log_in(page, live_server.url, org_admin.email)
+    page.goto(f"{live_server.url}/people/")
+    results = page.locator("#results")
+    expect(results.get_by_text("Omar Counter")).to_be_visible()
+    department = page.get_by_role("combobox", name="Department")
+    department.focus()
+    department.press_sequentially("mark")
+    expect(page.locator(".ts-dropdown .option")).to_have_count(1)
+    department.press("Enter")  # the list follows at once (htmx), no button needed
+    expect(page).to_have_url(re.compile(r"department=Marketing"))
+    expect(results.get_by_text("Ines Marketer")).to_be_visible()
+    expect(results.get_by_text("Omar Counter")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
 def _application(program_manager: Any, make_user: Any) -> Any:

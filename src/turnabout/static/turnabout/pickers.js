@@ -48,7 +48,9 @@
         // Filter at once: the options are all in the page, and Enter right after typing
         // must pick from the filtered list, not from the list before the filter ran.
         refreshThrottle: 0,
-        hidePlaceholder: false,
+        // A single picker shows its choice alone; a multi-picker keeps its typing box, so
+        // that leaving it never changes its height (a click on the button below would miss).
+        hidePlaceholder: !multiple,
         placeholder: select.dataset.pickerPlaceholder || "",
         score: score,
         render: {
