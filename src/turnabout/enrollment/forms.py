@@ -23,6 +23,7 @@ from turnabout.enrollment.models import (
     ParticipantRole,
     Priority,
 )
+from turnabout.enrollment.profile import Profile, profile_parse
 from turnabout.people.models import Employee, Skill
 
 LEVELS = [("", "—"), ("1", _("1 · basics")), ("2", _("2 · confident")), ("3", _("3 · expert"))]
@@ -239,7 +240,8 @@ class ApplicationForm(forms.Form):
     def days() -> list[str]:
         return [str(label) for _day, label in DAYS]
 
-    def to_profile(self) -> dict[str, Any]:
+    def to_profile(self) -> Profile:
+        """The cleaned data as the one `Profile` (ValidationFailed at the field it names)."""
         data = self.cleaned_data
         profile: dict[str, Any] = {
             "interests": _split(data["interests"]),
@@ -267,7 +269,7 @@ class ApplicationForm(forms.Form):
             profile["wants"] = {
                 s.name: data[f"want_{s.pk}"] for s in self.skills if data.get(f"want_{s.pk}")
             }
-        return profile
+        return profile_parse(profile, role=self.role)
 
 
 DECISION_CHOICES = [
