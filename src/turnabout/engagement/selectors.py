@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from turnabout.accounts import permissions as roles
 from turnabout.common.errors import NotFound
@@ -367,7 +368,11 @@ def _steps(
     if summary.next_session is None:
         steps.append(
             NextStep(
-                _("Schedule your next session (you meet every %(n)d days)")
+                ngettext(
+                    "Schedule your next session (you meet every day)",
+                    "Schedule your next session (you meet every %(n)d days)",
+                    cadence_days(m),
+                )
                 % {"n": cadence_days(m)},
                 reverse("engagement:session_new", args=[m.pk]),
             )

@@ -20,6 +20,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from turnabout.common import leases
 from turnabout.common.audit import audit_record
@@ -353,8 +354,13 @@ def match_run_execute(run_id: int) -> MatchRun | None:
             actor=None,
             event=PairingEvent.RUN_FINISHED,
             target=run,
-            message=_("%(pairs)d pairs, %(unmatched)d people unmatched.")
-            % {"pairs": len(output.proposals), "unmatched": len(output.unmatched)},
+            message=_("%(pairs)s, %(unmatched)s unmatched.")
+            % {
+                "pairs": ngettext("%(n)d pair", "%(n)d pairs", len(output.proposals))
+                % {"n": len(output.proposals)},
+                "unmatched": ngettext("%(n)d person", "%(n)d people", len(output.unmatched))
+                % {"n": len(output.unmatched)},
+            },
         )
     return run
 
@@ -753,7 +759,11 @@ def match_run_publish(
         cohort_change_phase(
             cohort,
             to_phase=Phase.MATCHED,
-            note=_("Run %(n)d published: %(pairs)d pairs.")
+            note=ngettext(
+                "Run %(n)d published: %(pairs)d pair.",
+                "Run %(n)d published: %(pairs)d pairs.",
+                len(mentorships),
+            )
             % {"n": run.number, "pairs": len(mentorships)},
             acting_user=acting_user,
         )
@@ -761,7 +771,10 @@ def match_run_publish(
         actor=acting_user,
         event=PairingEvent.RUN_PUBLISHED,
         target=run,
-        message=_("%(pairs)d pairs published.") % {"pairs": len(mentorships)},
+        message=ngettext(
+            "%(pairs)d pair published.", "%(pairs)d pairs published.", len(mentorships)
+        )
+        % {"pairs": len(mentorships)},
     )
     if notify:
         people = sorted({m.mentor_id for m in mentorships} | {m.mentee_id for m in mentorships})

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from turnabout.common import errors
@@ -270,7 +271,11 @@ def run_publish(request: HttpRequest, run_pk: int) -> HttpResponse:
         request,
         lambda: services.match_run_publish(run, acting_user=request.user),
         success=lambda created: (
-            _("%(n)d pairs published; everybody gets an email to accept or decline.")
+            ngettext(
+                "%(n)d pair published; both partners get an email to accept or decline.",
+                "%(n)d pairs published; everybody gets an email to accept or decline.",
+                len(created),
+            )
             % {"n": len(created)}
         ),
     )

@@ -202,3 +202,16 @@ def test_manager_adds_and_removes_custom_questions(client, cohort, program_manag
     assert "Which AI tool?" in client.get(f"/programs/cohorts/{cohort.pk}/").content.decode()
     client.post(f"/programs/cohorts/{cohort.pk}/questions/{question.pk}/remove/")
     assert not cohort.questions.exists()
+
+
+def test_the_status_text_speaks_to_whoever_reads_it(client, cohort, participant, program_manager):
+    client.force_login(participant)
+    client.post(f"/applications/apply/{cohort.pk}/mentor/", form_data())
+    application = Application.objects.get()
+    mine = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "you will get an email when they decide" in mine
+    client.force_login(program_manager)
+    theirs = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "you will get an email when they decide" not in theirs
+    first_name = application.person.first_name
+    assert f"Waiting for your decision: {first_name} gets an email when you decide." in theirs
