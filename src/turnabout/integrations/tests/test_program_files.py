@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from turnabout.accounts.services import token_create
 from turnabout.common.models import AuditRecord
 from turnabout.feedback.models import Question, Survey
 from turnabout.integrations.program_files import (
@@ -270,7 +271,6 @@ def test_the_api_plans_by_default_and_applies_on_request(client, program_manager
 
 
 def test_the_api_needs_the_manage_programs_scope(client, org_admin):
-    from turnabout.accounts.services import token_create
 
     reader = token_create(user=org_admin, name="r", scope="read", acting_user=org_admin).secret
     refused = client.post(
