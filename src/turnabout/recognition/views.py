@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from turnabout.common.errors import DomainError
+from turnabout.common.pages import act, attempt
 from turnabout.enrollment.models import Application
 from turnabout.people.models import Employee
 from turnabout.programs.models import Phase
@@ -44,12 +44,13 @@ def story_edit(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
         initial={"title": story.title, "body": story.body} if story else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.story_save(mentorship, acting_user=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Story saved. Your partner is asked to agree to it."))
+        saved = attempt(
+            request,
+            lambda: services.story_save(mentorship, acting_user=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Story saved. Your partner is asked to agree to it."),
+        )
+        if saved.ok:
             return redirect("recognition:mine")
     side = "mentor" if mentorship.mentor.user_id == request.user.pk else "mentee"
     return render(
@@ -108,14 +109,15 @@ def cohort(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     form = RecognitionForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
         person = Employee.objects.get(pk=form.cleaned_data["person"])
-        try:
-            services.badge_award_recognition(
+        awarded = attempt(
+            request,
+            lambda: services.badge_award_recognition(
                 c, person=person, citation=form.cleaned_data["citation"], acting_user=request.user
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Recognition awarded."))
+            ),
+            form=form,
+            success=_("Recognition awarded."),
+        )
+        if awarded.ok:
             return redirect("recognition:cohort", cohort_pk=c.pk)
     return render(
         request,
@@ -135,17 +137,15 @@ def cohort(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 @require_POST
 def certificates_issue(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     c = selectors.cohort_for_manager(user=request.user, cohort_id=cohort_pk)
-    try:
-        issued = services.certificates_issue(c, acting_user=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    return act(
+        request,
+        lambda: services.certificates_issue(c, acting_user=request.user),
+        success=lambda issued: (
             ngettext("%(n)d certificate issued.", "%(n)d certificates issued.", len(issued))
-            % {"n": len(issued)},
-        )
-    return redirect("recognition:cohort", cohort_pk=c.pk)
+            % {"n": len(issued)}
+        ),
+        then=redirect("recognition:cohort", cohort_pk=c.pk),
+    )
 
 
 @require_POST
@@ -155,24 +155,22 @@ def certificate_revoke(request: HttpRequest, certificate_pk: int) -> HttpRespons
     if not form.is_valid():
         messages.error(request, _("Say why the certificate is revoked."))
     else:
-        try:
-            services.certificate_revoke(
+        attempt(
+            request,
+            lambda: services.certificate_revoke(
                 certificate, reason=form.cleaned_data["reason"], acting_user=request.user
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Certificate revoked."))
+            ),
+            success=_("Certificate revoked."),
+        )
     return redirect("recognition:cohort", cohort_pk=certificate.cohort_id)
 
 
 @require_POST
 def story_publish(request: HttpRequest, story_pk: int) -> HttpResponse:
     story = selectors.story_get(user=request.user, story_id=story_pk)
-    try:
-        services.story_publish(story, acting_user=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Story published."))
-    return redirect("recognition:cohort", cohort_pk=story.mentorship.cohort_id)
+    return act(
+        request,
+        lambda: services.story_publish(story, acting_user=request.user),
+        success=_("Story published."),
+        then=redirect("recognition:cohort", cohort_pk=story.mentorship.cohort_id),
+    )
