@@ -24,6 +24,7 @@ from turnabout.common.errors import (
     ValidationFailed,
     require,
 )
+from turnabout.common.schemas import clean_text
 from turnabout.common.types import AnyUser
 from turnabout.enrollment import permissions
 from turnabout.enrollment.audit import EnrollmentEvent
@@ -239,14 +240,9 @@ def _check_decision(cohort: Cohort, decision: str, message: str) -> str:
             code=ErrorCode.REVIEW_NOT_OPEN,
             params={"phase": cohort.phase},
         )
-    if not isinstance(message, str) or "\x00" in message:
-        raise ValidationFailed(_("The message must be text without NUL characters."))
-    message = message.strip()
-    if len(message) > DECISION_MESSAGE_MAX:
-        raise ValidationFailed(
-            _("The message is too long (at most %(n)d characters).") % {"n": DECISION_MESSAGE_MAX}
-        )
-    return message
+    return clean_text(
+        message, field="message", max_length=DECISION_MESSAGE_MAX, label=_("The message")
+    )
 
 
 def _notify(application_ids: Iterable[int]) -> None:
