@@ -319,6 +319,8 @@ API: dict[str, Level] = {
     "GET /api/v1/cohorts/{cohort_id}/match-runs": MANAGER,
     "GET /api/v1/cohorts/{cohort_id}/pairing-counts": AGGREGATES,
     "GET /api/v1/match-runs/{run_id}": MANAGER,
+    "GET /api/v1/match-runs/{run_id}/proposals": MANAGER,
+    "GET /api/v1/match-runs/{run_id}/unmatched": MANAGER,
     "GET /api/v1/match-runs/{run_id}/compare/{other_id}": MANAGER,
     "POST /api/v1/match-runs/{run_id}/publish": MANAGER,
     "POST /api/v1/match-runs/{run_id}/proposals": MANAGER,
