@@ -6,7 +6,9 @@ object the user may not manage is a 403 (as the pages always answered)."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from typing import TypeVar
+
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions
@@ -14,6 +16,8 @@ from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.types import AnyUser
 from turnabout.integrations.models import ChatChannel, Delivery, WebhookEndpoint
 from turnabout.integrations.services import can_manage_channels
+
+T = TypeVar("T", bound=Model)
 
 
 def _require_org_admin(user: AnyUser) -> None:
@@ -30,20 +34,23 @@ def channel_get_for_manager(*, user: AnyUser, channel_id: int) -> ChatChannel:
     return channel
 
 
-def delivery_get_for_admin(*, user: AnyUser, delivery_id: int) -> Delivery:
+def _org_object(user: AnyUser, queryset: QuerySet[T], pk: int, missing: str) -> T:
+    """One of the organisation's objects, for org admins only (403 first, then 404)."""
     _require_org_admin(user)
-    delivery = Delivery.objects.filter(pk=delivery_id).first()
-    if delivery is None:
-        raise NotFound(_("No such delivery."))
-    return delivery
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(missing)
+    return found
+
+
+def delivery_get_for_admin(*, user: AnyUser, delivery_id: int) -> Delivery:
+    return _org_object(user, Delivery.objects.all(), delivery_id, _("No such delivery."))
 
 
 def webhook_get_for_admin(*, user: AnyUser, endpoint_id: int) -> WebhookEndpoint:
-    _require_org_admin(user)
-    endpoint = WebhookEndpoint.objects.filter(pk=endpoint_id).first()
-    if endpoint is None:
-        raise NotFound(_("No such webhook endpoint."))
-    return endpoint
+    return _org_object(
+        user, WebhookEndpoint.objects.all(), endpoint_id, _("No such webhook endpoint.")
+    )
 
 
 def webhooks_for_admin(*, user: AnyUser) -> QuerySet[WebhookEndpoint]:

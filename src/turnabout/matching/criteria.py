@@ -152,10 +152,15 @@ def listing(names: Sequence[str]) -> str:
     return shown + (", …" if len(names) > MAX_LISTED else "")
 
 
-def cosine_overlap(problem: Problem, view: View, feature: ft.SetFeature) -> Any:
+def cosine_overlap(
+    problem: Problem, view: View, feature: ft.SetFeature, *, open_scores_one: bool = False
+) -> Any:
+    """Shared items over the geometric mean of both set sizes; with `open_scores_one`, a
+    pair where one side states nothing scores 1 (open to anything)."""
     inter = view.dot(feature)
     sizes = view.per_mentee(feature.mentee_count) * view.per_mentor(feature.mentor_count)
-    return inter / np.sqrt(np.maximum(sizes, np.float32(1.0)))
+    overlap = inter / np.sqrt(np.maximum(sizes, np.float32(1.0)))
+    return np.where(sizes > 0, overlap, 1.0) if open_scores_one else overlap
 
 
 def _set_builder(attribute: str) -> FeatureBuilder:
@@ -184,11 +189,7 @@ def _shared_set(
 
     def reference(problem: Problem, view: View) -> Any:
         feature = problem.features[name]
-        if not open_scores_one:
-            return cosine_overlap(problem, view, feature)
-        inter = view.dot(feature)
-        sizes = view.per_mentee(feature.mentee_count) * view.per_mentor(feature.mentor_count)
-        return np.where(sizes > 0, inter / np.sqrt(np.maximum(sizes, np.float32(1.0))), 1.0)
+        return cosine_overlap(problem, view, feature, open_scores_one=open_scores_one)
 
     return Criterion(
         name=name,
