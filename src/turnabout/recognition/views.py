@@ -12,18 +12,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from turnabout.common.pages import act, attempt
-from turnabout.enrollment.models import Application
-from turnabout.people.models import Employee
 from turnabout.programs.models import Phase
 from turnabout.recognition import badges, selectors, services
 from turnabout.recognition.forms import RecognitionForm, RevokeForm, StoryForm
-from turnabout.recognition.models import SuccessStory
 
 
 def mine(request: HttpRequest) -> HttpResponse:
     person = selectors.employee_of(request.user)
     pairs = selectors.my_pairs_at_wrap_up(user=request.user)
-    stories = {s.mentorship_id: s for s in SuccessStory.objects.filter(mentorship__in=pairs)}
+    stories = selectors.stories_of_pairs(pairs)
     return render(
         request,
         "recognition/mine.html",
@@ -38,7 +35,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def story_edit(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = selectors.mentorship_for_partner(user=request.user, mentorship_id=mentorship_pk)
-    story = SuccessStory.objects.filter(mentorship=mentorship).first()
+    story = selectors.story_of_pair(mentorship)
     form = StoryForm(
         request.POST or None,
         initial={"title": story.title, "body": story.body} if story else None,
@@ -100,15 +97,12 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
 def cohort(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     """The manager's recognition page: certificates, stories, a recognition badge."""
     c = selectors.cohort_for_manager(user=request.user, cohort_id=cohort_pk)
-    people = [
-        (a.person_id, f"{a.person.full_name} ({a.get_role_display()})")
-        for a in Application.objects.filter(cohort=c, status=Application.Status.ACCEPTED)
-        .select_related("person")
-        .order_by("person__last_name", "person__first_name")
-    ]
+    participants = selectors.cohort_participants(user=request.user, cohort=c)
+    people = [(a.person_id, f"{a.person.full_name} ({a.get_role_display()})") for a in participants]
     form = RecognitionForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
-        person = Employee.objects.get(pk=form.cleaned_data["person"])
+        by_id = {a.person_id: a.person for a in participants}
+        person = by_id[form.cleaned_data["person"]]
         awarded = attempt(
             request,
             lambda: services.badge_award_recognition(
