@@ -24,6 +24,7 @@ from turnabout.enrollment.models import (
     ParticipantRole,
     Priority,
 )
+from turnabout.enrollment.profile import Profile, profile_parse
 from turnabout.people.models import Employee, Skill
 
 # The skill pickers of the application: one per level (mentors) or priority (mentees), the
@@ -273,7 +274,8 @@ class ApplicationForm(forms.Form):
     def days() -> list[str]:
         return [str(label) for _day, label in DAYS]
 
-    def to_profile(self) -> dict[str, Any]:
+    def to_profile(self) -> Profile:
+        """The cleaned data as the one `Profile` (ValidationFailed at the field it names)."""
         data = self.cleaned_data
         profile: dict[str, Any] = {
             "interests": _split(data["interests"]),
@@ -300,7 +302,7 @@ class ApplicationForm(forms.Form):
         profile["skills" if self.is_mentor else "wants"] = {
             s.name: chosen[s.name] for s in self.skills if s.name in chosen
         }
-        return profile
+        return profile_parse(profile, role=self.role)
 
 
 DECISION_CHOICES = [

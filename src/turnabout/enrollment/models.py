@@ -117,6 +117,7 @@ LIST_ITEM_MAX = 80  # one interest or language
 ERG_MAX = 120  # a resource group's name
 GOALS_MAX = 2000
 AVOID_MAX = 20
+LANGUAGES_MAX = 10
 CAPACITY_MIN, CAPACITY_MAX = 1, 3
 WORKING_STYLE_KEY_MAX = 40
 ANSWER_MAX = 2000  # a free-text answer to a custom question

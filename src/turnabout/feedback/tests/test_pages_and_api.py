@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from turnabout.accounts.models import Role
+from turnabout.common.testing import api_error
 from turnabout.feedback import metrics, services
 from turnabout.feedback.models import Invitation, Survey
 
@@ -189,7 +190,10 @@ def test_api_create_open_answer_and_results_with_codes(client, make_pairs, setti
                 content_type="application/json",
             )
             assert twice.status_code == 409 and twice.json()["code"] == "survey_already_answered"
-            assert client.get(f"/api/v1/surveys/{survey_id}/results").status_code == 404
+            assert api_error(client.get(f"/api/v1/surveys/{survey_id}/results")) == (
+                404,
+                "not_found",
+            )
     client.force_login(p.manager)
     results = client.get(f"/api/v1/surveys/{survey_id}/results").json()
     nps = next(q for q in results["questions"] if q["kind"] == "nps")

@@ -10,7 +10,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from turnabout.accounts.services import token_create
 from turnabout.common.models import AuditRecord
+from turnabout.common.testing import api_error
 from turnabout.feedback.models import Question, Survey
 from turnabout.integrations.program_files import (
     ProgramFileError,
@@ -243,7 +245,7 @@ def test_the_api_exports_toml_and_json_to_the_programs_managers(
     assert as_json["cohorts"][0]["starts_on"] == "2027-09-01"
     assert as_json["modules"][0]["steps"][1]["questions"][0]["answer"] == 0
     client.force_login(participant)
-    assert client.get(f"/api/v1/programs/{program.pk}/file").status_code in (403, 404)
+    assert api_error(client.get(f"/api/v1/programs/{program.pk}/file")) == (404, "not_found")
 
 
 def test_the_api_plans_by_default_and_applies_on_request(client, program_manager):
@@ -274,7 +276,6 @@ def test_the_api_plans_by_default_and_applies_on_request(client, program_manager
 
 
 def test_the_api_needs_the_manage_programs_scope(client, org_admin):
-    from turnabout.accounts.services import token_create
 
     reader = token_create(user=org_admin, name="r", scope="read", acting_user=org_admin).secret
     refused = client.post(

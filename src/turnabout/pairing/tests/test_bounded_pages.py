@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from turnabout.common.testing import api_error
 from turnabout.pairing import selectors, services, views
 from turnabout.pairing.models import LIVE_STATUSES, Mentorship
 from turnabout.pairing.tests.helpers import bearer, run_now
@@ -52,7 +53,7 @@ def test_run_resource_keeps_summary_figures_and_pages_its_lists(
     assert body["count"] == 8 and len(body["items"]) == 3
     assert all(item["role"] == "mentee" and item["reason_code"]["code"] for item in body["items"])
     too_big = client.get(f"/api/v1/match-runs/{run.pk}/unmatched?page_size=1000", **auth)
-    assert too_big.status_code == 422
+    assert api_error(too_big) == (422, "invalid_input")
 
 
 def test_run_endpoints_for_an_outsider_are_404(client: Any, build_cohort: Any, make_user: Any):
@@ -60,7 +61,8 @@ def test_run_endpoints_for_an_outsider_are_404(client: Any, build_cohort: Any, m
     run = run_now(setup)
     outsider = bearer(make_user())
     for tail in ("", "/proposals", "/unmatched"):
-        assert client.get(f"/api/v1/match-runs/{run.pk}{tail}", **outsider).status_code == 404
+        answer = client.get(f"/api/v1/match-runs/{run.pk}{tail}", **outsider)
+        assert api_error(answer) == (404, "not_found"), tail
 
 
 def test_run_endpoints_queries_do_not_grow_with_the_run(
