@@ -367,8 +367,8 @@ def run(*, quick: bool) -> str:
         f"{platform.python_version()}, {os.cpu_count()} cores shared with other work "
         f"(`uptime` after the run: {uptime.split('load average:')[-1].strip()}). "
         f"{pairs:,} active pairs with a year of sessions, {WAITING} people waiting, the "
-        f"match run's {pairs:,} proposals, {AUDIT_PER_PAIR * pairs:,} audit records; built in bulk in "
-        f"{built:.0f} s (see the script's docstring for what is bulk and why).",
+        f"match run's {pairs:,} proposals, {AUDIT_PER_PAIR * pairs:,} audit records; built in "
+        f"bulk in {built:.0f} s (see the script's docstring for what is bulk and why).",
         "",
         f"### (i) Each page at {pairs:,} pairs against the demo's size ({DEMO_PAIRS} pairs)",
         "",
