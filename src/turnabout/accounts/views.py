@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +21,12 @@ from turnabout.accounts import (
     sso_services,
     throttling,
 )
-from turnabout.accounts.forms import ME, IntegrationCreateForm, TokenCreateForm
+from turnabout.accounts.forms import (
+    ME,
+    IntegrationCreateForm,
+    NotificationsForm,
+    TokenCreateForm,
+)
 from turnabout.accounts.models import Role
 from turnabout.accounts.sso_settings import sso_settings_get
 from turnabout.common import errors
@@ -265,12 +270,20 @@ def roles_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _posted_role(request: HttpRequest) -> Role:
+    """The role a grant or revoke form names; an unknown one is a bad request, not a 500."""
+    value = request.POST.get("role", "")
+    if value not in Role.values:
+        raise SuspiciousOperation(f"unknown role {value[:40]!r}")
+    return Role(value)
+
+
 @require_POST
 def role_grant_view(request: HttpRequest, user_id: int) -> HttpResponse:
     if not permissions.can_manage_roles(request.user):
         raise PermissionDenied
     user = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
-    role = Role(request.POST.get("role", ""))
+    role = _posted_role(request)
     return act(
         request,
         lambda: services.role_grant(user, role, acting_user=request.user),
@@ -284,7 +297,7 @@ def role_revoke_view(request: HttpRequest, user_id: int) -> HttpResponse:
     if not permissions.can_manage_roles(request.user):
         raise PermissionDenied
     user = get_object_or_404(get_user_model(), pk=user_id)
-    role = Role(request.POST.get("role", ""))
+    role = _posted_role(request)
     return act(
         request,
         lambda: services.role_revoke(user, role, acting_user=request.user),
@@ -310,3 +323,23 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "table": "accounts/_audit_table.html",
         },
     )
+
+
+def notifications_view(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's notification choices: email or none, per kind."""
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]  # the page needs a login
+    current = services.notification_preferences(user)
+    form = NotificationsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_preferences_update(
+                user,
+                choices={k: v for k, v in form.cleaned_data.items() if k in current},
+                acting_user=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Your notification choices are saved."))
+            return redirect("accounts:notifications")
+    return render(request, "accounts/notifications.html", {"form": form})

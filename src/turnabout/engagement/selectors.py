@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from turnabout.accounts import permissions as roles
 from turnabout.common.errors import NotFound
@@ -369,7 +370,11 @@ def _steps(
     if summary.next_session is None:
         steps.append(
             NextStep(
-                _("Schedule your next session (you meet every %(n)d days)")
+                ngettext(
+                    "Schedule your next session (you meet every day)",
+                    "Schedule your next session (you meet every %(n)d days)",
+                    cadence_days(m),
+                )
                 % {"n": cadence_days(m)},
                 reverse("engagement:session_new", args=[m.pk]),
             )

@@ -348,7 +348,7 @@ def goal_update(request: HttpRequest, goal_pk: int) -> HttpResponse:
     found = selectors.goal_get(user=request.user, goal_id=goal_pk)
     form = GoalUpdateForm(request.POST)
     if form.is_valid():
-        attempt(
+        updated = attempt(
             request,
             lambda: services.goal_update(
                 found,
@@ -357,11 +357,15 @@ def goal_update(request: HttpRequest, goal_pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 acting_user=request.user,
             ),
+            form=form,
             success=_("Goal updated."),
         )
-    else:
-        messages.error(request, _("Check the status and a progress from 0 to 100."))
-    return redirect(found)
+        if updated.ok:
+            return redirect(found)
+    # Refused: the page again, with what was typed and each error at its field.
+    context = _goal_context(request, goal_pk)
+    context["form"] = form
+    return render(request, "engagement/goal.html", context)
 
 
 def _milestones_changed(request: HttpRequest, goal_pk: int, error: str = "") -> HttpResponse:

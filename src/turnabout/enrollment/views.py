@@ -25,6 +25,7 @@ from turnabout.enrollment.models import WORKING_STYLE, Application, ParticipantR
 from turnabout.enrollment.profile import eligibility_problem
 from turnabout.people.models import Employee
 from turnabout.programs import selectors as program_selectors
+from turnabout.programs import views as program_views
 from turnabout.programs.models import Cohort
 
 REVIEW_PAGE_SIZE = 50
@@ -276,14 +277,15 @@ def question_add(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
     form = QuestionForm(request.POST)
     if form.is_valid():
-        attempt(
+        added = attempt(
             request,
             lambda: services.question_add(cohort, acting_user=request.user, **form.cleaned_data),
+            form=form,
             success=_("Question added to the application form."),
         )
-    else:
-        messages.error(request, _("Write the question and choose its kind."))
-    return redirect(cohort)
+        if added.ok:
+            return redirect(cohort)
+    return program_views.cohort_page(request, cohort, question_form=form)
 
 
 @require_POST

@@ -180,11 +180,11 @@ class ProposalOut(Schema):
 
     @staticmethod
     def resolve_mentor(obj: Proposal) -> dict[str, Any]:
-        return _person(obj.mentor)
+        return _person(obj.mentor_application)
 
     @staticmethod
     def resolve_mentee(obj: Proposal) -> dict[str, Any]:
-        return _person(obj.mentee)
+        return _person(obj.mentee_application)
 
 
 class UnmatchedOut(Schema):
@@ -437,9 +437,9 @@ def compare(request: HttpRequest, run_id: int, other_id: int) -> dict[str, Any]:
         "same": comparison.same,
         "changes": [
             {
-                "mentee": _person(c.mentee),
-                "mentor_a": _person(c.mentor_a) if c.mentor_a else None,
-                "mentor_b": _person(c.mentor_b) if c.mentor_b else None,
+                "mentee": _person(c.mentee_application),
+                "mentor_a": _person(c.mentor_application_a) if c.mentor_application_a else None,
+                "mentor_b": _person(c.mentor_application_b) if c.mentor_application_b else None,
                 "score_a": c.score_a,
                 "score_b": c.score_b,
             }

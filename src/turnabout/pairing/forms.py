@@ -92,8 +92,12 @@ class ManualPairForm(forms.Form):
     """Two application ids chosen from the search results of the run page (radio buttons);
     the service checks that both are accepted people of the run's cohort."""
 
-    mentor = forms.IntegerField(label=_("Mentor"), min_value=1, widget=forms.HiddenInput)
-    mentee = forms.IntegerField(label=_("Mentee"), min_value=1, widget=forms.HiddenInput)
+    mentor_application = forms.IntegerField(
+        label=_("Mentor"), min_value=1, widget=forms.HiddenInput
+    )
+    mentee_application = forms.IntegerField(
+        label=_("Mentee"), min_value=1, widget=forms.HiddenInput
+    )
     override_reason = forms.CharField(
         label=_("Reason to override a hard constraint"),
         required=False,

@@ -78,7 +78,9 @@ def runs_of_cohort(*, user: AnyUser, cohort: Cohort) -> QuerySet[MatchRun]:
 
 def proposal_get(*, user: AnyUser, proposal_id: int) -> Proposal:
     proposal = (
-        Proposal.objects.select_related("run__cohort__program", "mentor__person", "mentee__person")
+        Proposal.objects.select_related(
+            "run__cohort__program", "mentor_application__person", "mentee_application__person"
+        )
         .filter(pk=proposal_id)
         .first()
     )
@@ -94,7 +96,9 @@ def proposal_filter(
     parameters); a fixed number of queries. Its `.form` is the run page's filter form."""
     if not permissions.can_manage_pairing(user, run.cohort):
         raise NotFound(_("No such match run."))
-    qs = Proposal.objects.filter(run=run).select_related("mentor__person", "mentee__person")
+    qs = Proposal.objects.filter(run=run).select_related(
+        "mentor_application__person", "mentee_application__person"
+    )
     choices = review_filter_choices(run=run)
     return ProposalFilter(
         filters or None, queryset=qs, departments=choices["departments"], levels=choices["levels"]
@@ -120,8 +124,8 @@ def unmatched_of_run(*, user: AnyUser, run: MatchRun) -> QuerySet[UnmatchedEntry
 def review_filter_choices(*, run: MatchRun) -> dict[str, list[Any]]:
     """The departments and levels of a run's people (distinct, in SQL: a few rows)."""
     people = Application.objects.filter(
-        Q(pk__in=Proposal.objects.filter(run=run).values("mentor_id"))
-        | Q(pk__in=Proposal.objects.filter(run=run).values("mentee_id"))
+        Q(pk__in=Proposal.objects.filter(run=run).values("mentor_application_id"))
+        | Q(pk__in=Proposal.objects.filter(run=run).values("mentee_application_id"))
     ).order_by()
     departments = sorted(
         d for d in people.values_list("person__department", flat=True).distinct() if d
@@ -181,16 +185,20 @@ class PairPreview:
 
 
 def pair_check(
-    *, user: AnyUser, run: MatchRun, mentor_id: int, mentee_id: int
+    *, user: AnyUser, run: MatchRun, mentor_application_id: int, mentee_application_id: int
 ) -> PairPreview | None:
     """Check a pair before a manager makes it by hand; None when either person is not an
     accepted participant of the run's cohort."""
     people = pairable_applications(user=user, run=run)
-    mentor = people.filter(pk=mentor_id, role=ParticipantRole.MENTOR).first()
-    mentee = people.filter(pk=mentee_id, role=ParticipantRole.MENTEE).first()
+    mentor = people.filter(pk=mentor_application_id, role=ParticipantRole.MENTOR).first()
+    mentee = people.filter(pk=mentee_application_id, role=ParticipantRole.MENTEE).first()
     if mentor is None or mentee is None:
         return None
-    taken = run.proposals.filter(mentee=mentee).select_related("mentor__person").first()
+    taken = (
+        run.proposals.filter(mentee_application=mentee)
+        .select_related("mentor_application__person")
+        .first()
+    )
     check = adapter.pair_violations(
         run.cohort, config=run.config, mentor_application=mentor, mentee_application=mentee
     )
@@ -198,15 +206,19 @@ def pair_check(
         score=check.score,
         reasons=list(check.reasons),
         violations=list(check.violations),
-        taken_by=taken.mentor.person.full_name if taken else "",
+        taken_by=taken.mentor_application.person.full_name if taken else "",
     )
+
+
+def _last_first(person: Employee) -> tuple[str, str]:
+    return (person.last_name, person.first_name)
 
 
 @dataclass(frozen=True)
 class PairChange:
-    mentee: Application
-    mentor_a: Application | None
-    mentor_b: Application | None
+    mentee_application: Application
+    mentor_application_a: Application | None
+    mentor_application_b: Application | None
     score_a: float | None
     score_b: float | None
 
@@ -223,32 +235,31 @@ def run_compare(*, user: AnyUser, a: MatchRun, b: MatchRun) -> Comparison:
     """Two runs of one cohort side by side: their figures and the mentees whose pair differs."""
     if not permissions.can_manage_pairing(user, a.cohort) or a.cohort_id != b.cohort_id:
         raise NotFound(_("No such match run."))
+    people = ("mentor_application__person", "mentee_application__person")
     pairs_a = {
-        p.mentee_id: p
-        for p in Proposal.objects.filter(run=a).select_related("mentor__person", "mentee__person")
+        p.mentee_application_id: p for p in Proposal.objects.filter(run=a).select_related(*people)
     }
     pairs_b = {
-        p.mentee_id: p
-        for p in Proposal.objects.filter(run=b).select_related("mentor__person", "mentee__person")
+        p.mentee_application_id: p for p in Proposal.objects.filter(run=b).select_related(*people)
     }
     same = 0
     changes: list[PairChange] = []
     for mentee_id in sorted(set(pairs_a) | set(pairs_b)):
         pa, pb = pairs_a.get(mentee_id), pairs_b.get(mentee_id)
-        if pa is not None and pb is not None and pa.mentor_id == pb.mentor_id:
+        if pa and pb and pa.mentor_application_id == pb.mentor_application_id:
             same += 1
             continue
-        mentee = (pa or pb).mentee  # type: ignore[union-attr]
+        mentee = (pa or pb).mentee_application  # type: ignore[union-attr]
         changes.append(
             PairChange(
-                mentee=mentee,
-                mentor_a=pa.mentor if pa else None,
-                mentor_b=pb.mentor if pb else None,
+                mentee_application=mentee,
+                mentor_application_a=pa.mentor_application if pa else None,
+                mentor_application_b=pb.mentor_application if pb else None,
                 score_a=pa.score if pa else None,
                 score_b=pb.score if pb else None,
             )
         )
-    changes.sort(key=lambda c: (c.mentee.person.last_name, c.mentee.person.first_name))
+    changes.sort(key=lambda c: _last_first(c.mentee_application.person))
     return Comparison(a=a, b=b, same=same, changes=changes)
 
 

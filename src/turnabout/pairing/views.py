@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from turnabout.common import errors
@@ -153,8 +154,8 @@ def _person_choices(request: HttpRequest, run: MatchRun, role: str) -> list[tupl
     paired: set[int] = set()
     if role == "mentee" and found:
         paired = set(
-            run.proposals.filter(mentee_id__in=[a.pk for a in found]).values_list(
-                "mentee_id", flat=True
+            run.proposals.filter(mentee_application_id__in=[a.pk for a in found]).values_list(
+                "mentee_application_id", flat=True
             )
         )
     return [
@@ -259,11 +260,15 @@ def pair_check(request: HttpRequest, run_pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, run_id=run_pk)
     context: dict[str, Any] = {"run": run, "explanations": [], "checked": False}
     try:
-        mentor_id, mentee_id = int(request.GET["mentor"]), int(request.GET["mentee"])
+        mentor_id = int(request.GET["mentor_application"])
+        mentee_id = int(request.GET["mentee_application"])
     except (KeyError, ValueError):
         return render(request, "pairing/run.html#pair_check", context)
     check = selectors.pair_check(
-        user=request.user, run=run, mentor_id=mentor_id, mentee_id=mentee_id
+        user=request.user,
+        run=run,
+        mentor_application_id=mentor_id,
+        mentee_application_id=mentee_id,
     )
     if check is not None:
         context.update(
@@ -288,8 +293,8 @@ def pair_manual(request: HttpRequest, run_pk: int) -> HttpResponse:
         request,
         lambda: services.proposal_create_manual(
             run,
-            mentor_application_id=data["mentor"],
-            mentee_application_id=data["mentee"],
+            mentor_application_id=data["mentor_application"],
+            mentee_application_id=data["mentee_application"],
             override_reason=data["override_reason"],
             acting_user=request.user,
         ),
@@ -316,7 +321,11 @@ def run_publish(request: HttpRequest, run_pk: int) -> HttpResponse:
         request,
         lambda: services.match_run_publish(run, acting_user=request.user),
         success=lambda created: (
-            _("%(n)d pairs published; everybody gets an email to accept or decline.")
+            ngettext(
+                "%(n)d pair published; both partners get an email to accept or decline.",
+                "%(n)d pairs published; everybody gets an email to accept or decline.",
+                len(created),
+            )
             % {"n": len(created)}
         ),
     )

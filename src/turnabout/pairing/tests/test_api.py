@@ -155,8 +155,8 @@ def test_manual_pair_over_the_api_asks_for_an_override(client: Any, build_cohort
         == 204
     )
     body = {
-        "mentor_application_id": proposal.mentor_id,
-        "mentee_application_id": proposal.mentee_id,
+        "mentor_application_id": proposal.mentor_application_id,
+        "mentee_application_id": proposal.mentee_application_id,
     }
     refused = client.post(
         f"/api/v1/match-runs/{run.pk}/proposals", body, content_type="application/json", **headers

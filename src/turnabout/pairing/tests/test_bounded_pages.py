@@ -105,10 +105,12 @@ def test_hand_pairing_searches_people_with_and_without_javascript(
 ) -> None:
     setup = build_cohort(mentors=3, mentees=5)
     run = run_now(setup)
-    freed = run.proposals.select_related("mentor__person", "mentee__person").first()
+    freed = run.proposals.select_related(
+        "mentor_application__person", "mentee_application__person"
+    ).first()
     assert freed is not None
     services.proposal_remove(freed, acting_user=setup.manager)  # both are free again
-    mentor_app, mentee_app = freed.mentor, freed.mentee
+    mentor_app, mentee_app = freed.mentor_application, freed.mentee_application
     client.force_login(setup.manager)
 
     # htmx: the search field asks for a small list of one role.
@@ -118,7 +120,7 @@ def test_hand_pairing_searches_people_with_and_without_javascript(
         HTTP_HX_REQUEST="true",
     ).content.decode()
     assert "<html" not in found and 'id="mentee-choices"' in found
-    assert re.findall(r'name="mentee" value="(\d+)"', found) == [str(mentee_app.pk)]
+    assert re.findall(r'name="mentee_application" value="(\d+)"', found) == [str(mentee_app.pk)]
     assert "unmatched" in found
     assert client.get(f"/pairing/runs/{run.pk}/people/", {"role": "x"}).status_code == 404
     # A mentor is not found among mentees.
@@ -133,17 +135,21 @@ def test_hand_pairing_searches_people_with_and_without_javascript(
         f"/pairing/runs/{run.pk}/",
         {"mentor_q": mentor_app.person.email, "mentee_q": mentee_app.person.employee_id},
     ).content.decode()
-    assert f'name="mentor" value="{mentor_app.pk}"' in page
-    assert f'name="mentee" value="{mentee_app.pk}"' in page
+    assert f'name="mentor_application" value="{mentor_app.pk}"' in page
+    assert f'name="mentee_application" value="{mentee_app.pk}"' in page
 
     before = run.proposals.count()
     made = client.post(
         f"/pairing/runs/{run.pk}/pair/",
-        {"mentor": mentor_app.pk, "mentee": mentee_app.pk, "override_reason": "Asked for it"},
+        {
+            "mentor_application": mentor_app.pk,
+            "mentee_application": mentee_app.pk,
+            "override_reason": "Asked for it",
+        },
     )
     assert made.status_code == 302
     assert run.proposals.count() == before + 1
-    assert run.proposals.filter(mentee=mentee_app, manual=True).exists()
+    assert run.proposals.filter(mentee_application=mentee_app, manual=True).exists()
 
 
 def test_waiting_list_is_paginated_and_counted_in_sql(

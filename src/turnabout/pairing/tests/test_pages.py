@@ -73,19 +73,29 @@ def test_manager_runs_reviews_and_publishes_through_the_pages(
     client.post(f"/pairing/proposals/{proposal.pk}/exclude/", {"reason": "same team"})
     check = client.get(
         f"/pairing/runs/{run.pk}/check/",
-        {"mentor": proposal.mentor_id, "mentee": proposal.mentee_id},
+        {
+            "mentor_application": proposal.mentor_application_id,
+            "mentee_application": proposal.mentee_application_id,
+        },
         HTTP_HX_REQUEST="true",
     )
     assert b"breaks a hard constraint" in check.content and b"excluded" in check.content
     refused = client.post(
         f"/pairing/runs/{run.pk}/pair/",
-        {"mentor": proposal.mentor_id, "mentee": proposal.mentee_id},
+        {
+            "mentor_application": proposal.mentor_application_id,
+            "mentee_application": proposal.mentee_application_id,
+        },
         follow=True,
     )
     assert b"Give a reason to override it" in refused.content
     made = client.post(
         f"/pairing/runs/{run.pk}/pair/",
-        {"mentor": proposal.mentor_id, "mentee": proposal.mentee_id, "override_reason": "asked"},
+        {
+            "mentor_application": proposal.mentor_application_id,
+            "mentee_application": proposal.mentee_application_id,
+            "override_reason": "asked",
+        },
         follow=True,
     )
     assert b"Pair made by hand" in made.content

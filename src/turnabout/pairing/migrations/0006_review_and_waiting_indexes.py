@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('enrollment', '0002_waiting_list_index'),
-        ('pairing', '0004_run_heartbeat'),
+        ('pairing', '0005_proposal_application_names'),
         ('people', '0002_people_list_index'),
         ('programs', '0002_survey_tallies'),
     ]
