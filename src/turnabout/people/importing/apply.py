@@ -281,6 +281,9 @@ def _apply_pass(
         Employee.objects.bulk_update(parking, ["email"], batch_size=_BATCH)
     manager_of: dict[str, str | None] = {}  # people whose manager the file sets or changes
     parked = set(check.movers) if check.email_swap else set()
+    # Employee id -> pk of everybody who exists so far (an index map): a new person whose
+    # manager exists already gets them on creation, the others in the last step.
+    known = dict(existing.pk_by_id)
     for batch in _batches(source, []):
         current = _load_current(existing, batch)
         for employee in current.values():
@@ -289,12 +292,13 @@ def _apply_pass(
         memberships = _memberships(current) if "ergs" in columns else {}
         plan = _plan(batch, current, existing, groups, memberships)
         _update_fields(plan, current, now)
-        created = _create(plan.creates)
+        created = _create(plan.creates, known)
         created_ids = {employee.employee_id for employee in created}
         by_id = {**current, **{employee.employee_id: employee for employee in created}}
         for row in batch:
             changes = plan.updates.get(row.employee_id, {})
-            if "manager" in changes or (row.employee_id in created_ids and row.manager_employee_id):
+            new_late = row.employee_id in created_ids and by_id[row.employee_id].manager_id is None
+            if "manager" in changes or (new_late and row.manager_employee_id):
                 manager_of[row.employee_id] = row.manager_employee_id
         _set_resource_groups(plan, batch, by_id, created_ids, groups, memberships)
         audit_record_many(
@@ -336,17 +340,19 @@ def _set_managers(manager_of: dict[str, str | None]) -> None:
     if not manager_of:
         return
     pk_by_id: dict[str, int] = {}
-    wanted = set(manager_of) | {m for m in manager_of.values() if m}
+    wanted = {m for m in manager_of.values() if m}
     for chunk in _chunks(sorted(wanted)):
         pk_by_id.update(
             Employee.objects.filter(employee_id__in=chunk).values_list("employee_id", "pk")
         )
-    for chunk in _chunks(list(manager_of.items())):
-        updates = [
-            Employee(pk=pk_by_id[employee_id], manager_id=pk_by_id[manager] if manager else None)
-            for employee_id, manager in chunk
-        ]
-        Employee.objects.bulk_update(updates, ["manager"], batch_size=_BATCH)
+    # One UPDATE per manager and chunk of their reports: no per-row CASE, few statements.
+    reports_of: dict[str | None, list[str]] = defaultdict(list)
+    for employee_id, manager in manager_of.items():
+        reports_of[manager].append(employee_id)
+    for manager, reports in reports_of.items():
+        manager_pk = pk_by_id[manager] if manager else None
+        for chunk in _chunks(reports):
+            Employee.objects.filter(employee_id__in=chunk).update(manager_id=manager_pk)
 
 
 def _chunks(items: Sequence[Any], size: int = _BATCH) -> Iterator[Sequence[Any]]:
@@ -423,9 +429,18 @@ def _plan(
     return plan
 
 
-def _create(rows: list[_Row]) -> list[Employee]:
-    """Create a batch of new people; their managers are set once everybody exists."""
-    employees = [Employee(employee_id=row.employee_id, **row.values) for row in rows]
+def _create(rows: list[_Row], known: dict[str, int]) -> list[Employee]:
+    """Create a batch of new people, with their manager when the manager exists already
+    (`known`: employee id -> pk, updated with the new people); the others get theirs once
+    everybody exists."""
+    employees = [
+        Employee(
+            employee_id=row.employee_id,
+            manager_id=known.get(row.manager_employee_id or ""),
+            **row.values,
+        )
+        for row in rows
+    ]
     Employee.objects.bulk_create(employees, batch_size=_BATCH)
     if any(employee.pk is None for employee in employees):  # databases returning no ids
         fetched = dict(
@@ -435,6 +450,7 @@ def _create(rows: list[_Row]) -> list[Employee]:
         )
         for employee in employees:
             employee.pk = fetched[employee.employee_id]
+    known.update((employee.employee_id, employee.pk) for employee in employees)
     return employees
 
 
