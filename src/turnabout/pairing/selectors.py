@@ -90,16 +90,23 @@ def proposal_get(*, user: AnyUser, proposal_id: int) -> Proposal:
 
 
 def proposal_filter(
-    *, user: AnyUser, run: MatchRun, filters: Mapping[str, Any] | None = None
+    *,
+    user: AnyUser,
+    run: MatchRun,
+    filters: Mapping[str, Any] | None = None,
+    form: bool = True,
 ) -> ProposalFilter:
     """A run's proposals with both people, filtered and sorted by `filters` (query
-    parameters); a fixed number of queries. Its `.form` is the run page's filter form."""
+    parameters); a fixed number of queries. Its `.form` is the run page's filter form;
+    `form=False` (no filters, no form to show) skips reading the form's choices."""
     if not permissions.can_manage_pairing(user, run.cohort):
         raise NotFound(_("No such match run."))
     qs = Proposal.objects.filter(run=run).select_related(
         "mentor_application__person", "mentee_application__person"
     )
-    choices = review_filter_choices(run=run)
+    choices: dict[str, list[Any]] = {"departments": [], "levels": []}
+    if form or filters:
+        choices = review_filter_choices(run=run)
     return ProposalFilter(
         filters or None, queryset=qs, departments=choices["departments"], levels=choices["levels"]
     )
@@ -108,7 +115,7 @@ def proposal_filter(
 def proposals_for_review(
     *, user: AnyUser, run: MatchRun, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Proposal]:
-    return proposal_filter(user=user, run=run, filters=filters).filtered
+    return proposal_filter(user=user, run=run, filters=filters, form=False).filtered
 
 
 def unmatched_of_run(*, user: AnyUser, run: MatchRun) -> QuerySet[UnmatchedEntry]:
