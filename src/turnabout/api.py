@@ -17,7 +17,8 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from turnabout.accounts.api import router as accounts_router
-from turnabout.accounts.scopes import operation_key, required_scope, token_scopes
+from turnabout.accounts.api_scopes import required_scope
+from turnabout.accounts.scopes import operation_key, token_scopes
 from turnabout.accounts.selectors import live_token
 from turnabout.accounts.throttling import token_rate_check
 from turnabout.common import errors
@@ -31,8 +32,6 @@ from turnabout.pairing.api import router as pairing_router
 from turnabout.people.api import router as people_router
 from turnabout.programs.api import router as programs_router
 from turnabout.recognition.api import router as recognition_router
-
-API_PREFIX = "api/v1/"
 
 
 def _route(request: HttpRequest) -> str:

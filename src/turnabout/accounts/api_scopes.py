@@ -16,6 +16,8 @@ from turnabout.accounts.scopes import (
     READ_PEOPLE,
     READ_PROGRAMS,
     WRITE_PEOPLE,
+    operation_key,
+    token_scopes,
 )
 
 OPERATIONS: dict[str, str] = {
@@ -47,6 +49,8 @@ OPERATIONS: dict[str, str] = {
     "GET /api/v1/cohorts/{cohort_id}/match-runs": READ_PROGRAMS,
     "GET /api/v1/cohorts/{cohort_id}/pairing-counts": READ_INSIGHTS,
     "GET /api/v1/match-runs/{run_id}": READ_PROGRAMS,
+    "GET /api/v1/match-runs/{run_id}/proposals": READ_PROGRAMS,
+    "GET /api/v1/match-runs/{run_id}/unmatched": READ_PROGRAMS,
     "GET /api/v1/match-runs/{run_id}/compare/{other_id}": READ_PROGRAMS,
     "POST /api/v1/match-runs/{run_id}/publish": MANAGE_PROGRAMS,
     "POST /api/v1/match-runs/{run_id}/proposals": MANAGE_PROGRAMS,
@@ -132,3 +136,13 @@ OPERATIONS: dict[str, str] = {
     "GET /api/v1/programs/{program_id}/file": MANAGE_PROGRAMS,
     "POST /api/v1/programs/apply": MANAGE_PROGRAMS,
 }
+
+
+def required_scope(method: str, route: str) -> str | None:
+    """The scope an operation needs (None: not in the table, so no token may call it)."""
+    return OPERATIONS.get(operation_key(method, route))
+
+
+def scope_allows(value: str, method: str, route: str) -> bool:
+    needed = required_scope(method, route)
+    return needed is not None and needed in token_scopes(value)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from turnabout.accounts.scopes import scope_labels
 from turnabout.common.models import TimeStampedModel
 from turnabout.common.notifications import Channel, NotificationKind
 
@@ -109,8 +110,6 @@ class ApiToken(TimeStampedModel):
     @property
     def scope_labels(self) -> list[str]:
         """What the token may do, one label per scope (presets expanded)."""
-        from turnabout.accounts.scopes import scope_labels
-
         return scope_labels(self.scope)
 
 

@@ -142,15 +142,3 @@ def operation_key(method: str, route: str) -> str:
     method = "GET" if method.upper() == "HEAD" else method.upper()
     path = _PARAMETER.sub(r"{\1}", route.lstrip("/"))
     return f"{method} /{path}"
-
-
-def required_scope(method: str, route: str) -> str | None:
-    """The scope an operation needs (None: not in the table, so no token may call it)."""
-    from turnabout.accounts.api_scopes import OPERATIONS
-
-    return OPERATIONS.get(operation_key(method, route))
-
-
-def scope_allows(value: str, method: str, route: str) -> bool:
-    needed = required_scope(method, route)
-    return needed is not None and needed in token_scopes(value)

@@ -13,8 +13,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, TypeAdapter
+from pydantic import ValidationError as SchemaError
+
+from turnabout.common.errors import ValidationFailed
 
 #: No NUL character anywhere: the rule as a regular expression, so that the OpenAPI schema
 #: states it and API fuzzers generate valid strings.
@@ -34,6 +38,44 @@ Text = Annotated[
     Field(json_schema_extra={"pattern": NO_NUL_PATTERN}),
 ]
 """A stripped string without NUL characters; give it a limit with `Field(max_length=...)`."""
+
+_TEXT: TypeAdapter[str] = TypeAdapter(Text)
+
+
+def clean_text(
+    value: Any,
+    *,
+    field: str,
+    max_length: int,
+    required: bool = False,
+    label: str | None = None,
+) -> str:
+    """A service's text argument under the same rule as the API's `Text` (stripped, no NUL
+    character) and the model's limit; `ValidationFailed` at `field` otherwise. None counts
+    as empty. `label` names the value in the message ("The reason is too long ..."); without
+    it the message says "This", for a page that shows it at its field."""
+    name = label or _("This")
+    where = {"field": field}
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationFailed(_("%(name)s must be text.") % {"name": name}, details=where)
+    try:
+        text = _TEXT.validate_python(value)
+    except SchemaError:
+        raise ValidationFailed(
+            _("%(name)s must not contain NUL characters.") % {"name": name}, details=where
+        ) from None
+    if required and not text:
+        required_message = _("%(name)s is required.") % {"name": label} if label else None
+        raise ValidationFailed(required_message or _("This field is required."), details=where)
+    if len(text) > max_length:
+        raise ValidationFailed(
+            _("%(name)s is too long (at most %(n)d characters).") % {"name": name, "n": max_length},
+            details=where,
+        )
+    return text
+
 
 EMAIL_MAX = 254  # RFC 5321, and Django's EmailField
 Email = Annotated[Text, Field(max_length=EMAIL_MAX)]

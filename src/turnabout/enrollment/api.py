@@ -12,14 +12,8 @@ from turnabout.common.api_pagination import BoundedPageNumberPagination
 from turnabout.common.schemas import ERRORS, ErrorOut, Text
 from turnabout.enrollment import models as m
 from turnabout.enrollment import permissions, selectors, services
-from turnabout.enrollment.models import (
-    Application,
-    Communication,
-    MeetingFormat,
-    ParticipantRole,
-    Priority,
-    Slot,
-)
+from turnabout.enrollment.models import Application, ParticipantRole
+from turnabout.enrollment.profile import Goals, Profile
 from turnabout.people.models import Employee
 from turnabout.programs import selectors as program_selectors
 
@@ -31,54 +25,12 @@ Decision = Literal[
     Application.Status.ACCEPTED, Application.Status.WAITLISTED, Application.Status.DECLINED
 ]
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-SkillName = Annotated[Text, Field(max_length=m.SKILL_NAME_MAX)]
-ListItem = Annotated[Text, Field(max_length=m.LIST_ITEM_MAX)]
-ErgName = Annotated[Text, Field(max_length=m.ERG_MAX)]
-Goals = Annotated[Text, Field(max_length=m.GOALS_MAX)]
-StyleKey = Annotated[Text, Field(max_length=m.WORKING_STYLE_KEY_MAX)]
-QuestionId = Annotated[Text, Field(max_length=20)]
-Answer = (
-    int
-    | Annotated[Text, Field(max_length=m.ANSWER_MAX)]
-    | list[Annotated[Text, Field(max_length=m.OPTION_MAX)]]
-)
 Level = Annotated[int, Field(ge=Employee.LEVEL_MIN, le=Employee.LEVEL_MAX)]
 
 
-class ApplicationProfileIn(Schema):
-    """The participant profile; see docs/programs.md for what each field means."""
+class ApplicationIn(Profile):
+    """A new application: the role and the whole profile (see `Profile`)."""
 
-    skills: dict[SkillName, int] | None = Field(
-        None, description="Mentors: {skill from the catalogue: level 1-3}."
-    )
-    wants: dict[SkillName, Priority] | None = Field(
-        None, description="Mentees: {topic from the catalogue: low | medium | high}."
-    )
-    interests: list[ListItem] | None = Field(None, max_length=m.MAX_LIST)
-    goals: Goals | None = None
-    communication: list[Communication] | None = Field(None, max_length=len(Communication))
-    formats: list[MeetingFormat] | None = Field(None, max_length=len(MeetingFormat))
-    availability: list[Slot] | None = Field(None, max_length=len(Slot))
-    languages: list[ListItem] | None = Field(None, max_length=10)
-    ergs: list[ErgName] | None = Field(
-        None, max_length=m.MAX_LIST, description="Opt-in: names of your own resource groups."
-    )
-    avoid: list[Id] | None = Field(None, max_length=m.AVOID_MAX, description="Employee ids.")
-    capacity: int | None = Field(
-        None, ge=m.CAPACITY_MIN, le=m.CAPACITY_MAX, description="Mentors: 1-3 mentees."
-    )
-    working_style: dict[StyleKey, StyleKey] | None = None
-    answers: dict[QuestionId, Answer] | None = Field(
-        None, description="Custom questions: {question id: answer}."
-    )
-    agreed_to_guidelines: bool | None = None
-
-    def profile(self) -> dict[str, Any]:
-        data = self.model_dump(exclude_unset=True, exclude={"role"})
-        return {k: v for k, v in data.items() if v is not None}
-
-
-class ApplicationIn(ApplicationProfileIn):
     role: ParticipantRole
     goals: Goals
     agreed_to_guidelines: bool
@@ -92,25 +44,14 @@ class ApplicationPersonOut(Schema):
     level: int
 
 
-class ApplicationOut(Schema):
+class ApplicationOut(Profile):
+    """An application: its profile (see `Profile`), the person and the review."""
+
     id: int
     cohort_id: int
     role: str
     status: str
     person: ApplicationPersonOut
-    skills: dict[str, int]
-    wants: dict[str, str]
-    interests: list[str]
-    goals: str
-    communication: list[str]
-    formats: list[str]
-    availability: list[str]
-    languages: list[str]
-    ergs: list[str]
-    avoid: list[int]
-    capacity: int
-    working_style: dict[str, str]
-    answers: dict[str, Any]
     agreed_to_guidelines_at: datetime
     decided_at: datetime | None
     decision_message: str
@@ -127,6 +68,10 @@ class ApplicationOut(Schema):
             "location": person.location,
             "level": person.level,
         }
+
+    @staticmethod
+    def resolve_agreed_to_guidelines(obj: Application) -> bool:
+        return obj.agreed_to_guidelines_at is not None
 
     @staticmethod
     def resolve_avoid(obj: Application) -> list[int]:
@@ -194,7 +139,7 @@ def create_application(
 ) -> Status[ApplicationOut]:
     cohort = program_selectors.cohort_get(user=request.user, cohort_id=cohort_id)
     application = services.application_create(
-        cohort, role=payload.role, profile=payload.profile(), acting_user=request.user
+        cohort, role=payload.role, profile=payload, acting_user=request.user
     )
     return Status(
         201,
@@ -235,11 +180,9 @@ def get_application(request: HttpRequest, application_id: int) -> Application:
     response={200: ApplicationOut, **ERRS},
     summary="Change your application while applications are open",
 )
-def update_application(
-    request: HttpRequest, application_id: int, payload: ApplicationProfileIn
-) -> Application:
+def update_application(request: HttpRequest, application_id: int, payload: Profile) -> Application:
     application = selectors.application_get(user=request.user, application_id=application_id)
-    services.application_update(application, changes=payload.profile(), acting_user=request.user)
+    services.application_update(application, changes=payload, acting_user=request.user)
     return _fresh(request, application)
 
 

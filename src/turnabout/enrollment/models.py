@@ -117,6 +117,7 @@ LIST_ITEM_MAX = 80  # one interest or language
 ERG_MAX = 120  # a resource group's name
 GOALS_MAX = 2000
 AVOID_MAX = 20
+LANGUAGES_MAX = 10
 CAPACITY_MIN, CAPACITY_MAX = 1, 3
 WORKING_STYLE_KEY_MAX = 40
 ANSWER_MAX = 2000  # a free-text answer to a custom question
@@ -199,7 +200,11 @@ class Application(TimeStampedModel):
                 condition=Q(role__in=ParticipantRole.values), name="application_role_valid"
             ),
         ]
-        indexes = [models.Index(fields=["cohort", "role", "status"])]
+        indexes = [
+            models.Index(fields=["cohort", "role", "status"]),
+            # Accepted people in decision order (the waiting list, the matching input).
+            models.Index(fields=["cohort", "status", "decided_at"], name="application_decided_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.full_name} as {self.get_role_display()} in {self.cohort}"

@@ -1,46 +1,268 @@
-"""Eligibility and the validation of a participant profile (pure rules, no writes)."""
+"""The participant profile, described once, and eligibility (pure rules, no writes).
+
+`Profile` is the only description of a profile: the API's request and response schemas
+derive from it, the application form builds one from its cleaned data, the services check
+and save one, and the pairing adapter reads one. Its fields take their limits and choices
+from the models (`SKILL_NAME_MAX`, `Slot`, ...), so no rule is written twice.
+
+Two levels of checks:
+- the schema (types, limits, choices), which the API applies to the request body (an
+  `invalid_input` answer) and `profile_parse` to a mapping (a `ValidationFailed` with the
+  same wording as before);
+- `Profile.check`, the rules that need the role, the person or the database (the skills
+  catalogue, the resource groups one belongs to, the custom questions), run by the services.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 from django.utils.translation import gettext as _
+from ninja import Schema
+from pydantic import AfterValidator, Field
+from pydantic import ValidationError as SchemaError
 
 from turnabout.common.errors import ValidationFailed
+from turnabout.common.schemas import Text
 from turnabout.enrollment import models as m
 from turnabout.enrollment.models import (
-    MAX_LIST,
-    MAX_SKILLS,
-    MAX_WANTS,
-    SLOTS,
     WORKING_STYLE,
     Communication,
     CustomQuestion,
     MeetingFormat,
     ParticipantRole,
     Priority,
+    Slot,
 )
 from turnabout.people.models import Employee, Skill
 from turnabout.programs.models import Program
 
-# The keys of a profile, as accepted by `application_create` and `application_update`.
-PROFILE_FIELDS: tuple[str, ...] = (
-    "skills",
-    "wants",
-    "interests",
-    "goals",
-    "communication",
-    "formats",
-    "availability",
-    "languages",
-    "ergs",
-    "avoid",
-    "capacity",
-    "working_style",
-    "answers",
-    "agreed_to_guidelines",
+
+def _unique(items: list[str]) -> list[str]:
+    """Without empty items and without repeats (case-insensitive), in the given order."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in items:
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
+            out.append(item)
+    return out
+
+
+def _in_order_of(choices: type[Any]) -> Any:
+    """Chosen values without repeats, in the order the choices list them."""
+
+    def canonical(items: list[str]) -> list[str]:
+        return [value for value in choices if value in items]
+
+    return AfterValidator(canonical)
+
+
+SkillName = Annotated[Text, Field(max_length=m.SKILL_NAME_MAX)]
+ListItem = Annotated[Text, Field(max_length=m.LIST_ITEM_MAX)]
+ErgName = Annotated[Text, Field(max_length=m.ERG_MAX)]
+Goals = Annotated[Text, Field(max_length=m.GOALS_MAX)]
+StyleKey = Annotated[Text, Field(max_length=m.WORKING_STYLE_KEY_MAX)]
+QuestionId = Annotated[Text, Field(max_length=20)]
+Answer = (
+    int
+    | Annotated[Text, Field(max_length=m.ANSWER_MAX)]
+    | list[Annotated[Text, Field(max_length=m.OPTION_MAX)]]
 )
+EmployeeId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Items = Annotated[list[ListItem], AfterValidator(_unique)]
+
+
+class Profile(Schema):
+    """A participant profile; see docs/programs.md for what each field means.
+
+    Every field has a default, so a partial profile (an API PATCH) is a `Profile` whose
+    unset fields `model_dump(exclude_unset=True)` leaves out."""
+
+    skills: dict[SkillName, int] = Field(
+        default_factory=dict, description="Mentors: {skill from the catalogue: level 1-3}."
+    )
+    wants: dict[SkillName, Priority] = Field(
+        default_factory=dict,
+        description="Mentees: {topic from the catalogue: low | medium | high}.",
+    )
+    interests: Items = Field(default_factory=list, max_length=m.MAX_LIST)
+    goals: Goals = ""
+    communication: Annotated[list[Communication], _in_order_of(Communication)] = Field(
+        default_factory=list, max_length=len(Communication)
+    )
+    formats: Annotated[list[MeetingFormat], _in_order_of(MeetingFormat)] = Field(
+        default_factory=list, max_length=len(MeetingFormat)
+    )
+    availability: Annotated[list[Slot], _in_order_of(Slot)] = Field(
+        default_factory=list, max_length=len(Slot)
+    )
+    languages: Items | None = Field(
+        None, max_length=m.LANGUAGES_MAX, description="Default: the person's own languages."
+    )
+    ergs: Annotated[list[ErgName], AfterValidator(_unique)] = Field(
+        default_factory=list,
+        max_length=m.MAX_LIST,
+        description="Opt-in: names of your own resource groups.",
+    )
+    avoid: list[EmployeeId] = Field(
+        default_factory=list, max_length=m.AVOID_MAX, description="Employee ids."
+    )
+    capacity: int = Field(
+        1, ge=m.CAPACITY_MIN, le=m.CAPACITY_MAX, description="Mentors: 1-3 mentees."
+    )
+    working_style: dict[StyleKey, StyleKey] = Field(default_factory=dict)
+    answers: dict[QuestionId, Answer] = Field(
+        default_factory=dict, description="Custom questions: {question id: answer}."
+    )
+    agreed_to_guidelines: bool = False
+
+    #: The fields an `Application` stores as they are (`avoid` is a relation, the
+    #: agreement a date).
+    STORED: ClassVar[tuple[str, ...]] = ()  # set below the class
+
+    @classmethod
+    def of(cls, application: Any) -> Profile:
+        """The stored profile of an application (not validated again)."""
+        return cls.model_construct(
+            **{name: getattr(application, name) for name in cls.STORED},
+            avoid=[person.pk for person in application.avoid.all()],
+            agreed_to_guidelines=True,
+        )
+
+    def stored(self) -> dict[str, Any]:
+        """The values the `Application` model fields take."""
+        return {name: getattr(self, name) for name in self.STORED}
+
+    def check(self, *, role: str, person: Employee, questions: Sequence[CustomQuestion]) -> Profile:
+        """The rules that need the role, the person or the database; returns the profile
+        as it is stored (canonical skill names, the person's languages by default, ...)."""
+        is_mentor = role == ParticipantRole.MENTOR
+        if is_mentor:
+            skills, wants = _check_skills(self.skills), {}
+            if not skills:
+                raise _fail(
+                    _("Mentors: name at least one skill you can share, with your level."),
+                    "skills",
+                )
+        else:
+            skills, wants = {}, _catalogue_names(self.wants, field="wants")
+            if not wants:
+                raise _fail(_("Mentees: name at least one topic you want to learn about."), "wants")
+        if not self.goals:
+            raise _fail(
+                _("Tell us your goals: what you want to teach.")
+                if is_mentor
+                else _("Tell us your goals: what you want to learn."),
+                "goals",
+            )
+        if not self.formats:
+            raise _fail(_("Choose at least one meeting format."), "formats")
+        if not self.availability:
+            raise _fail(
+                _("Choose at least one half-day when you are usually free."), "availability"
+            )
+        own_groups = [group.name for group in person.resource_groups.all()]
+        not_member = [name for name in self.ergs if name not in own_groups]
+        if not_member:
+            raise _fail(
+                _("You can only share resource groups you belong to: %(names)s.")
+                % {"names": ", ".join(not_member)},
+                "ergs",
+            )
+        if not is_mentor and self.capacity != 1:
+            raise _fail(_("A mentee has one mentor: capacity must be 1."), "capacity")
+        checked = self.model_copy(
+            update={
+                "skills": dict(sorted(skills.items())),
+                "wants": dict(sorted(wants.items())),
+                "languages": list(person.languages if self.languages is None else self.languages),
+                "avoid": _check_avoid(self.avoid, person=person),
+                "working_style": _check_working_style(self.working_style),
+                "answers": _check_answers(self.answers, questions=questions, role=role),
+            }
+        )
+        if not self.agreed_to_guidelines:
+            raise _fail(
+                _("Please read and agree to the program's guidelines."), "agreed_to_guidelines"
+            )
+        return checked
+
+
+Profile.STORED = tuple(
+    name for name in Profile.model_fields if name not in ("avoid", "agreed_to_guidelines")
+)
+
+
+# --- A mapping (the form's data, a test's dict) through the schema ------------------------
+
+
+def profile_parse(data: Profile | Mapping[str, Any], *, role: str | None = None) -> Profile:
+    """`data` as a `Profile`, or `ValidationFailed` naming the field and what is wrong."""
+    if isinstance(data, Profile):
+        return data
+    unknown = sorted(set(data) - set(Profile.model_fields))
+    if unknown:
+        raise ValidationFailed(
+            _("Unknown profile fields: %(keys)s.") % {"keys": ", ".join(map(str, unknown))}
+        )
+    try:
+        return Profile.model_validate(dict(data))
+    except SchemaError as exc:
+        error = exc.errors()[0]
+        raise _schema_failure(error, role=role) from None
+
+
+def _schema_failure(error: Any, *, role: str | None) -> ValidationFailed:
+    """One schema error in the words the services have always used."""
+    loc = [str(part) for part in error["loc"]]
+    field, kind, ctx = loc[0], error["type"], error.get("ctx") or {}
+    if field == "capacity":
+        if role == ParticipantRole.MENTEE:
+            return _fail(_("A mentee has one mentor: capacity must be 1."), field)
+        if kind in ("int_type", "int_parsing", "int_from_float"):
+            return _fail(_("Capacity must be a whole number."), field)
+        return _fail(_("Mentors can take 1 to 3 mentees."), field)
+    if field == "wants" and kind == "enum" and len(loc) > 1:
+        return _fail(
+            _("The priority of %(topic)s must be low, medium or high.") % {"topic": loc[1]},
+            field,
+        )
+    if field == "skills" and len(loc) > 1 and kind.startswith("int"):
+        return _fail(_("The level of %(skill)s must be 1, 2 or 3.") % {"skill": loc[1]}, field)
+    if field == "avoid":
+        if kind == "too_long":
+            return _fail(_("Name at most %(n)d people to avoid.") % {"n": m.AVOID_MAX}, field)
+        return _fail(_("avoid must be a list of employee ids."), field)
+    if kind == "enum":
+        return _fail(
+            _("%(field)s: %(wrong)s is not one of %(allowed)s.")
+            % {"field": field, "wrong": error["input"], "allowed": ctx.get("expected", "")},
+            field,
+        )
+    if kind == "string_too_long":
+        return _fail(
+            _("%(field)s is too long (at most %(n)d characters).")
+            % {"field": field, "n": ctx.get("max_length", 0)},
+            field,
+        )
+    if kind == "too_long":
+        return _fail(
+            _("%(field)s: at most %(n)d entries.")
+            % {"field": field, "n": ctx.get("max_length", 0)},
+            field,
+        )
+    if kind == "string_type":
+        return _fail(_("%(field)s must be text.") % {"field": field}, field)
+    if kind in ("list_type", "dict_type"):
+        return _fail(_("%(field)s has the wrong shape.") % {"field": field}, field)
+    if kind == "value_error" and "NUL" in str(ctx.get("error", "")):
+        return _fail(_("%(field)s must not contain NUL characters.") % {"field": field}, field)
+    return _fail(f"{'.'.join(loc)}: {error['msg']}", field)
+
+
+# --- The rules that need the database or the cohort ---------------------------------------
 
 
 def eligibility_problem(program: Program, person: Employee, role: str) -> str | None:
@@ -78,95 +300,39 @@ def _fail(message: str, field: str) -> ValidationFailed:
     return ValidationFailed(message, details={"field": field})
 
 
-def _text(value: Any, *, field: str, max_length: int) -> str:
-    if not isinstance(value, str):
-        raise _fail(_("%(field)s must be text.") % {"field": field}, field)
-    if "\x00" in value:
-        raise _fail(_("%(field)s must not contain NUL characters.") % {"field": field}, field)
-    text: str = value.strip()
-    if len(text) > max_length:
-        raise _fail(
-            _("%(field)s is too long (at most %(n)d characters).")
-            % {"field": field, "n": max_length},
-            field,
-        )
-    return text
-
-
-def _strings(
-    value: Any, *, field: str, max_items: int = MAX_LIST, max_length: int = m.LIST_ITEM_MAX
-) -> list[str]:
-    if not isinstance(value, list | tuple):
-        raise _fail(_("%(field)s must be a list.") % {"field": field}, field)
-    items: list[str] = []
-    for item in value:
-        text = _text(item, field=field, max_length=max_length)
-        if text and text.casefold() not in {i.casefold() for i in items}:
-            items.append(text)
-    if len(items) > max_items:
-        raise _fail(
-            _("%(field)s: at most %(n)d entries.") % {"field": field, "n": max_items}, field
-        )
-    return items
-
-
-def _choices(value: Any, *, field: str, allowed: Sequence[str]) -> list[str]:
-    items = _strings(value, field=field, max_items=len(allowed))
-    wrong = [item for item in items if item not in allowed]
-    if wrong:
-        raise _fail(
-            _("%(field)s: %(wrong)s is not one of %(allowed)s.")
-            % {"field": field, "wrong": ", ".join(wrong), "allowed": ", ".join(allowed)},
-            field,
-        )
-    return [item for item in allowed if item in items]  # canonical order
-
-
-def _catalogue_names(value: Any, *, field: str, max_items: int) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _fail(_("%(field)s must map a skill to a value.") % {"field": field}, field)
-    if len(value) > max_items:
-        raise _fail(_("%(field)s: at most %(n)d skills.") % {"field": field, "n": max_items}, field)
-    names = [_text(key, field=field, max_length=m.SKILL_NAME_MAX) for key in value]
+def _catalogue_names(value: Mapping[str, Any], *, field: str) -> dict[str, Any]:
     catalogue = {name.casefold(): name for name in Skill.objects.values_list("name", flat=True)}
     result: dict[str, Any] = {}
-    for key, raw_name in zip(value, names, strict=True):
+    for raw_name, item in value.items():
         canonical = catalogue.get(raw_name.casefold())
         if canonical is None:
             raise _fail(
                 _("%(name)s is not in the skills catalogue.") % {"name": raw_name or "''"}, field
             )
-        result[canonical] = value[key]
+        result[canonical] = item
+    limit = m.MAX_SKILLS if field == "skills" else m.MAX_WANTS
+    if len(result) > limit:
+        raise _fail(_("%(field)s: at most %(n)d skills.") % {"field": field, "n": limit}, field)
     return result
 
 
-def clean_skills(value: Any) -> dict[str, int]:
-    skills = _catalogue_names(value, field="skills", max_items=MAX_SKILLS)
+def _check_skills(value: Mapping[str, int]) -> dict[str, int]:
+    skills = _catalogue_names(value, field="skills")
     for name, level in skills.items():
-        if (
-            isinstance(level, bool)
-            or not isinstance(level, int)
-            or not m.SKILL_LEVEL_MIN <= level <= m.SKILL_LEVEL_MAX
-        ):
+        if not m.SKILL_LEVEL_MIN <= level <= m.SKILL_LEVEL_MAX:
             raise _fail(_("The level of %(skill)s must be 1, 2 or 3.") % {"skill": name}, "skills")
-    return dict(sorted(skills.items()))
+    return skills
 
 
-def clean_wants(value: Any) -> dict[str, str]:
-    wants = _catalogue_names(value, field="wants", max_items=MAX_WANTS)
-    for name, priority in wants.items():
-        if priority not in Priority.values:
-            raise _fail(
-                _("The priority of %(topic)s must be low, medium or high.") % {"topic": name},
-                "wants",
-            )
-    return dict(sorted(wants.items()))
+def _check_avoid(avoid: Sequence[int], *, person: Employee) -> list[int]:
+    avoid_ids = sorted(set(avoid) - {person.pk})
+    found = set(Employee.objects.filter(pk__in=avoid_ids).values_list("pk", flat=True))
+    if len(found) != len(avoid_ids):
+        raise _fail(_("Some people to avoid do not exist."), "avoid")
+    return avoid_ids
 
 
-def clean_working_style(value: Any) -> dict[str, str]:
-    if not isinstance(value, Mapping):
-        raise _fail(_("working_style must map a question to an answer."), "working_style")
-    result: dict[str, str] = {}
+def _check_working_style(value: Mapping[str, str]) -> dict[str, str]:
     for key, answer in value.items():
         if key not in WORKING_STYLE:
             raise _fail(
@@ -181,156 +347,61 @@ def clean_working_style(value: Any) -> dict[str, str]:
                 % {"key": key, "options": ", ".join(options)},
                 "working_style",
             )
-        result[str(key)] = str(answer)
-    return result
+    return dict(value)
 
 
-def clean_answers(value: Any, *, questions: Sequence[CustomQuestion], role: str) -> dict[str, Any]:
+def _check_answers(
+    value: Mapping[str, Any], *, questions: Sequence[CustomQuestion], role: str
+) -> dict[str, Any]:
     """Answers to the cohort's custom questions, keyed by question id (as text)."""
-    if not isinstance(value, Mapping):
-        raise _fail(_("answers must map a question id to an answer."), "answers")
     asked = {str(q.pk): q for q in questions if q.applies_to(role)}
-    unknown = [str(key) for key in value if str(key) not in asked]
+    unknown = [key for key in value if key not in asked]
     if unknown:
         raise _fail(_("No such question: %(ids)s.") % {"ids": ", ".join(unknown)[:200]}, "answers")
     result: dict[str, Any] = {}
     for key, question in asked.items():
-        answer = value.get(key, value.get(int(key)) if key.isdigit() else None)
-        empty = answer is None or answer == "" or answer == []
-        if empty:
+        answer = value.get(key)
+        if answer is None or answer == "" or answer == []:
             if question.required:
                 raise _fail(
                     _("Please answer: %(question)s") % {"question": question.text}, "answers"
                 )
             continue
-        kind = question.kind
-        if kind == CustomQuestion.Kind.TEXT:
-            result[key] = _text(answer, field=question.text, max_length=m.ANSWER_MAX)
-        elif kind == CustomQuestion.Kind.SINGLE:
-            if answer not in question.options:
-                raise _fail(
-                    _("%(question)s: choose one of %(options)s.")
-                    % {"question": question.text, "options": ", ".join(question.options)},
-                    "answers",
-                )
-            result[key] = answer
-        elif kind == CustomQuestion.Kind.MULTIPLE:
-            result[key] = _choices(answer, field=question.text, allowed=question.options)
-        else:
-            if isinstance(answer, bool) or not isinstance(answer, int) or not 1 <= answer <= 5:
-                raise _fail(
-                    _("%(question)s: answer with a number from 1 to 5.")
-                    % {"question": question.text},
-                    "answers",
-                )
-            result[key] = answer
+        result[key] = _check_answer(question, answer)
     return result
 
 
-def clean_profile(
-    data: Mapping[str, Any],
-    *,
-    role: str,
-    person: Employee,
-    questions: Sequence[CustomQuestion],
-) -> dict[str, Any]:
-    """Validate a whole profile for `role`; returns model field values (and `avoid` ids)."""
-    unknown = sorted(set(data) - set(PROFILE_FIELDS))
-    if unknown:
-        raise ValidationFailed(
-            _("Unknown profile fields: %(keys)s.") % {"keys": ", ".join(unknown)}
-        )
-    is_mentor = role == ParticipantRole.MENTOR
-    cleaned: dict[str, Any] = {}
-    if is_mentor:
-        cleaned["skills"] = clean_skills(data.get("skills", {}))
-        if not cleaned["skills"]:
+def _check_answer(question: CustomQuestion, answer: Any) -> Any:
+    kind = question.kind
+    if kind == CustomQuestion.Kind.TEXT:
+        if not isinstance(answer, str):
+            raise _fail(_("%(field)s must be text.") % {"field": question.text}, "answers")
+        return answer
+    if kind == CustomQuestion.Kind.SINGLE:
+        if answer not in question.options:
             raise _fail(
-                _("Mentors: name at least one skill you can share, with your level."), "skills"
+                _("%(question)s: choose one of %(options)s.")
+                % {"question": question.text, "options": ", ".join(question.options)},
+                "answers",
             )
-        cleaned["wants"] = {}
-    else:
-        cleaned["wants"] = clean_wants(data.get("wants", {}))
-        if not cleaned["wants"]:
-            raise _fail(_("Mentees: name at least one topic you want to learn about."), "wants")
-        cleaned["skills"] = {}
-    cleaned["interests"] = _strings(data.get("interests", []), field="interests")
-    cleaned["goals"] = _text(data.get("goals", ""), field="goals", max_length=m.GOALS_MAX)
-    if not cleaned["goals"]:
+        return answer
+    if kind == CustomQuestion.Kind.MULTIPLE:
+        items = _unique(answer if isinstance(answer, list) else [answer])
+        wrong = [item for item in items if item not in question.options]
+        if wrong:
+            raise _fail(
+                _("%(field)s: %(wrong)s is not one of %(allowed)s.")
+                % {
+                    "field": question.text,
+                    "wrong": ", ".join(map(str, wrong)),
+                    "allowed": ", ".join(question.options),
+                },
+                "answers",
+            )
+        return [option for option in question.options if option in items]  # canonical order
+    if isinstance(answer, bool) or not isinstance(answer, int) or not 1 <= answer <= 5:
         raise _fail(
-            _("Tell us your goals: what you want to teach.")
-            if is_mentor
-            else _("Tell us your goals: what you want to learn."),
-            "goals",
+            _("%(question)s: answer with a number from 1 to 5.") % {"question": question.text},
+            "answers",
         )
-    cleaned["communication"] = _choices(
-        data.get("communication", []), field="communication", allowed=Communication.values
-    )
-    cleaned["formats"] = _choices(
-        data.get("formats", []), field="formats", allowed=MeetingFormat.values
-    )
-    if not cleaned["formats"]:
-        raise _fail(_("Choose at least one meeting format."), "formats")
-    cleaned["availability"] = _choices(
-        data.get("availability", []), field="availability", allowed=SLOTS
-    )
-    if not cleaned["availability"]:
-        raise _fail(_("Choose at least one half-day when you are usually free."), "availability")
-    cleaned["languages"] = _strings(
-        data.get("languages", list(person.languages)), field="languages", max_items=10
-    )
-    own_groups = [group.name for group in person.resource_groups.all()]
-    ergs = _strings(data.get("ergs", []), field="ergs")
-    not_member = [name for name in ergs if name not in own_groups]
-    if not_member:
-        raise _fail(
-            _("You can only share resource groups you belong to: %(names)s.")
-            % {"names": ", ".join(not_member)},
-            "ergs",
-        )
-    cleaned["ergs"] = ergs
-    avoid = data.get("avoid", [])
-    if not isinstance(avoid, list | tuple) or not all(
-        isinstance(pk, int) and not isinstance(pk, bool) for pk in avoid
-    ):
-        raise _fail(_("avoid must be a list of employee ids."), "avoid")
-    avoid_ids = sorted(set(avoid) - {person.pk})
-    if len(avoid_ids) > m.AVOID_MAX:
-        raise _fail(_("Name at most %(n)d people to avoid.") % {"n": m.AVOID_MAX}, "avoid")
-    found = set(Employee.objects.filter(pk__in=avoid_ids).values_list("pk", flat=True))
-    if len(found) != len(avoid_ids):
-        raise _fail(_("Some people to avoid do not exist."), "avoid")
-    cleaned["avoid"] = avoid_ids
-    capacity = data.get("capacity", 1)
-    if isinstance(capacity, bool) or not isinstance(capacity, int):
-        raise _fail(_("Capacity must be a whole number."), "capacity")
-    if is_mentor and not m.CAPACITY_MIN <= capacity <= m.CAPACITY_MAX:
-        raise _fail(_("Mentors can take 1 to 3 mentees."), "capacity")
-    if not is_mentor and capacity != 1:
-        raise _fail(_("A mentee has one mentor: capacity must be 1."), "capacity")
-    cleaned["capacity"] = capacity
-    cleaned["working_style"] = clean_working_style(data.get("working_style", {}))
-    cleaned["answers"] = clean_answers(data.get("answers", {}), questions=questions, role=role)
-    if data.get("agreed_to_guidelines") is not True:
-        raise _fail(_("Please read and agree to the program's guidelines."), "agreed_to_guidelines")
-    return cleaned
-
-
-def profile_of(application: Any) -> dict[str, Any]:
-    """The stored profile of an application, in the shape `clean_profile` accepts."""
-    return {
-        "skills": dict(application.skills),
-        "wants": dict(application.wants),
-        "interests": list(application.interests),
-        "goals": application.goals,
-        "communication": list(application.communication),
-        "formats": list(application.formats),
-        "availability": list(application.availability),
-        "languages": list(application.languages),
-        "ergs": list(application.ergs),
-        "avoid": [person.pk for person in application.avoid.all()],
-        "capacity": application.capacity,
-        "working_style": dict(application.working_style),
-        "answers": dict(application.answers),
-        "agreed_to_guidelines": True,
-    }
+    return answer

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from turnabout.common.errors import NotFound, PermissionDenied
@@ -19,6 +19,9 @@ from turnabout.people.models import Employee, Skill
 from turnabout.programs import permissions as program_permissions
 from turnabout.programs.models import Cohort
 
+# Unique: the keyset of the review list's pages.
+APPLICATION_ORDER = ("role", "person__last_name", "person__first_name", "pk")
+
 
 def application_filter(
     *, user: AnyUser, cohort: Cohort, filters: Mapping[str, Any] | None = None, page: bool = False
@@ -30,7 +33,7 @@ def application_filter(
     qs = (
         Application.objects.filter(cohort=cohort)
         .select_related("person", "cohort__program")
-        .order_by("role", "person__last_name", "person__first_name", "pk")
+        .order_by(*APPLICATION_ORDER)
     )
     departments = review_filter_choices(user=user, cohort=cohort)["departments"] if page else None
     return ApplicationFilter(filters or None, queryset=qs, departments=departments)
@@ -47,6 +50,7 @@ def review_filter_choices(*, user: AnyUser, cohort: Cohort) -> dict[str, list[st
         raise PermissionDenied(_("Only this program's managers can see its applications."))
     departments = (
         Application.objects.filter(cohort=cohort)
+        .order_by()  # else the default ordering makes DISTINCT run over every application
         .values_list("person__department", flat=True)
         .distinct()
     )
@@ -164,10 +168,13 @@ def cohort_counts(*, user: AnyUser, cohort: Cohort) -> CohortCounts:
     }
     for role, status, n in rows:
         table[role][status] = n
-    capacity = sum(
+    capacity = (
         Application.objects.filter(
             cohort=cohort, role=ParticipantRole.MENTOR, status=Application.Status.ACCEPTED
-        ).values_list("capacity", flat=True)
+        )
+        .order_by()
+        .aggregate(total=Sum("capacity"))["total"]
+        or 0
     )
 
     def active(role: str) -> int:

@@ -24,6 +24,7 @@ from turnabout.common.errors import (
     ValidationFailed,
     require,
 )
+from turnabout.common.schemas import clean_text
 from turnabout.common.types import AnyUser
 from turnabout.enrollment import permissions
 from turnabout.enrollment.audit import EnrollmentEvent
@@ -35,7 +36,7 @@ from turnabout.enrollment.models import (
     CustomQuestion,
     ParticipantRole,
 )
-from turnabout.enrollment.profile import clean_profile, eligibility_problem, profile_of
+from turnabout.enrollment.profile import Profile, eligibility_problem, profile_parse
 from turnabout.enrollment.tasks import send_decision_email as send_decision_email_task
 from turnabout.people.models import Employee
 from turnabout.programs.models import REVIEW_PHASES, Cohort, Phase
@@ -44,20 +45,6 @@ DECISIONS = (
     Application.Status.ACCEPTED,
     Application.Status.WAITLISTED,
     Application.Status.DECLINED,
-)
-PROFILE_MODEL_FIELDS = (
-    "skills",
-    "wants",
-    "interests",
-    "goals",
-    "communication",
-    "formats",
-    "availability",
-    "languages",
-    "ergs",
-    "capacity",
-    "working_style",
-    "answers",
 )
 MAX_BULK = BULK_MAX
 
@@ -87,19 +74,26 @@ def _questions(cohort: Cohort) -> list[CustomQuestion]:
     return list(cohort.questions.all())
 
 
-def _save_profile(application: Application, cleaned: Mapping[str, Any]) -> dict[str, Change]:
+def _save_profile(application: Application, profile: Profile) -> dict[str, Change]:
+    """Copy the checked profile onto the application; the fields that changed, old and new.
+    The model's own validation runs too (`full_clean`), so a rule the model adds holds."""
     changes: dict[str, Change] = {}
-    for field in PROFILE_MODEL_FIELDS:
+    for field, new in profile.stored().items():
         old = getattr(application, field)
-        if old != cleaned[field]:
-            changes[field] = (old, cleaned[field])
-            setattr(application, field, cleaned[field])
+        if old != new:
+            changes[field] = (old, new)
+            setattr(application, field, new)
+    application.full_clean(
+        exclude=["cohort", "person", "avoid", "decided_by"],
+        validate_unique=False,  # the database's constraints answer these in the same write
+        validate_constraints=False,
+    )
     return changes
 
 
 @transaction.atomic
 def application_create(
-    cohort: Cohort, *, role: str, profile: Mapping[str, Any], acting_user: AnyUser
+    cohort: Cohort, *, role: str, profile: Profile | Mapping[str, Any], acting_user: AnyUser
 ) -> Application:
     """Apply to `cohort` as mentor or mentee, with a full profile.
 
@@ -120,7 +114,9 @@ def application_create(
         raise ValidationFailed(
             problem, code=ErrorCode.NOT_ELIGIBLE, details={"reason": "not_eligible"}
         )
-    cleaned = clean_profile(profile, role=role, person=person, questions=_questions(cohort))
+    cleaned = profile_parse(profile, role=role).check(
+        role=role, person=person, questions=_questions(cohort)
+    )
     existing = Application.objects.filter(person=person, cohort=cohort, role=role).first()
     role_label = ParticipantRole(role).label
     if existing is not None and existing.status != Application.Status.WITHDRAWN:
@@ -144,12 +140,9 @@ def application_create(
         event = EnrollmentEvent.APPLICATION_RESUBMITTED
     else:
         application = Application(
-            cohort=cohort,
-            person=person,
-            role=role,
-            agreed_to_guidelines_at=now,
-            **{field: cleaned[field] for field in PROFILE_MODEL_FIELDS},
+            cohort=cohort, person=person, role=role, agreed_to_guidelines_at=now
         )
+        _save_profile(application, cleaned)
         try:
             with transaction.atomic():
                 application.save()
@@ -160,7 +153,7 @@ def application_create(
                 code=ErrorCode.APPLICATION_EXISTS,
             ) from None
         event = EnrollmentEvent.APPLICATION_SUBMITTED
-    application.avoid.set(cleaned["avoid"])
+    application.avoid.set(cleaned.avoid)
     audit_record(
         actor=acting_user,
         event=event,
@@ -172,7 +165,7 @@ def application_create(
 
 @transaction.atomic
 def application_update(
-    application: Application, *, changes: Mapping[str, Any], acting_user: AnyUser
+    application: Application, *, changes: Profile | Mapping[str, Any], acting_user: AnyUser
 ) -> Application:
     """Change some profile fields; the whole profile is checked again."""
     require(
@@ -187,17 +180,18 @@ def application_update(
         )
     person = Employee.objects.prefetch_related("resource_groups").get(pk=application.person_id)
     questions = _questions(application.cohort)
-    stored = profile_of(application)
+    stored = Profile.of(application)
     asked = {str(question.pk) for question in questions}
-    stored["answers"] = {k: v for k, v in stored["answers"].items() if k in asked}
-    cleaned = clean_profile(
-        {**stored, **changes}, role=application.role, person=person, questions=questions
+    stored.answers = {k: v for k, v in stored.answers.items() if k in asked}
+    given = profile_parse(changes, role=application.role).model_dump(exclude_unset=True)
+    cleaned = stored.model_copy(update=given).check(
+        role=application.role, person=person, questions=questions
     )
     diff = _save_profile(application, cleaned)
     old_avoid = sorted(p.pk for p in application.avoid.all())
-    if old_avoid != cleaned["avoid"]:
-        diff["avoid"] = (old_avoid, cleaned["avoid"])
-        application.avoid.set(cleaned["avoid"])
+    if old_avoid != cleaned.avoid:
+        diff["avoid"] = (old_avoid, cleaned.avoid)
+        application.avoid.set(cleaned.avoid)
     if diff:
         application.save(update_fields=[*(f for f in diff if f != "avoid"), "updated_at"])
         audit_record(
@@ -246,14 +240,9 @@ def _check_decision(cohort: Cohort, decision: str, message: str) -> str:
             code=ErrorCode.REVIEW_NOT_OPEN,
             params={"phase": cohort.phase},
         )
-    if not isinstance(message, str) or "\x00" in message:
-        raise ValidationFailed(_("The message must be text without NUL characters."))
-    message = message.strip()
-    if len(message) > DECISION_MESSAGE_MAX:
-        raise ValidationFailed(
-            _("The message is too long (at most %(n)d characters).") % {"n": DECISION_MESSAGE_MAX}
-        )
-    return message
+    return clean_text(
+        message, field="message", max_length=DECISION_MESSAGE_MAX, label=_("The message")
+    )
 
 
 def _notify(application_ids: Iterable[int]) -> None:
@@ -369,29 +358,34 @@ def question_add(
             code=ErrorCode.APPLICATION_FORM_FIXED,
         )
     if not isinstance(text, str) or "\x00" in text or not text.strip():
-        raise ValidationFailed(_("Write the question."))
+        raise ValidationFailed(_("Write the question."), field="text")
     text = text.strip()
     if len(text) > 300:
-        raise ValidationFailed(_("The question is too long (at most 300 characters)."))
+        raise ValidationFailed(
+            _("The question is too long (at most 300 characters)."), field="text"
+        )
     if kind not in CustomQuestion.Kind.values:
         raise ValidationFailed(
             _("The kind must be one of %(kinds)s.")
-            % {"kinds": ", ".join(CustomQuestion.Kind.values)}
+            % {"kinds": ", ".join(CustomQuestion.Kind.values)},
+            field="kind",
         )
     if for_role not in ("", *ParticipantRole.values):
-        raise ValidationFailed(_("Ask the question of mentors, mentees or both."))
+        raise ValidationFailed(_("Ask the question of mentors, mentees or both."), field="for_role")
     cleaned_options: list[str] = []
     for option in options:
         if not isinstance(option, str) or "\x00" in option:
-            raise ValidationFailed(_("Options must be text."))
+            raise ValidationFailed(_("Options must be text."), field="options")
         option = option.strip()
         if option and option not in cleaned_options:
             cleaned_options.append(option[:OPTION_MAX])
     if kind in (CustomQuestion.Kind.SINGLE, CustomQuestion.Kind.MULTIPLE):
         if len(cleaned_options) < 2:
-            raise ValidationFailed(_("A choice question needs at least two options."))
+            raise ValidationFailed(
+                _("A choice question needs at least two options."), field="options"
+            )
         if len(cleaned_options) > 20:
-            raise ValidationFailed(_("A choice question has at most 20 options."))
+            raise ValidationFailed(_("A choice question has at most 20 options."), field="options")
     else:
         cleaned_options = []
     position = cohort.questions.count()

@@ -34,6 +34,7 @@ from turnabout.insights.models import (
     RematchOffer,
     SignalSnooze,
 )
+from turnabout.insights.services import cohort_rollups_take, kpi_snapshots_take
 from turnabout.pairing.models import Mentorship
 from turnabout.programs.models import Cohort, Objective, Phase, Program, SurveyDailyCount
 from turnabout.programs.permissions import managed_programs_filter
@@ -137,9 +138,9 @@ def kpi_cards(
         if not snapshots.get(o.pk) or (not closed and snapshots[o.pk][-1].day != day)
     ]
     if missing:
-        from turnabout.insights.services import kpi_snapshots_take  # a write, on demand
-
-        kpi_snapshots_take(day=day, cohorts=[cohort])
+        kpi_snapshots_take(  # a write, on demand: the day's snapshot was not taken yet
+            day=day, cohorts=[cohort]
+        )
         snapshots = _snapshots(objectives, cohort, today)
     cards = []
     for objective in objectives:
@@ -542,9 +543,9 @@ def _weeks(scope: Sequence[Cohort], today: date) -> list[tuple[date, int, int]]:
         if c.pk not in latest or (c.phase != Phase.CLOSED and latest[c.pk][0] != today)
     ]
     if missing:
-        from turnabout.insights.services import cohort_rollups_take  # a write, on demand
-
-        cohort_rollups_take(day=today, now=timezone.now(), cohorts=missing)
+        cohort_rollups_take(  # a write, on demand: the day's roll-up was not taken yet
+            day=today, now=timezone.now(), cohorts=missing
+        )
         latest = _rollups(scope, today)
     by_week: dict[date, tuple[int, int]] = {}
     for _day, weeks in latest.values():

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 from turnabout.accounts import permissions
 from turnabout.common.pages import act
 from turnabout.common.pagination import paginate
-from turnabout.integrations import services, webhooks
+from turnabout.integrations import selectors, services, webhooks
 from turnabout.integrations.forms import ChatChannelForm, WebhookForm
-from turnabout.integrations.models import ChatChannel, Delivery, WebhookEndpoint
+from turnabout.integrations.models import ChatChannel, Delivery
 from turnabout.programs.models import Program
 from turnabout.programs.selectors import program_list
 
@@ -52,9 +52,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def channel_delete(request: HttpRequest, channel_id: int) -> HttpResponse:
-    channel = get_object_or_404(ChatChannel.objects.select_related("program"), pk=channel_id)
-    if not services.can_manage_channels(request.user, channel.program):
-        raise PermissionDenied
+    channel = selectors.channel_get_for_manager(user=request.user, channel_id=channel_id)
     return act(
         request,
         lambda: services.chat_channel_delete(channel, acting_user=request.user),
@@ -85,9 +83,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def delivery_retry(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    if not permissions.is_org_admin(request.user):
-        raise PermissionDenied
-    delivery = get_object_or_404(Delivery, pk=delivery_id)
+    delivery = selectors.delivery_get_for_admin(user=request.user, delivery_id=delivery_id)
     return act(
         request,
         lambda: services.delivery_retry(delivery, acting_user=request.user),
@@ -97,8 +93,7 @@ def delivery_retry(request: HttpRequest, delivery_id: int) -> HttpResponse:
 
 
 def webhook_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.is_org_admin(request.user):
-        raise PermissionDenied
+    endpoints = selectors.webhooks_for_admin(user=request.user)
     form = WebhookForm(request.POST or None)
     issued_secret = None
     if request.method == "POST" and form.is_valid():
@@ -110,15 +105,13 @@ def webhook_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "integrations/webhooks.html",
-        {"form": form, "endpoints": WebhookEndpoint.objects.all(), "issued_secret": issued_secret},
+        {"form": form, "endpoints": endpoints, "issued_secret": issued_secret},
     )
 
 
 @require_POST
 def webhook_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
-    if not permissions.is_org_admin(request.user):
-        raise PermissionDenied
-    endpoint = get_object_or_404(WebhookEndpoint, pk=endpoint_id)
+    endpoint = selectors.webhook_get_for_admin(user=request.user, endpoint_id=endpoint_id)
     return act(
         request,
         lambda: webhooks.webhook_delete(endpoint, acting_user=request.user),
@@ -129,9 +122,7 @@ def webhook_delete(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 
 @require_POST
 def webhook_test(request: HttpRequest, endpoint_id: int) -> HttpResponse:
-    if not permissions.is_org_admin(request.user):
-        raise PermissionDenied
-    endpoint = get_object_or_404(WebhookEndpoint, pk=endpoint_id)
+    endpoint = selectors.webhook_get_for_admin(user=request.user, endpoint_id=endpoint_id)
     return act(
         request,
         lambda: webhooks.webhook_send_test(endpoint, acting_user=request.user),

@@ -13,7 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.learning.models import (
@@ -122,24 +123,38 @@ class RoleReadiness:
 
 
 def readiness_by_role(cohort: Cohort) -> list[RoleReadiness]:
-    """Counts per role for the manager's cohort page."""
-    apps = dict(
-        Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED).values_list(
-            "pk", "role"
-        )
-    )
-    states = cohort_readiness(cohort)
+    """Counts per role for the manager's cohort page, counted in SQL: one query for the
+    totals and one per role for the ready people (a condition per required module), so
+    neither the applications nor the completions are loaded."""
+    modules = live_modules(cohort.program)
+    accepted = Application.objects.filter(
+        cohort=cohort, status=Application.Status.ACCEPTED
+    ).order_by()
+    totals = dict(accepted.values_list("role").annotate(n=Count("pk")).values_list("role", "n"))
     out = []
     for role in ParticipantRole:
-        ids = [pk for pk, r in apps.items() if r == role]
-        out.append(
-            RoleReadiness(
-                role=role.value,
-                label=str(role.label),
-                ready=sum(1 for pk in ids if states[pk].ready),
-                total=len(ids),
-            )
-        )
+        required = [m for m in modules_for_role(modules, role) if m.required and n_steps(m)]
+        total = int(totals.get(role.value, 0))
+        ready = total
+        if required and total:
+            people = accepted.filter(role=role)
+            for module in required:
+                done = Subquery(
+                    StepCompletion.objects.filter(
+                        person_id=OuterRef("person_id"), step__module_id=module.pk
+                    )
+                    .order_by()
+                    .values("person_id")
+                    .annotate(n=Count("pk"))
+                    .values("n")[:1],
+                    output_field=IntegerField(),
+                )
+                name = f"done_{module.pk}"
+                people = people.annotate(**{name: Coalesce(done, 0)}).filter(
+                    **{f"{name}__gte": n_steps(module)}
+                )
+            ready = people.count()
+        out.append(RoleReadiness(role=role.value, label=str(role.label), ready=ready, total=total))
     return out
 
 

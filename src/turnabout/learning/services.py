@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from turnabout.common.audit import audit_record
+from turnabout.common.audit import Change, audit_record
 from turnabout.common.errors import (
     Conflict,
     ErrorCode,
@@ -86,6 +86,38 @@ def _tags(values: Sequence[str]) -> list[str]:
             params={"max": Resource.TAGS_MAX},
         )
     return out
+
+
+def _assign(
+    obj: Any, data: Mapping[str, Any], names: Sequence[str], *, none_clears: bool = False
+) -> dict[str, Change]:
+    """Set each of `names` that `data` gives a new value for; the changes, old and new. A
+    None in `data` leaves the field as it is, unless `none_clears`."""
+    changes: dict[str, Change] = {}
+    for name in names:
+        if name not in data or (data[name] is None and not none_clears):
+            continue
+        if data[name] != getattr(obj, name):
+            changes[name] = (getattr(obj, name), data[name])
+            setattr(obj, name, data[name])
+    return changes
+
+
+def _title_unique(obj: Any, message: str) -> None:
+    """Conflict (at the title field) when another item of the program has the title."""
+    siblings = type(obj).objects.filter(program=obj.program_id, title=obj.title)
+    if siblings.exclude(pk=obj.pk).exists():
+        raise Conflict(message, field="title")
+
+
+def _retire(obj: Any, *, acting_user: AnyUser, retired: bool, event: LearningEvent) -> None:
+    """Retire (or restore) a module, resource or guide, audited with old and new dates."""
+    old = obj.retired_at
+    obj.retired_at = timezone.now() if retired else None
+    obj.save(update_fields=["retired_at", "updated_at"])
+    audit_record(
+        actor=acting_user, event=event, target=obj, changes={"retired_at": (old, obj.retired_at)}
+    )
 
 
 def _person(user: AnyUser) -> Employee:
@@ -218,17 +250,9 @@ def module_update(
     module: TrainingModule, *, acting_user: AnyUser, data: Mapping[str, Any]
 ) -> TrainingModule:
     _manager(acting_user, module.program)
-    changes = {}
-    for name in ("title", "summary", "audience", "required"):
-        if name in data and data[name] != getattr(module, name):
-            changes[name] = (getattr(module, name), data[name])
-            setattr(module, name, data[name])
-    if "title" in changes and (
-        TrainingModule.objects.filter(program=module.program_id, title=module.title)
-        .exclude(pk=module.pk)
-        .exists()
-    ):
-        raise Conflict(_("This program already has a module with that title."), field="title")
+    changes = _assign(module, data, ("title", "summary", "audience", "required"), none_clears=True)
+    if "title" in changes:
+        _title_unique(module, _("This program already has a module with that title."))
     if changes:
         module.save()
         audit_record(
@@ -243,15 +267,7 @@ def module_retire(
 ) -> TrainingModule:
     """Retire (hide from participants, no longer required) or restore a module."""
     _manager(acting_user, module.program)
-    old = module.retired_at
-    module.retired_at = timezone.now() if retired else None
-    module.save(update_fields=["retired_at", "updated_at"])
-    audit_record(
-        actor=acting_user,
-        event=LearningEvent.MODULE_RETIRED,
-        target=module,
-        changes={"retired_at": (old, module.retired_at)},
-    )
+    _retire(module, acting_user=acting_user, retired=retired, event=LearningEvent.MODULE_RETIRED)
     return module
 
 
@@ -389,11 +405,7 @@ def step_update(
     upload: UploadedFile[bytes] | None = None,
 ) -> Step:
     _manager(acting_user, step.module.program)
-    changes = {}
-    for name in ("title", "kind", "body", "video_url", "questions", "pass_mark"):
-        if name in data and data[name] is not None and data[name] != getattr(step, name):
-            changes[name] = (getattr(step, name), data[name])
-            setattr(step, name, data[name])
+    changes = _assign(step, data, ("title", "kind", "body", "video_url", "questions", "pass_mark"))
     if upload is not None:
         step.file = file_store(upload)
         changes["file"] = (None, step.file.name)
@@ -602,11 +614,9 @@ def resource_update(
     upload: UploadedFile[bytes] | None = None,
 ) -> Resource:
     _manager(acting_user, resource.program)
-    changes = {}
-    for name in ("title", "kind", "summary", "body", "url", "tags", "audience"):
-        if name in data and data[name] is not None and data[name] != getattr(resource, name):
-            changes[name] = (getattr(resource, name), data[name])
-            setattr(resource, name, data[name])
+    changes = _assign(
+        resource, data, ("title", "kind", "summary", "body", "url", "tags", "audience")
+    )
     if upload is not None:
         resource.file = file_store(upload)
         changes["file"] = (None, resource.file.name)
@@ -621,14 +631,8 @@ def resource_update(
 @transaction.atomic
 def resource_retire(resource: Resource, *, acting_user: AnyUser, retired: bool = True) -> Resource:
     _manager(acting_user, resource.program)
-    old = resource.retired_at
-    resource.retired_at = timezone.now() if retired else None
-    resource.save(update_fields=["retired_at", "updated_at"])
-    audit_record(
-        actor=acting_user,
-        event=LearningEvent.RESOURCE_RETIRED,
-        target=resource,
-        changes={"retired_at": (old, resource.retired_at)},
+    _retire(
+        resource, acting_user=acting_user, retired=retired, event=LearningEvent.RESOURCE_RETIRED
     )
     return resource
 
@@ -679,17 +683,11 @@ def guide_update(
             clean[name] = _lines(clean[name])
     if "tags" in clean:
         clean["tags"] = _tags(clean["tags"] or [])
-    changes = {}
-    for name in ("title", "stage", "summary", "agenda", "questions", "tags", "audience"):
-        if name in clean and clean[name] is not None and clean[name] != getattr(guide, name):
-            changes[name] = (getattr(guide, name), clean[name])
-            setattr(guide, name, clean[name])
-    if "title" in changes and (
-        ConversationGuide.objects.filter(program=guide.program_id, title=guide.title)
-        .exclude(pk=guide.pk)
-        .exists()
-    ):
-        raise Conflict(_("This program already has a guide with that title."), field="title")
+    changes = _assign(
+        guide, clean, ("title", "stage", "summary", "agenda", "questions", "tags", "audience")
+    )
+    if "title" in changes:
+        _title_unique(guide, _("This program already has a guide with that title."))
     guide.save()
     audit_record(
         actor=acting_user, event=LearningEvent.GUIDE_UPDATED, target=guide, changes=changes
@@ -703,15 +701,7 @@ def guide_retire(
 ) -> ConversationGuide:
     """A retired guide is no longer offered when scheduling; past sessions keep it."""
     _manager(acting_user, guide.program)
-    old = guide.retired_at
-    guide.retired_at = timezone.now() if retired else None
-    guide.save(update_fields=["retired_at", "updated_at"])
-    audit_record(
-        actor=acting_user,
-        event=LearningEvent.GUIDE_RETIRED,
-        target=guide,
-        changes={"retired_at": (old, guide.retired_at)},
-    )
+    _retire(guide, acting_user=acting_user, retired=retired, event=LearningEvent.GUIDE_RETIRED)
     return guide
 
 

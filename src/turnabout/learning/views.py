@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -10,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from turnabout.common.errors import DomainError, NotFound, PermissionDenied
-from turnabout.common.pages import show_error
+from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.common.pages import act, attempt
 from turnabout.learning import permissions, readiness, selectors, services
 from turnabout.learning.forms import (
     CheckForm,
@@ -23,6 +24,7 @@ from turnabout.learning.forms import (
     format_questions,
 )
 from turnabout.learning.models import Step
+from turnabout.programs.models import Program
 
 
 def _manager_or_403(request: HttpRequest, program: Any) -> None:
@@ -44,6 +46,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def program(request: HttpRequest, program_pk: int) -> HttpResponse:
     prog = selectors.program_get(user=request.user, program_id=program_pk)
+    return _program_page(request, prog)
+
+
+def _program_page(
+    request: HttpRequest, prog: Any, *, module_form: ModuleForm | None = None
+) -> HttpResponse:
+    """The program's training page; a refused new module comes back with what was typed."""
     can_manage = permissions.can_manage_learning(request.user, prog)
     context: dict[str, Any] = {
         "program": prog,
@@ -53,7 +62,7 @@ def program(request: HttpRequest, program_pk: int) -> HttpResponse:
         "cohorts": list(prog.cohorts.order_by("-starts_on")) if can_manage else [],
     }
     if can_manage:
-        context["module_form"] = ModuleForm()
+        context["module_form"] = module_form or ModuleForm()
     return render(request, "learning/program.html", context)
 
 
@@ -63,16 +72,15 @@ def module_create(request: HttpRequest, program_pk: int) -> HttpResponse:
     _manager_or_403(request, prog)
     form = ModuleForm(request.POST)
     if form.is_valid():
-        try:
-            module = services.module_create(prog, acting_user=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Module created: now add its steps."))
-            return redirect("learning:module_edit", module_pk=module.pk)
-    else:
-        messages.error(request, _("Give the module a title."))
-    return redirect("learning:program", program_pk=prog.pk)
+        created = attempt(
+            request,
+            lambda: services.module_create(prog, acting_user=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Module created: now add its steps."),
+        )
+        if created.ok:
+            return redirect("learning:module_edit", module_pk=created.value.pk)
+    return _program_page(request, prog, module_form=form)
 
 
 @require_POST
@@ -131,21 +139,21 @@ def step_complete(request: HttpRequest, step_pk: int) -> HttpResponse:
             messages.error(request, _("Answer every question of the check."))
             return redirect("learning:module", module_pk=step.module_id)
         answers = form.answers()
-    try:
-        result = services.step_complete(
+    return act(
+        request,
+        lambda: services.step_complete(
             step,
             acting_user=request.user,
             answers=answers,
             acknowledged=request.POST.get("acknowledged") == "1",
-        )
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        if result.score is not None:
-            messages.success(request, _("Passed with %(score)d%%.") % {"score": result.score})
-        else:
-            messages.success(request, _("Step completed."))
-    return redirect(f"/learning/modules/{step.module_id}/#step-{step.pk}")
+        ),
+        success=lambda result: (
+            _("Passed with %(score)d%%.") % {"score": result.score}
+            if result.score is not None
+            else _("Step completed.")
+        ),
+        then=f"/learning/modules/{step.module_id}/#step-{step.pk}",
+    )
 
 
 def module_edit(request: HttpRequest, module_pk: int) -> HttpResponse:
@@ -160,12 +168,13 @@ def module_edit(request: HttpRequest, module_pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.module_update(mod, acting_user=request.user, data=form.cleaned_data)
-        except DomainError as exc:
-            show_error(request, exc, form=form)
-        else:
-            messages.success(request, _("Module saved."))
+        saved = attempt(
+            request,
+            lambda: services.module_update(mod, acting_user=request.user, data=form.cleaned_data),
+            form=form,
+            success=_("Module saved."),
+        )
+        if saved.ok:
             return redirect("learning:module_edit", module_pk=mod.pk)
     return render(
         request,
@@ -203,14 +212,15 @@ def step_create(request: HttpRequest, module_pk: int) -> HttpResponse:
     form = StepForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "file"}
-        try:
-            services.step_create(
+        added = attempt(
+            request,
+            lambda: services.step_create(
                 mod, acting_user=request.user, data=data, upload=form.cleaned_data.get("file")
-            )
-        except DomainError as exc:
-            show_error(request, exc, form=form)
-        else:
-            messages.success(request, _("Step added."))
+            ),
+            form=form,
+            success=_("Step added."),
+        )
+        if added.ok:
             return redirect("learning:module_edit", module_pk=mod.pk)
     return render(
         request,
@@ -236,14 +246,15 @@ def step_edit(request: HttpRequest, step_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "file"}
-        try:
-            services.step_update(
+        saved = attempt(
+            request,
+            lambda: services.step_update(
                 step, acting_user=request.user, data=data, upload=form.cleaned_data.get("file")
-            )
-        except DomainError as exc:
-            show_error(request, exc, form=form)
-        else:
-            messages.success(request, _("Step saved."))
+            ),
+            form=form,
+            success=_("Step saved."),
+        )
+        if saved.ok:
             return redirect("learning:module_edit", module_pk=mod.pk)
     return render(
         request,
@@ -282,13 +293,12 @@ def file_download(request: HttpRequest, file_pk: int) -> HttpResponse:
 def guidelines(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = selectors.cohort_get(user=request.user, cohort_id=cohort_pk)
     if request.method == "POST":
-        try:
-            services.guidelines_acknowledge(cohort, acting_user=request.user)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Thank you: your acknowledgement is recorded."))
-        return redirect("learning:guidelines", cohort_pk=cohort.pk)
+        return act(
+            request,
+            lambda: services.guidelines_acknowledge(cohort, acting_user=request.user),
+            success=_("Thank you: your acknowledgement is recorded."),
+            then=redirect("learning:guidelines", cohort_pk=cohort.pk),
+        )
     return render(
         request,
         "learning/guidelines.html",
@@ -357,6 +367,23 @@ def guide(request: HttpRequest, guide_pk: int) -> HttpResponse:
     return render(request, "learning/guide.html", {"guide": item, "program": item.program})
 
 
+def _library_item_form(
+    request: HttpRequest,
+    *,
+    program: Program,
+    form: Any,
+    save: Callable[[], object],
+    success: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A manager's form for a resource or a guide: save, then back to the library."""
+    saved = request.method == "POST" and form.is_valid()
+    if saved and attempt(request, save, form=form, success=success).ok:
+        return redirect("learning:library", program_pk=program.pk)
+    return render(request, template, {"form": form, "program": program, **context})
+
+
 def resource_form(
     request: HttpRequest, program_pk: int | None = None, resource_pk: int | None = None
 ) -> HttpResponse:
@@ -379,21 +406,22 @@ def resource_form(
             "audience": item.audience,
         }
     form = ResourceForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+
+    def save() -> object:
         data = {k: v for k, v in form.cleaned_data.items() if k != "file"}
-        upload = form.cleaned_data.get("file")
-        try:
-            if item is None:
-                services.resource_create(prog, acting_user=request.user, data=data, upload=upload)
-            else:
-                services.resource_update(item, acting_user=request.user, data=data, upload=upload)
-        except DomainError as exc:
-            show_error(request, exc, form=form)
-        else:
-            messages.success(request, _("Resource saved."))
-            return redirect("learning:library", program_pk=prog.pk)
-    return render(
-        request, "learning/resource_form.html", {"form": form, "program": prog, "resource": item}
+        upload, user = form.cleaned_data.get("file"), request.user
+        if item is None:
+            return services.resource_create(prog, acting_user=user, data=data, upload=upload)
+        return services.resource_update(item, acting_user=user, data=data, upload=upload)
+
+    return _library_item_form(
+        request,
+        program=prog,
+        form=form,
+        save=save,
+        success=_("Resource saved."),
+        template="learning/resource_form.html",
+        context={"resource": item},
     )
 
 
@@ -419,19 +447,20 @@ def guide_form(
             "audience": item.audience,
         }
     form = GuideForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if item is None:
-                services.guide_create(prog, acting_user=request.user, data=form.cleaned_data)
-            else:
-                services.guide_update(item, acting_user=request.user, data=form.cleaned_data)
-        except DomainError as exc:
-            show_error(request, exc, form=form)
-        else:
-            messages.success(request, _("Conversation guide saved."))
-            return redirect("learning:library", program_pk=prog.pk)
-    return render(
-        request, "learning/guide_form.html", {"form": form, "program": prog, "guide": item}
+
+    def save() -> object:
+        if item is None:
+            return services.guide_create(prog, acting_user=request.user, data=form.cleaned_data)
+        return services.guide_update(item, acting_user=request.user, data=form.cleaned_data)
+
+    return _library_item_form(
+        request,
+        program=prog,
+        form=form,
+        save=save,
+        success=_("Conversation guide saved."),
+        template="learning/guide_form.html",
+        context={"guide": item},
     )
 
 

@@ -152,10 +152,15 @@ def listing(names: Sequence[str]) -> str:
     return shown + (", …" if len(names) > MAX_LISTED else "")
 
 
-def cosine_overlap(problem: Problem, view: View, feature: ft.SetFeature) -> Any:
+def cosine_overlap(
+    problem: Problem, view: View, feature: ft.SetFeature, *, open_scores_one: bool = False
+) -> Any:
+    """Shared items over the geometric mean of both set sizes; with `open_scores_one`, a
+    pair where one side states nothing scores 1 (open to anything)."""
     inter = view.dot(feature)
     sizes = view.per_mentee(feature.mentee_count) * view.per_mentor(feature.mentor_count)
-    return inter / np.sqrt(np.maximum(sizes, np.float32(1.0)))
+    overlap = inter / np.sqrt(np.maximum(sizes, np.float32(1.0)))
+    return np.where(sizes > 0, overlap, 1.0) if open_scores_one else overlap
 
 
 def _set_builder(attribute: str) -> FeatureBuilder:
@@ -166,6 +171,37 @@ def _set_builder(attribute: str) -> FeatureBuilder:
 
     build.__doc__ = f"Each person's {attribute} as a set."
     return build
+
+
+def _shared_set(
+    name: str,
+    *,
+    label: str,
+    default_weight: float,
+    attribute: str,
+    text: Callable[[Mapping[str, Any]], str],
+    open_scores_one: bool = False,
+    **more: Any,
+) -> Criterion:
+    """A criterion that scores how much of one set both sides state they share (cosine
+    overlap: interests, free time, formats, resource groups) and names what is shared.
+    With `open_scores_one`, a person who states nothing is open to anything (score 1)."""
+
+    def reference(problem: Problem, view: View) -> Any:
+        feature = problem.features[name]
+        return cosine_overlap(problem, view, feature, open_scores_one=open_scores_one)
+
+    return Criterion(
+        name=name,
+        label=label,
+        default_weight=default_weight,
+        feature=_set_builder(attribute),
+        reference=reference,
+        fast=Linear(cosine=True, open_scores_one=open_scores_one),
+        explain=_explain_if_shared(name),
+        text=text,
+        **more,
+    )
 
 
 def _explain_if_shared(name: str) -> Explainer:
@@ -239,18 +275,10 @@ def _goals_text(params: Mapping[str, Any]) -> str:
 # --- sets -----------------------------------------------------------------------------
 
 
-def _interests_reference(problem: Problem, view: View) -> Any:
-    return cosine_overlap(problem, view, problem.features["interests"])
-
-
 def _interests_text(params: Mapping[str, Any]) -> str:
     shared = list(params["shared"])
     word = "shared interest" if len(shared) == 1 else "shared interests"
     return f"{len(shared)} {word}: {listing(shared)}"
-
-
-def _availability_reference(problem: Problem, view: View) -> Any:
-    return cosine_overlap(problem, view, problem.features["availability"])
 
 
 def _availability_text(params: Mapping[str, Any]) -> str:
@@ -259,20 +287,9 @@ def _availability_text(params: Mapping[str, Any]) -> str:
     return f"{len(slots)} {word}: {listing(slots)}"
 
 
-def _format_reference(problem: Problem, view: View) -> Any:
-    feature = problem.features["format"]
-    inter = view.dot(feature)
-    sizes = view.per_mentee(feature.mentee_count) * view.per_mentor(feature.mentor_count)
-    return np.where(sizes > 0, inter / np.sqrt(np.maximum(sizes, np.float32(1.0))), 1.0)
-
-
 def _format_text(params: Mapping[str, Any]) -> str:
     shared = list(params["shared"])
     return f"{'shared format' if len(shared) == 1 else 'shared formats'}: {listing(shared)}"
-
-
-def _affinity_reference(problem: Problem, view: View) -> Any:
-    return cosine_overlap(problem, view, problem.features["affinity"])
 
 
 def _affinity_text(params: Mapping[str, Any]) -> str:
@@ -439,14 +456,11 @@ REGISTRY: tuple[Criterion, ...] = (
         explain=_skills_explain,
         text=_skills_text,
     ),
-    Criterion(
-        name="interests",
+    _shared_set(
+        "interests",
         label="Shared interests",
         default_weight=1.0,
-        feature=_set_builder("interests"),
-        reference=_interests_reference,
-        fast=Linear(cosine=True),
-        explain=_explain_if_shared("interests"),
+        attribute="interests",
         text=_interests_text,
     ),
     Criterion(
@@ -461,14 +475,11 @@ REGISTRY: tuple[Criterion, ...] = (
         explain=_goals_explain,
         text=_goals_text,
     ),
-    Criterion(
-        name="availability",
+    _shared_set(
+        "availability",
         label="Shared free time",
         default_weight=1.0,
-        feature=_set_builder("availability"),
-        reference=_availability_reference,
-        fast=Linear(cosine=True),
-        explain=_explain_if_shared("availability"),
+        attribute="availability",
         text=_availability_text,
     ),
     Criterion(
@@ -480,15 +491,13 @@ REGISTRY: tuple[Criterion, ...] = (
         explain=_timezone_explain,
         text=_timezone_text,
     ),
-    Criterion(
-        name="format",
+    _shared_set(
+        "format",
         label="Meeting format",
         default_weight=0.5,
-        feature=_set_builder("formats"),
-        reference=_format_reference,
-        fast=Linear(cosine=True, open_scores_one=True),
-        explain=_explain_if_shared("format"),
+        attribute="formats",
         text=_format_text,
+        open_scores_one=True,
     ),
     Criterion(
         name="seniority",
@@ -510,14 +519,11 @@ REGISTRY: tuple[Criterion, ...] = (
         active=lambda config: bool(diversity_rules(config)),
         for_participants=_diversity_for_participants,
     ),
-    Criterion(
-        name="affinity",
+    _shared_set(
+        "affinity",
         label="Shared resource groups",
         default_weight=0.5,
-        feature=_set_builder("ergs"),
-        reference=_affinity_reference,
-        fast=Linear(cosine=True),
-        explain=_explain_if_shared("affinity"),
+        attribute="ergs",
         text=_affinity_text,
         active=lambda config: config.affinity != "ignore",
         for_participants=_nobody,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.common.errors import ErrorCode, ValidationFailed
 from turnabout.enrollment.models import Application, ParticipantRole
+from turnabout.enrollment.profile import Profile
 from turnabout.learning.readiness import Readiness, not_ready
 from turnabout.matching import (
     CONSTRAINTS,
@@ -140,7 +141,9 @@ def waiting_days(cohort: Cohort, applications: Sequence[Application]) -> dict[in
     return out
 
 
-def _person_fields(app: Application, *, exclude: list[str], generation: str) -> dict[str, Any]:
+def _person_fields(
+    app: Application, profile: Profile, *, exclude: list[str], generation: str
+) -> dict[str, Any]:
     person = app.person
     return {
         "id": person.employee_id,
@@ -150,12 +153,12 @@ def _person_fields(app: Application, *, exclude: list[str], generation: str) -> 
         "department": person.department,
         "location": person.location,
         "timezone": person.timezone,
-        "languages": tuple(app.languages or person.languages or ()),
-        "interests": tuple(app.interests),
-        "goals": app.goals,
-        "formats": tuple(app.formats),
-        "availability": tuple(app.availability),
-        "ergs": tuple(app.ergs),
+        "languages": tuple(profile.languages or person.languages or ()),
+        "interests": tuple(profile.interests),
+        "goals": profile.goals,
+        "formats": tuple(profile.formats),
+        "availability": tuple(profile.availability),
+        "ergs": tuple(profile.ergs),
         "exclude": tuple(sorted(set(exclude))),
         "generation": generation,
     }
@@ -207,11 +210,14 @@ def build_input(
     mentor_applications: dict[str, Application] = {}
     mentee_applications: dict[str, Application] = {}
     for app in applications:
+        profile = Profile.of(app)
         avoid = [p.employee_id for p in app.avoid.all()]
-        fields = _person_fields(app, exclude=avoid, generation=generations.get(app.person_id, ""))
+        fields = _person_fields(
+            app, profile, exclude=avoid, generation=generations.get(app.person_id, "")
+        )
         fields["waiting_days"] = waiting.get(app.pk, 0)
         if app.role == ParticipantRole.MENTOR:
-            mentors.append(Mentor(**fields, skills=dict(app.skills), capacity=app.capacity))
+            mentors.append(Mentor(**fields, skills=dict(profile.skills), capacity=profile.capacity))
             mentor_applications[app.person.employee_id] = app
         else:
             fields["exclude"] = tuple(
@@ -220,7 +226,7 @@ def build_input(
                     | {employee_ids[pk] for pk in excluded.get(app.person_id, set())}
                 )
             )
-            mentees.append(Mentee(**fields, wants=dict(app.wants)))
+            mentees.append(Mentee(**fields, wants=dict(profile.wants)))
             mentee_applications[app.person.employee_id] = app
 
     by_app_id = {a.pk: a for a in applications}

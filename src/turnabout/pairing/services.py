@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from turnabout.common import leases
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed, require
+from turnabout.common.schemas import clean_text
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.pairing import adapter, explain, permissions
@@ -61,18 +62,9 @@ class OverrideRequired(ValidationFailed):
 
 
 def _clean_reason(value: Any, *, field: str = "reason") -> str:
-    if not isinstance(value, str):
+    if value is None:
         raise ValidationFailed(_("The reason must be text."), details={"field": field})
-    if "\x00" in value:
-        raise ValidationFailed(
-            _("The reason must not contain NUL characters."), details={"field": field}
-        )
-    text: str = value.strip()
-    if len(text) > MAX_REASON:
-        raise ValidationFailed(
-            _("The reason is too long (at most %(n)d characters).") % {"n": MAX_REASON},
-            details={"field": field},
-        )
+    text = clean_text(value, field=field, max_length=MAX_REASON, label=_("The reason"))
     return text
 
 

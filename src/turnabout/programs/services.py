@@ -28,6 +28,7 @@ from turnabout.common.errors import (
     ValidationFailed,
     require,
 )
+from turnabout.common.schemas import clean_text
 from turnabout.common.types import AnyUser
 from turnabout.matching import MatchConfig, MatchConfigError
 from turnabout.programs import permissions
@@ -95,26 +96,12 @@ def _user_id(user: AnyUser) -> int:
     return int(user.pk)
 
 
-def _clean_text(value: Any, *, field: str, max_length: int) -> str:
-    if not isinstance(value, str):
-        raise ValidationFailed(_("%(field)s must be text.") % {"field": field})
-    if "\x00" in value:
-        raise ValidationFailed(_("%(field)s must not contain NUL characters.") % {"field": field})
-    text: str = value.strip()
-    if len(text) > max_length:
-        raise ValidationFailed(
-            _("%(field)s is too long (at most %(n)d characters).")
-            % {"field": field, "n": max_length}
-        )
-    return text
-
-
 def _clean_list(value: Any, *, field: str) -> list[str]:
     if not isinstance(value, list | tuple):
         raise ValidationFailed(_("%(field)s must be a list.") % {"field": field})
     items: list[str] = []
     for item in value:
-        text = _clean_text(item, field=field, max_length=Program.LIST_ITEM_MAX)
+        text = clean_text(item, field=field, label=field, max_length=Program.LIST_ITEM_MAX)
         if text and text not in items:
             items.append(text)
     if len(items) > MAX_LIST_ITEMS:
@@ -147,7 +134,7 @@ def _clean_program_data(data: Mapping[str, Any], *, creating: bool) -> dict[str,
     cleaned: dict[str, Any] = {}
     for key, value in data.items():
         if key in TEXT_FIELDS:
-            cleaned[key] = _clean_text(value, field=key, max_length=TEXT_FIELDS[key])
+            cleaned[key] = clean_text(value, field=key, label=key, max_length=TEXT_FIELDS[key])
         elif key in INT_FIELDS:
             low, high = INT_FIELDS[key]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -210,47 +197,53 @@ class ObjectiveData:
 
 
 def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
-    title = _clean_text(data.title, field="title", max_length=Objective.TITLE_MAX)
+    title = clean_text(data.title, field="title", label="title", max_length=Objective.TITLE_MAX)
     if not title:
-        raise ValidationFailed(_("Give the objective a title."))
+        raise ValidationFailed(_("Give the objective a title."), field="title")
     if data.metric not in Objective.Metric.values:
         raise ValidationFailed(
-            _("Objective %(title)s: choose a metric from the list.") % {"title": title}
+            _("Objective %(title)s: choose a metric from the list.") % {"title": title},
+            field="metric",
         )
     if data.target is None or (isinstance(data.target, str) and not data.target.strip()):
         raise ValidationFailed(
-            _("Objective %(title)s has no target: every KPI needs a target.") % {"title": title}
+            _("Objective %(title)s has no target: every KPI needs a target.") % {"title": title},
+            field="target",
         )
     try:
         target = Decimal(str(data.target).strip())
     except InvalidOperation:
         raise ValidationFailed(
-            _("Objective %(title)s: the target must be a number.") % {"title": title}
+            _("Objective %(title)s: the target must be a number.") % {"title": title},
+            field="target",
         ) from None
     if not target.is_finite() or abs(target) > Objective.TARGET_LIMIT:
         raise ValidationFailed(
-            _("Objective %(title)s: the target is out of range.") % {"title": title}
+            _("Objective %(title)s: the target is out of range.") % {"title": title},
+            field="target",
         )
     target = target.quantize(Decimal("0.01"))
     if data.unit not in Objective.Unit.values:
         raise ValidationFailed(
             _("Objective %(title)s: the unit must be one of %(units)s.")
-            % {"title": title, "units": ", ".join(Objective.Unit.values)}
+            % {"title": title, "units": ", ".join(Objective.Unit.values)},
+            field="unit",
         )
     if data.unit == Objective.Unit.PERCENT and not Decimal(0) <= target <= Decimal(100):
         raise ValidationFailed(
-            _("Objective %(title)s: a percentage target must be from 0 to 100.") % {"title": title}
+            _("Objective %(title)s: a percentage target must be from 0 to 100.") % {"title": title},
+            field="target",
         )
     if data.comparison not in Objective.Comparison.values:
-        raise ValidationFailed(_("The comparison must be at_least or at_most."))
+        raise ValidationFailed(_("The comparison must be at_least or at_most."), field="comparison")
     return {
         "title": title,
         "metric": data.metric,
         "target": target,
         "unit": data.unit,
         "comparison": data.comparison,
-        "parameter": _clean_text(
-            data.parameter, field="parameter", max_length=Objective.PARAMETER_MAX
+        "parameter": clean_text(
+            data.parameter, field="parameter", label="parameter", max_length=Objective.PARAMETER_MAX
         ),
     }
 
@@ -499,7 +492,7 @@ def cohort_create(
         permissions.can_manage_program(acting_user, program),
         _("Only this program's managers can add cohorts."),
     )
-    name = _clean_text(name, field="name", max_length=Cohort.NAME_MAX)
+    name = clean_text(name, field="name", label="name", max_length=Cohort.NAME_MAX)
     if not name:
         raise ValidationFailed(_("Give the cohort a name, e.g. Autumn 2026."))
     _check_cohort_dates(
@@ -553,12 +546,17 @@ def cohort_update(cohort: Cohort, *, data: Mapping[str, Any], acting_user: AnyUs
         permissions.can_manage_cohort(acting_user, cohort),
         _("Only this program's managers can change its cohorts."),
     )
+    if cohort.phase == Phase.CLOSED:
+        raise Conflict(
+            _("This cohort is closed: it is a record and can no longer change."),
+            code=ErrorCode.COHORT_CLOSED,
+        )
     unknown = sorted(set(data) - set(COHORT_FIELDS))
     if unknown:
         raise ValidationFailed(_("Unknown cohort fields: %(keys)s.") % {"keys": ", ".join(unknown)})
     values = {key: getattr(cohort, key) for key in COHORT_FIELDS}
     values.update(data)
-    name = _clean_text(values["name"], field="name", max_length=Cohort.NAME_MAX)
+    name = clean_text(values["name"], field="name", label="name", max_length=Cohort.NAME_MAX)
     if not name:
         raise ValidationFailed(_("Give the cohort a name, e.g. Autumn 2026."))
     values["name"] = name
@@ -623,7 +621,7 @@ def cohort_change_phase(
             _("Unknown phase %(phase)s. Phases: %(all)s.")
             % {"phase": to_phase, "all": ", ".join(Phase.values)}
         )
-    note = _clean_text(note, field="note", max_length=Cohort.NOTE_MAX)
+    note = clean_text(note, field="note", label="note", max_length=Cohort.NOTE_MAX)
     locked = Cohort.objects.select_for_update().get(pk=cohort.pk)
     from_phase = locked.phase
     if to_phase not in TRANSITIONS[from_phase]:
@@ -697,7 +695,7 @@ def survey_update(
             _("People have answered this survey already: its questions are fixed."),
             code=ErrorCode.SURVEY_HAS_ANSWERS,
         )
-    new_intro = _clean_text(intro, field="intro", max_length=InterestSurvey.INTRO_MAX)
+    new_intro = clean_text(intro, field="intro", label="intro", max_length=InterestSurvey.INTRO_MAX)
     new_topics = _clean_list(list(topics), field="topics")
     if len(new_topics) > InterestSurvey.TOPICS_MAX:
         raise ValidationFailed(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.types import AnyUser
+from turnabout.enrollment.models import Application
 from turnabout.pairing.models import Mentorship
 from turnabout.people.models import Employee
 from turnabout.programs.models import Cohort, Program
@@ -140,4 +141,25 @@ def my_pairs_at_wrap_up(*, user: AnyUser) -> list[Mentorship]:
         )
         .select_related("cohort__program", "mentor", "mentee")
         .order_by("-pk")
+    )
+
+
+def stories_of_pairs(pairs: list[Mentorship]) -> dict[int, SuccessStory]:
+    """The story of each of these pairs (already scoped to the reader), by mentorship id."""
+    return {s.mentorship_id: s for s in SuccessStory.objects.filter(mentorship__in=pairs)}
+
+
+def story_of_pair(mentorship: Mentorship) -> SuccessStory | None:
+    """The pair's story, if it has one (`mentorship_for_partner` scoped the pair)."""
+    return SuccessStory.objects.filter(mentorship=mentorship).first()
+
+
+def cohort_participants(*, user: AnyUser, cohort: Cohort) -> list[Application]:
+    """The accepted participants of a cohort its manager may recognise, by name."""
+    if not permissions.can_manage_recognition(user, cohort):
+        raise PermissionDenied(_("Only this program's managers see its certificates."))
+    return list(
+        Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name")
     )

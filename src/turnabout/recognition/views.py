@@ -11,19 +11,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from turnabout.common.errors import DomainError
-from turnabout.enrollment.models import Application
-from turnabout.people.models import Employee
+from turnabout.common.pages import act, attempt
 from turnabout.programs.models import Phase
 from turnabout.recognition import badges, selectors, services
 from turnabout.recognition.forms import RecognitionForm, RevokeForm, StoryForm
-from turnabout.recognition.models import SuccessStory
 
 
 def mine(request: HttpRequest) -> HttpResponse:
     person = selectors.employee_of(request.user)
     pairs = selectors.my_pairs_at_wrap_up(user=request.user)
-    stories = {s.mentorship_id: s for s in SuccessStory.objects.filter(mentorship__in=pairs)}
+    stories = selectors.stories_of_pairs(pairs)
     return render(
         request,
         "recognition/mine.html",
@@ -38,18 +35,19 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def story_edit(request: HttpRequest, mentorship_pk: int) -> HttpResponse:
     mentorship = selectors.mentorship_for_partner(user=request.user, mentorship_id=mentorship_pk)
-    story = SuccessStory.objects.filter(mentorship=mentorship).first()
+    story = selectors.story_of_pair(mentorship)
     form = StoryForm(
         request.POST or None,
         initial={"title": story.title, "body": story.body} if story else None,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.story_save(mentorship, acting_user=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Story saved. Your partner is asked to agree to it."))
+        saved = attempt(
+            request,
+            lambda: services.story_save(mentorship, acting_user=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Story saved. Your partner is asked to agree to it."),
+        )
+        if saved.ok:
             return redirect("recognition:mine")
     side = "mentor" if mentorship.mentor.user_id == request.user.pk else "mentee"
     return render(
@@ -99,23 +97,21 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
 def cohort(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     """The manager's recognition page: certificates, stories, a recognition badge."""
     c = selectors.cohort_for_manager(user=request.user, cohort_id=cohort_pk)
-    people = [
-        (a.person_id, f"{a.person.full_name} ({a.get_role_display()})")
-        for a in Application.objects.filter(cohort=c, status=Application.Status.ACCEPTED)
-        .select_related("person")
-        .order_by("person__last_name", "person__first_name")
-    ]
+    participants = selectors.cohort_participants(user=request.user, cohort=c)
+    people = [(a.person_id, f"{a.person.full_name} ({a.get_role_display()})") for a in participants]
     form = RecognitionForm(request.POST or None, people=people)
     if request.method == "POST" and form.is_valid():
-        person = Employee.objects.get(pk=form.cleaned_data["person"])
-        try:
-            services.badge_award_recognition(
+        by_id = {a.person_id: a.person for a in participants}
+        person = by_id[form.cleaned_data["person"]]
+        awarded = attempt(
+            request,
+            lambda: services.badge_award_recognition(
                 c, person=person, citation=form.cleaned_data["citation"], acting_user=request.user
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("Recognition awarded."))
+            ),
+            form=form,
+            success=_("Recognition awarded."),
+        )
+        if awarded.ok:
             return redirect("recognition:cohort", cohort_pk=c.pk)
     return render(
         request,
@@ -135,17 +131,15 @@ def cohort(request: HttpRequest, cohort_pk: int) -> HttpResponse:
 @require_POST
 def certificates_issue(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     c = selectors.cohort_for_manager(user=request.user, cohort_id=cohort_pk)
-    try:
-        issued = services.certificates_issue(c, acting_user=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
+    return act(
+        request,
+        lambda: services.certificates_issue(c, acting_user=request.user),
+        success=lambda issued: (
             ngettext("%(n)d certificate issued.", "%(n)d certificates issued.", len(issued))
-            % {"n": len(issued)},
-        )
-    return redirect("recognition:cohort", cohort_pk=c.pk)
+            % {"n": len(issued)}
+        ),
+        then=redirect("recognition:cohort", cohort_pk=c.pk),
+    )
 
 
 @require_POST
@@ -155,24 +149,22 @@ def certificate_revoke(request: HttpRequest, certificate_pk: int) -> HttpRespons
     if not form.is_valid():
         messages.error(request, _("Say why the certificate is revoked."))
     else:
-        try:
-            services.certificate_revoke(
+        attempt(
+            request,
+            lambda: services.certificate_revoke(
                 certificate, reason=form.cleaned_data["reason"], acting_user=request.user
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Certificate revoked."))
+            ),
+            success=_("Certificate revoked."),
+        )
     return redirect("recognition:cohort", cohort_pk=certificate.cohort_id)
 
 
 @require_POST
 def story_publish(request: HttpRequest, story_pk: int) -> HttpResponse:
     story = selectors.story_get(user=request.user, story_id=story_pk)
-    try:
-        services.story_publish(story, acting_user=request.user)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Story published."))
-    return redirect("recognition:cohort", cohort_pk=story.mentorship.cohort_id)
+    return act(
+        request,
+        lambda: services.story_publish(story, acting_user=request.user),
+        success=_("Story published."),
+        then=redirect("recognition:cohort", cohort_pk=story.mentorship.cohort_id),
+    )

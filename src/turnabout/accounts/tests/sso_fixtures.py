@@ -21,6 +21,8 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
+from turnabout.accounts.sso_env import providers_from_env
+
 OIDC_USERS = [
     {"sub": "alice", "email": "alice@example.com", "email_verified": True, "name": "Alice A"},
     {"sub": "bob", "email": "bob@elsewhere.example", "email_verified": True},
@@ -78,7 +80,6 @@ def oidc_provider() -> Iterator[OidcProvider]:
 
 
 def oidc_settings(provider: OidcProvider) -> dict[str, object]:
-    from turnabout.accounts.sso_env import providers_from_env
 
     return providers_from_env(
         {
@@ -194,7 +195,6 @@ def saml_idp() -> SamlIdp:
 
 
 def saml_settings(idp: SamlIdp) -> dict[str, object]:
-    from turnabout.accounts.sso_env import providers_from_env
 
     return providers_from_env(
         {

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from turnabout.accounts.selectors import audit_list
-from turnabout.common.audit import AuditEvent, audit_record
+from turnabout.common.audit import AuditEvent, audit_record, event_label
 from turnabout.common.errors import PermissionDenied
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +66,6 @@ def test_audit_page_reports_a_reversed_date_range(org_admin, client):
 
 
 def test_events_read_as_words_in_the_filter_and_the_table(org_admin, make_employee, client):
-    from turnabout.common.audit import event_label
 
     audit_record(actor=org_admin, event=AuditEvent.PERSON_UPDATED, target=make_employee())
     audit_record(actor=None, event="proposal.manual")  # an event pairing describes

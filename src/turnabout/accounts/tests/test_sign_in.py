@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from turnabout.accounts.models import Role
+from turnabout.common.email import render_email
 from turnabout.common.models import AuditRecord
 
 pytestmark = pytest.mark.django_db
@@ -248,7 +249,6 @@ def test_program_managers_are_offered_two_factor(make_user):
 
 
 def test_the_reset_email_has_a_text_and_an_html_part():
-    from turnabout.common.email import render_email
 
     email = render_email(
         "accounts/emails/password_reset",

@@ -8,7 +8,8 @@ import pytest
 from ninja import Schema
 from pydantic import Field, ValidationError
 
-from turnabout.common.schemas import NO_NUL_PATTERN, Text
+from turnabout.common.errors import ErrorCode, ValidationFailed
+from turnabout.common.schemas import NO_NUL_PATTERN, Text, clean_text
 
 
 class _Example(Schema):
@@ -44,3 +45,26 @@ def test_every_limited_string_of_the_openapi_states_the_nul_rule(client, org_adm
     assert len(strings) > 50
     missing = [s for s in strings if s.get("pattern") != NO_NUL_PATTERN]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("a\x00b", "The note must not contain NUL characters."),
+        (7, "The note must be text."),
+        ("x" * 6, "The note is too long (at most 5 characters)."),
+        ("   ", "The note is required."),
+    ],
+)
+def test_clean_text_refuses_at_the_field_with_a_code(value: object, message: str) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        clean_text(value, field="note", max_length=5, required=True, label="The note")
+    assert (refused.value.code, refused.value.message) == (ErrorCode.VALIDATION_FAILED, message)
+    assert refused.value.details == {"field": "note"}
+
+
+def test_clean_text_strips_like_the_api_type_and_reads_none_as_empty() -> None:
+    assert clean_text("  hi \n", field="note", max_length=5) == "hi"
+    assert clean_text(None, field="note", max_length=5) == ""
+    with pytest.raises(ValidationFailed, match=r"^This field is required\.$"):
+        clean_text(None, field="note", max_length=5, required=True)

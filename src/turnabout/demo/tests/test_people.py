@@ -324,6 +324,11 @@ def test_command_prints_the_summary_and_the_logins() -> None:
     assert f"password for all: {DEMO_PASSWORD}" in text
     for login in DEMO_LOGINS:
         assert login.email in text
+    parts = ("Program ", "Pairing: ", "Engagement: ", "Surveys: ", "Learning: ")
+    for part in (*parts, "Recognition: ", "Insights: "):
+        line = next(line for line in text.splitlines() if line.startswith(f"  {part}"))
+        assert "{" not in line and line.endswith(".")  # every field of the summary filled in
+    assert "(engine time " in text
     assert Employee.objects.count() > 0
 
 

@@ -23,24 +23,6 @@ from turnabout.people.models import Employee, Skill
 MAX_TEXT = 4000
 
 
-def _text(value: Any, *, field: str, max_length: int = MAX_TEXT, required: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValidationFailed(_("This must be text."), details={"field": field})
-    if "\x00" in value:
-        raise ValidationFailed(_("Text must not contain NUL characters."), details={"field": field})
-    cleaned = value.strip()
-    if required and not cleaned:
-        raise ValidationFailed(_("This field is required."), details={"field": field})
-    if len(cleaned) > max_length:
-        raise ValidationFailed(
-            _("This is too long (at most %(n)d characters).") % {"n": max_length},
-            details={"field": field},
-        )
-    return cleaned
-
-
 def _int(value: Any, *, field: str, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ValidationFailed(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import ErrorCode, ValidationFailed
+from turnabout.common.schemas import clean_text
 from turnabout.common.types import AnyUser
 from turnabout.engagement.audit import EngagementEvent
 from turnabout.engagement.models import (
@@ -24,12 +25,12 @@ from turnabout.engagement.models import (
 )
 from turnabout.engagement.selectors import agreement_prefill
 from turnabout.engagement.services._shared import (
+    MAX_TEXT,
     _choice,
     _goal_event,
     _int,
     _lock_pair,
     _partner_side,
-    _text,
 )
 from turnabout.enrollment.models import Communication
 from turnabout.pairing.models import Mentorship
@@ -70,8 +71,8 @@ AGREEMENT_TEXT_FIELDS = (
 def _clean_goals(goals: Sequence[GoalInput]) -> list[GoalInput]:
     cleaned = []
     for n, goal in enumerate(goals, start=1):
-        title = _text(goal.title, field=f"goal_{n}_title", max_length=PairGoal.TITLE_MAX)
-        evidence = _text(
+        title = clean_text(goal.title, field=f"goal_{n}_title", max_length=PairGoal.TITLE_MAX)
+        evidence = clean_text(
             goal.evidence, field=f"goal_{n}_evidence", max_length=PairGoal.EVIDENCE_MAX
         )
         if not title and evidence:
@@ -151,13 +152,13 @@ def agreement_save(
         mentorship
     )
     values: dict[str, Any] = {
-        "mentor_gains": _text(data.mentor_gains, field="mentor_gains"),
-        "ground_rules": _text(data.ground_rules, field="ground_rules"),
+        "mentor_gains": clean_text(data.mentor_gains, field="mentor_gains", max_length=MAX_TEXT),
+        "ground_rules": clean_text(data.ground_rules, field="ground_rules", max_length=MAX_TEXT),
         "channel": _choice(data.channel, field="channel", choices=Communication.values, blank=True),
     }
     for name in ("confidentiality", "mentor_expectations", "mentee_expectations"):
         if getattr(data, name) is not None:
-            values[name] = _text(getattr(data, name), field=name)
+            values[name] = clean_text(getattr(data, name), field=name, max_length=MAX_TEXT)
     if data.cadence_days is not None:
         values["cadence_days"] = _int(
             data.cadence_days,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import ErrorCode, ValidationFailed
+from turnabout.common.schemas import clean_text
 from turnabout.common.types import AnyUser
 from turnabout.engagement.audit import EngagementEvent
 from turnabout.engagement.models import (
@@ -23,7 +24,6 @@ from turnabout.engagement.services._shared import (
     _goal_event,
     _int,
     _partner_side,
-    _text,
 )
 
 
@@ -55,7 +55,7 @@ def goal_update(
         new_progress = 100
     elif new_status == PairGoal.Status.NOT_STARTED and new_progress > 0:
         new_status = PairGoal.Status.IN_PROGRESS
-    note = _text(note, field="note", max_length=PairGoal.NOTE_MAX)
+    note = clean_text(note, field="note", max_length=PairGoal.NOTE_MAX)
     if (new_status, new_progress) == (goal.status, goal.progress) and not note:
         return goal
     event = _goal_event(
@@ -101,7 +101,7 @@ def milestone_add(
         )
     milestone = GoalMilestone.objects.create(
         goal=goal,
-        title=_text(title, field="title", max_length=GoalMilestone.TITLE_MAX, required=True),
+        title=clean_text(title, field="title", max_length=GoalMilestone.TITLE_MAX, required=True),
         due_on=due_on,
     )
     _goal_event(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import ValidationFailed, require
+from turnabout.common.schemas import clean_text
 from turnabout.common.types import AnyUser
 from turnabout.engagement import permissions
 from turnabout.engagement.audit import EngagementEvent
@@ -21,7 +22,6 @@ from turnabout.engagement.services._shared import (
     _me,
     _partner_side,
     _skills,
-    _text,
 )
 from turnabout.pairing.models import Mentorship
 
@@ -50,7 +50,7 @@ def learning_add(
         mentorship=mentorship,
         author=_me(acting_user),
         side=side,
-        text=_text(text, field="text", max_length=LearningEntry.TEXT_MAX, required=True),
+        text=clean_text(text, field="text", max_length=LearningEntry.TEXT_MAX, required=True),
         session=session,
     )
     entry.skills.set(_skills(skill_ids))
@@ -81,7 +81,7 @@ def reflection_add(
     reflection = Reflection.objects.create(
         author_id=author_id,
         mentorship=mentorship,
-        body=_text(body, field="body", max_length=MAX_REFLECTION, required=True),
+        body=clean_text(body, field="body", max_length=MAX_REFLECTION, required=True),
     )
     audit_record(actor=acting_user, event=EngagementEvent.REFLECTION_ADDED, target=reflection)
     return reflection

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.common.audit import audit_record
 from turnabout.common.errors import Conflict, ErrorCode, NotFound, ValidationFailed
+from turnabout.common.schemas import clean_text
 from turnabout.common.types import AnyUser
 from turnabout.engagement.audit import EngagementEvent
 from turnabout.engagement.models import (
@@ -29,7 +30,6 @@ from turnabout.engagement.services._shared import (
     _me,
     _partner_side,
     _skills,
-    _text,
 )
 from turnabout.engagement.tasks import send_session_invite as send_session_invite_task
 from turnabout.learning.models import ConversationGuide
@@ -41,7 +41,7 @@ MAX_AHEAD = timedelta(days=366)
 
 
 def _video_url(value: Any) -> str:
-    url = _text(value, field="video_url", max_length=MentoringSession.VIDEO_URL_MAX)
+    url = clean_text(value, field="video_url", max_length=MentoringSession.VIDEO_URL_MAX)
     if url:
         try:
             URLValidator(schemes=["http", "https"])(url)
@@ -119,9 +119,9 @@ def session_schedule(
             high=MentoringSession.MINUTES_MAX,
         ),
         format=_choice(format, field="format", choices=Format.values),
-        place=_text(place, field="place", max_length=MentoringSession.PLACE_MAX),
+        place=clean_text(place, field="place", max_length=MentoringSession.PLACE_MAX),
         video_url=_video_url(video_url),
-        agenda=_text(agenda, field="agenda", max_length=MentoringSession.AGENDA_MAX),
+        agenda=clean_text(agenda, field="agenda", max_length=MentoringSession.AGENDA_MAX),
         guide=_guide(mentorship, guide_id),
         scheduled_by=_me(acting_user),
     )
@@ -202,11 +202,11 @@ def session_update(
     if format is not None:
         new["format"] = _choice(format, field="format", choices=Format.values)
     if place is not None:
-        new["place"] = _text(place, field="place", max_length=MentoringSession.PLACE_MAX)
+        new["place"] = clean_text(place, field="place", max_length=MentoringSession.PLACE_MAX)
     if video_url is not None:
         new["video_url"] = _video_url(video_url)
     if agenda is not None:
-        new["agenda"] = _text(agenda, field="agenda", max_length=MentoringSession.AGENDA_MAX)
+        new["agenda"] = clean_text(agenda, field="agenda", max_length=MentoringSession.AGENDA_MAX)
     if guide_id is not _UNSET:
         new["guide"] = _guide(session.mentorship, guide_id)
     changes = {
@@ -253,7 +253,9 @@ def session_cancel(
     session.status = MentoringSession.Status.CANCELLED
     session.outcome = MentoringSession.Outcome.CANCELLED
     session.cancelled_at = now
-    session.cancel_note = _text(note, field="note", max_length=MentoringSession.CANCEL_NOTE_MAX)
+    session.cancel_note = clean_text(
+        note, field="note", max_length=MentoringSession.CANCEL_NOTE_MAX
+    )
     session.sequence += 1
     session.save(
         update_fields=["status", "outcome", "cancelled_at", "cancel_note", "sequence", "updated_at"]
@@ -314,11 +316,11 @@ def session_log(
         defaults={
             "author": _me(acting_user),
             "outcome": outcome,
-            "other_topics": _text(
+            "other_topics": clean_text(
                 other_topics, field="other_topics", max_length=SessionLog.OTHER_TOPICS_MAX
             ),
             "rating": rating,
-            "comment": _text(comment, field="comment", max_length=SessionLog.COMMENT_MAX),
+            "comment": clean_text(comment, field="comment", max_length=SessionLog.COMMENT_MAX),
         },
     )
     log.topics.set(topics)

@@ -7,6 +7,8 @@ import pytest
 from django.core import mail
 
 from turnabout.accounts.services import notification_preferences_update
+from turnabout.engagement.services import session_schedule
+from turnabout.engagement.tests.factories import NOW
 
 
 @pytest.mark.django_db(transaction=True)
@@ -15,9 +17,6 @@ def test_the_worker_sends_a_session_invite_only_to_the_partner_who_wants_it(pair
     from datetime import timedelta
 
     from django.core.management import call_command
-
-    from turnabout.engagement.services import session_schedule
-    from turnabout.engagement.tests.factories import NOW
 
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     mail.outbox.clear()

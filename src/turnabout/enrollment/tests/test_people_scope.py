@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from turnabout.accounts.models import Role
 from turnabout.common.errors import NotFound
+from turnabout.common.testing import api_error
 from turnabout.enrollment.forms import ApplicationForm
 from turnabout.enrollment.services import application_create
 from turnabout.people import selectors
@@ -49,7 +50,7 @@ def test_a_manager_sees_the_applicants_to_their_programs_only(program_manager, s
     client.force_login(program_manager)
     assert client.get(reverse("people:detail", args=[setup["bystander"].pk])).status_code == 404
     api = client.get(f"/api/v1/people/{setup['bystander'].pk}")
-    assert api.status_code == 404
+    assert api_error(api) == (404, "not_found")
     listed = {p["id"] for p in client.get("/api/v1/people?page_size=100").json()["items"]}
     assert setup["applicant"].pk in listed and setup["bystander"].pk not in listed
 

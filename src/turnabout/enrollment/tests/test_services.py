@@ -6,7 +6,13 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from turnabout.accounts.models import Role
-from turnabout.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from turnabout.common.errors import (
+    Conflict,
+    ErrorCode,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from turnabout.common.models import AuditRecord
 from turnabout.enrollment.models import Application
 from turnabout.enrollment.services import (
@@ -132,10 +138,13 @@ def test_the_database_refuses_a_second_application_for_the_same_role(cohort, jun
     ],
 )
 def test_profile_errors_are_clear_and_write_nothing(cohort, junior, changes, message):
-    with pytest.raises(ValidationFailed, match=message):
+    with pytest.raises(ValidationFailed, match=message) as refused:
         application_create(
             cohort, role="mentor", profile=mentor_profile(**changes), acting_user=junior
         )
+    assert refused.value.code == ErrorCode.VALIDATION_FAILED
+    field = refused.value.details["field"] if refused.value.details else None  # type: ignore[index]
+    assert field == (None if "colour" in changes else next(iter(changes)))
     assert not Application.objects.exists()
 
 
@@ -145,10 +154,19 @@ def test_a_mentee_profile_uses_priorities(cohort, senior):
     )
     assert application.wants == {"Generative AI tools": "high", "Hybrid work norms": "low"}
     assert application.skills == {} and application.capacity == 1
-    with pytest.raises(ValidationFailed, match="priority of TikTok must be low, medium or high"):
+    priority = "priority of TikTok must be low, medium or high"
+    with pytest.raises(ValidationFailed, match=priority) as bad:
         application_update(application, changes={"wants": {"TikTok": "urgent"}}, acting_user=senior)
-    with pytest.raises(ValidationFailed, match="capacity must be 1"):
+    assert (bad.value.code, bad.value.details) == (
+        ErrorCode.VALIDATION_FAILED,
+        {"field": "wants"},
+    )
+    with pytest.raises(ValidationFailed, match="capacity must be 1") as bad:
         application_update(application, changes={"capacity": 2}, acting_user=senior)
+    assert (bad.value.code, bad.value.details) == (
+        ErrorCode.VALIDATION_FAILED,
+        {"field": "capacity"},
+    )
 
 
 def test_custom_questions_are_answered_and_validated(cohort, junior, program_manager):

@@ -13,7 +13,7 @@ from turnabout.insights.models import PairHealth
 from turnabout.insights.tests.factories import add_pair, apply, person, world
 from turnabout.pairing.models import MatchRun, Proposal
 from turnabout.people.models import Employee, SensitiveAttributes
-from turnabout.programs.models import Phase
+from turnabout.programs.models import Cohort, Phase
 
 pytestmark = pytest.mark.django_db
 START_AT = datetime(2025, 1, 6, tzinfo=UTC)
@@ -121,7 +121,6 @@ def test_lessons_suggest_weights_and_apply_them_audited(client, manager):
 
 def test_compare_page_puts_cohorts_side_by_side(client, sponsor, manager):
     w = world(manager, pairs=2)
-    from turnabout.programs.models import Cohort
 
     other = Cohort.objects.create(
         program=w.program, name="C0", phase=Phase.CLOSED, starts_on=date(2025, 1, 6),

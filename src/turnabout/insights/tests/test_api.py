@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from turnabout.common.testing import api_error
 from turnabout.insights import services
 from turnabout.insights.tests.factories import START, at, objective, world
 
@@ -35,13 +36,16 @@ def test_sponsor_never_reaches_a_pair_or_a_person(client, sponsor, manager):
     services.pair_health_refresh(now=at(START + timedelta(days=40)))
     client.force_login(sponsor)
     response = client.get(f"{API}/programs/{w.program.pk}/pair-health")
-    assert response.status_code == 403
+    assert api_error(response) == (403, "permission_denied")
     response = client.get(f"{API}/programs/{w.program.pk}/exports/pairs?fmt=csv")
     assert response.status_code == 403 and response.json()["code"] == "export_not_allowed"
-    assert client.get(f"{API}/programs/{w.program.pk}/lessons").status_code == 403
+    assert api_error(client.get(f"{API}/programs/{w.program.pk}/lessons")) == (
+        403,
+        "permission_denied",
+    )
     m = w.pairs[0]
     response = client.post(f"{API}/pairs/{m.pk}/check-in-notes", {"body": "x"}, "application/json")
-    assert response.status_code == 404
+    assert api_error(response) == (404, "not_found")
     client.force_login(manager)
     rows = client.get(f"{API}/programs/{w.program.pk}/pair-health").json()["items"]
     assert {r["state"] for r in rows} == {"check_in"}  # 40 days, cadence 14, none held

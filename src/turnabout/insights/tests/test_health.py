@@ -14,6 +14,7 @@ from turnabout.engagement.models import PairGoal, SessionLog
 from turnabout.insights import health, services
 from turnabout.insights.models import DigestSent, HealthState, PairHealth
 from turnabout.insights.sources import PairFeedback, Pulse
+from turnabout.insights.tasks import digest_email
 from turnabout.insights.tests.factories import START, at, sessions, sign, world
 
 NOW = at(START + timedelta(days=60))
@@ -146,7 +147,6 @@ def test_digest_once_per_manager_per_day(manager, django_capture_on_commit_callb
         second = services.insights_tick(now=NOW + timedelta(hours=2))
     assert first.digests == 1 and second.digests == 0
     assert DigestSent.objects.filter(manager=manager).count() == 1
-    from turnabout.insights.tasks import digest_email
 
     digest_email.call(DigestSent.objects.get().pk)
     digest_email.call(DigestSent.objects.get().pk)  # a retried task sends nothing more

@@ -9,6 +9,7 @@ import pytest
 
 from turnabout.insights import metrics
 from turnabout.insights.models import KpiState
+from turnabout.insights.services import manual_value_record
 from turnabout.insights.tests.factories import (
     END,
     START,
@@ -98,7 +99,6 @@ def test_applications_count_excludes_withdrawn():
 
 
 def test_custom_takes_the_latest_manual_value_on_or_before_the_day(manager):
-    from turnabout.insights.services import manual_value_record
 
     w = world(manager, pairs=0)
     o = objective(w, "custom", 10, "count", comparison="at_most")

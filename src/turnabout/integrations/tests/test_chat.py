@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from turnabout.accounts.models import Role
 from turnabout.common.audit import audit_record
 from turnabout.common.models import AuditRecord
 from turnabout.integrations import services
@@ -17,6 +18,7 @@ from turnabout.integrations.delivery import delivery_attempt
 from turnabout.integrations.digest import digests_due, digests_send
 from turnabout.integrations.models import ChatEvent, ChatKind, Delivery
 from turnabout.integrations.tasks import deliver
+from turnabout.programs.models import Cohort
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +84,6 @@ def test_the_digest_goes_out_once_a_week_on_mondays(channels):
 
 
 def test_a_cohort_opening_and_published_pairs_are_announced(program, channels, receiver):
-    from turnabout.programs.models import Cohort
 
     cohort = Cohort.objects.create(
         program=program, name="Spring 2027", starts_on=date(2027, 3, 1), ends_on=date(2027, 9, 1)
@@ -174,7 +175,6 @@ def test_an_unreachable_endpoint_is_a_failed_attempt_not_a_crash(program, org_ad
 def test_channels_are_managed_by_admins_and_the_programs_managers_only(
     program, org_admin, participant, make_user, receiver
 ):
-    from turnabout.accounts.models import Role
 
     outsider = make_user(Role.PROGRAM_MANAGER)
     for user in (participant, outsider):

@@ -10,14 +10,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from turnabout.accounts.services import token_create
 from turnabout.common.models import AuditRecord
+from turnabout.common.testing import api_error
 from turnabout.feedback.models import Question, Survey
 from turnabout.integrations.program_files import (
     ProgramFileError,
     program_apply,
     program_export,
 )
-from turnabout.learning.models import Step, StepCompletion, TrainingModule
+from turnabout.learning.models import LearningSettings, Step, StepCompletion, TrainingModule
 from turnabout.programs.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +119,9 @@ TRAINING = """version = 1
 name = "Digital Fluency"
 purpose = "Both ways."
 
+[training]
+readiness_gate = true
+
 [[modules]]
 title = "Welcome"
 summary = "Start here."
@@ -169,7 +174,8 @@ def test_training_modules_and_surveys_are_created_then_updated_in_place(
     survey = Survey.objects.get(cohort__program=program)
     assert survey.trigger == "phase_active" and survey.status == "draft"
     assert [q.text for q in survey.questions.all()] == ["How ready do you feel?"]
-    assert "create module Welcome" in first.plan
+    assert "create module Welcome" in first.plan and "turn the training gate on" in first.plan
+    assert LearningSettings.objects.get(program=program).readiness_gate is True
 
     again = program_apply(TRAINING, acting_user=program_manager, write=True)
     assert again.plan == [] and again.changes == {}
@@ -239,7 +245,7 @@ def test_the_api_exports_toml_and_json_to_the_programs_managers(
     assert as_json["cohorts"][0]["starts_on"] == "2027-09-01"
     assert as_json["modules"][0]["steps"][1]["questions"][0]["answer"] == 0
     client.force_login(participant)
-    assert client.get(f"/api/v1/programs/{program.pk}/file").status_code in (403, 404)
+    assert api_error(client.get(f"/api/v1/programs/{program.pk}/file")) == (404, "not_found")
 
 
 def test_the_api_plans_by_default_and_applies_on_request(client, program_manager):
@@ -266,11 +272,10 @@ def test_the_api_plans_by_default_and_applies_on_request(client, program_manager
         content_type="application/json",
     )
     assert bad.status_code == 422
-    assert bad.json()["code"] == "program_file_invalid" and bad.json()["params"]["line"] == 39
+    assert bad.json()["code"] == "program_file_invalid" and bad.json()["params"]["line"] == 42
 
 
 def test_the_api_needs_the_manage_programs_scope(client, org_admin):
-    from turnabout.accounts.services import token_create
 
     reader = token_create(user=org_admin, name="r", scope="read", acting_user=org_admin).secret
     refused = client.post(

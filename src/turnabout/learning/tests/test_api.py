@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from turnabout.common.testing import api_error
 from turnabout.learning.models import Step, TrainingModule
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_modules_progress_and_completion(build_cohort: Any) -> None:
 
     mentee, _m = setup.mentees[0]
     wrong_role = _post(_client(mentee), f"/api/v1/steps/{step.pk}/complete", {})
-    assert wrong_role.status_code == 404  # a mentor module is not visible to a mentee
+    assert api_error(wrong_role) == (404, "not_found")  # a mentor module is not visible to a mentee
 
 
 def test_readiness_acknowledgement_and_library(
@@ -78,7 +79,7 @@ def test_readiness_acknowledgement_and_library(
     outsider = _post(
         _client(make_user()), f"/api/v1/cohorts/{setup.cohort.pk}/guidelines/acknowledge"
     )
-    assert outsider.status_code == 404
+    assert api_error(outsider) == (404, "not_found")
 
     created = _post(
         manager,
@@ -96,11 +97,14 @@ def test_readiness_acknowledgement_and_library(
         and "<strong>hi</strong>" in created.json()["body_html"]
     )
     refused = _post(_client(mentor), f"/api/v1/programs/{program.pk}/resources", {"title": "Mine"})
-    assert refused.status_code == 403
+    assert api_error(refused) == (403, "permission_denied")
     guide = _post(
         manager, f"/api/v1/programs/{program.pk}/guides", {"title": "Kick-off", "agenda": ["Hi"]}
     )
     assert guide.status_code == 200
     library = _client(mentor).get(f"/api/v1/programs/{program.pk}/library?tag=basics").json()
     assert [r["title"] for r in library["resources"]] == ["Read me"]
-    assert _client(sponsor).get(f"/api/v1/programs/{program.pk}/library").status_code == 404
+    assert api_error(_client(sponsor).get(f"/api/v1/programs/{program.pk}/library")) == (
+        404,
+        "not_found",
+    )

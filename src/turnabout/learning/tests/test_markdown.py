@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from turnabout.learning.markdown import render_markdown
+from turnabout.learning.markdown import render_markdown, sanitise
 
 ATTACKS = [
     "<script>alert(1)</script>",
@@ -46,7 +46,6 @@ def test_raw_html_is_escaped_not_interpreted() -> None:
 
 
 def test_the_sanitiser_strips_what_the_parser_would_let_through() -> None:
-    from turnabout.learning.markdown import sanitise
 
     html = sanitise('<p onclick="x()">hi<script>alert(1)</script><a href="javascript:x">l</a></p>')
     assert html == '<p>hi<a rel="noopener noreferrer">l</a></p>'

@@ -17,6 +17,7 @@ from django.db import connection
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from turnabout.accounts.tasks import send_invitation
 from turnabout.common import leases
 from turnabout.pairing.models import MatchRun
 from turnabout.pairing.services import WORKER_STOPPED, match_run_start
@@ -104,8 +105,6 @@ def test_a_task_of_a_dead_worker_that_is_not_idempotent_fails_with_a_reason(sett
     from datetime import timedelta
 
     from django.utils import timezone
-
-    from turnabout.accounts.tasks import send_invitation
 
     settings.TURNABOUT_TASK_LEASE_SECONDS = LEASE
     result = send_invitation.enqueue(1)

@@ -42,124 +42,67 @@ class _Existing:
         return self.id_by_pk.get(manager_pk) if manager_pk is not None else None
 
 
-def _check_ids_and_emails(
-    rows: list[_Row], existing: _Existing, has_email: bool, errors: list[RowError]
-) -> dict[str, _Row]:
-    """Employee ids and emails must be unique; returns the first row of each id."""
-    by_id: dict[str, _Row] = {}
-    for row in rows:
-        if not row.employee_id:
-            continue
-        first = by_id.setdefault(row.employee_id, row)
-        if first is not row:
-            errors.append(
-                RowError(
-                    row.number,
-                    "employee_id",
-                    _shown(row.employee_id),
-                    _("employee id '%(value)s' also appears on row %(first)d")
-                    % {"value": row.employee_id, "first": first.number},
-                )
-            )
-    if not has_email:
-        return by_id
-    first_row_by_email: dict[str, _Row] = {}
-    for row in rows:
-        email = row.values.get("email")
-        if not email:
-            continue
-        key = email.casefold()
-        first = first_row_by_email.setdefault(key, row)
-        if first is not row:
-            errors.append(
-                RowError(
-                    row.number,
-                    "email",
-                    _shown(email),
-                    _("'%(value)s' is also the email on row %(first)d")
-                    % {"value": email, "first": first.number},
-                )
-            )
-            continue
-        # Another employee of the database keeps this email unless the file changes theirs.
-        owners = sorted(
-            owner
-            for owner in existing.owners_by_email.get(key, ())
-            if owner != row.employee_id and owner not in by_id
-        )
-        if owners:
-            errors.append(
-                RowError(
-                    row.number,
-                    "email",
-                    _shown(email),
-                    _("'%(value)s' already belongs to employee %(owner)s")
-                    % {"value": email, "owner": owners[0]},
-                )
-            )
-    return by_id
-
-
-def _check_managers(
-    rows: list[_Row], by_id: dict[str, _Row], existing: _Existing, errors: list[RowError]
+def _check_manager_map(
+    manager_of: dict[str, tuple[int, str | None]],
+    row_of_id: dict[str, int],
+    existing: _Existing,
+    errors: list[RowError],
 ) -> None:
-    """Managers must exist (in the file or the database), not be oneself, form no cycle."""
-    manager_of: dict[str, str | None] = {}  # the reporting line after the import
+    """Managers must exist (in the file or the database), not be oneself, form no cycle.
+
+    `manager_of` maps each employee id of the file (its first row) to (row, manager id).
+    """
+    line: dict[str, str | None] = {}  # the reporting line after the import
     for pk, employee_id in existing.id_by_pk.items():
         manager_pk = existing.manager_pk_by_pk[pk]
-        manager_of[employee_id] = existing.id_by_pk.get(manager_pk) if manager_pk else None
-    for row in rows:
-        manager = row.manager_employee_id
-        if not row.employee_id or by_id.get(row.employee_id) is not row:
-            continue
-        manager_of.setdefault(row.employee_id, None)
+        line[employee_id] = existing.id_by_pk.get(manager_pk) if manager_pk else None
+    for employee_id, (number, manager) in manager_of.items():
+        line[employee_id] = None
         if manager is None:
-            manager_of[row.employee_id] = None
-        elif manager == row.employee_id:
+            continue
+        if manager == employee_id:
             errors.append(
                 RowError(
-                    row.number,
+                    number,
                     "manager_employee_id",
                     _shown(manager),
                     _("an employee cannot be their own manager"),
                 )
             )
-            manager_of[row.employee_id] = None
-        elif manager not in by_id and manager not in existing.pk_by_id:
+        elif manager not in row_of_id and manager not in existing.pk_by_id:
             errors.append(
                 RowError(
-                    row.number,
+                    number,
                     "manager_employee_id",
                     _shown(manager),
                     _("manager '%(value)s' is neither in the file nor already in Turnabout")
                     % {"value": manager},
                 )
             )
-            manager_of[row.employee_id] = None
         else:
-            manager_of[row.employee_id] = manager
+            line[employee_id] = manager
 
     # The graph has at most one edge out of each node: walk from every row, colouring nodes.
     done: set[str] = set()
-    for start in by_id:
+    for start in manager_of:
         path: list[str] = []
         on_path: set[str] = set()
         node: str | None = start
         while node is not None and node not in done and node not in on_path:
             path.append(node)
             on_path.add(node)
-            node = manager_of.get(node)
+            node = line.get(node)
         if node is not None and node in on_path:
             cycle = path[path.index(node) :]
             shown = " → ".join([*cycle, cycle[0]])
             for member in cycle:
-                member_row = by_id.get(member)
-                if member_row is not None:
+                if member in manager_of:
+                    member_row, member_manager = manager_of[member]
                     errors.append(
                         RowError(
-                            member_row.number,
+                            member_row,
                             "manager_employee_id",
-                            _shown(member_row.manager_employee_id or ""),
+                            _shown(member_manager or ""),
                             _("manager cycle: %(cycle)s") % {"cycle": shown},
                         )
                     )

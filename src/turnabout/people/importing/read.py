@@ -24,12 +24,6 @@ from turnabout.people.importing.columns import (
 from turnabout.people.importing.report import ImportFileError
 
 
-@dataclass
-class _Table:
-    columns: list[str]  # known columns present in the header
-    rows: list[tuple[int, dict[str, Cell]]]  # (spreadsheet row number, cells by column)
-
-
 def _normalise_header(name: object) -> str:
     text = "" if name is None else str(name)
     return re.sub(r"[\s\-]+", "_", text.replace("\ufeff", "").strip().lower())
@@ -80,8 +74,13 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _csv_records(content: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
+    # Decoded once to report a bad byte's row (the text is dropped at once), then read
+    # through a decoding stream: no second copy of the file, no list of its lines.
     text = _decode(content)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    delimiter = _sniff_delimiter(text[: 64 * 1024])
+    del text
+    stream = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    reader = csv.reader(stream, delimiter=delimiter)
     number = 0
     try:
         for number, record in enumerate(reader, start=1):
@@ -160,37 +159,67 @@ def _xlsx_records(content: bytes) -> Iterator[tuple[int, Sequence[Cell]]]:
         workbook.close()
 
 
-def _read_table(content: bytes, filename: str) -> _Table:
+@dataclass
+class _Source:
+    """The checked file: its known columns and its rows, read again on each `rows()` call
+    (a pass over the file holds one row at a time, never the whole table)."""
+
+    columns: list[str]
+    header: dict[int, str]
+    content: bytes
+    xlsx: bool
+    count: int
+
+    def rows(self) -> Iterator[tuple[int, dict[str, Cell]]]:
+        """(spreadsheet row number, cells by column) of every non-blank row after the header."""
+        records = _xlsx_records(self.content) if self.xlsx else _csv_records(self.content)
+        seen_header = False
+        for number, values in records:
+            if all(_is_blank(value) for value in values):
+                continue
+            if not seen_header:
+                seen_header = True
+                continue
+            yield (
+                number,
+                {column: values[i] for i, column in self.header.items() if i < len(values)},
+            )
+
+
+def _open_table(content: bytes, filename: str) -> _Source:
+    """Check the file's size, format, header and row count in one streaming pass."""
     if not content.strip():
         raise ImportFileError(_("The file is empty."))
     if len(content) > MAX_FILE_BYTES:
         raise ImportFileError(
             _("The file is too big: at most %(size)d MB.") % {"size": MAX_FILE_BYTES // 2**20}
         )
-    records = _xlsx_records(content) if _detect_format(content, filename) == "xlsx" else None
-    if records is None:
-        records = _csv_records(content)
-
+    xlsx = _detect_format(content, filename) == "xlsx"
+    records = _xlsx_records(content) if xlsx else _csv_records(content)
     header: dict[int, str] | None = None
-    rows: list[tuple[int, dict[str, Cell]]] = []
-    for number, values in records:
+    count = 0
+    for _number, values in records:
         if all(_is_blank(value) for value in values):
             continue
         if header is None:
             header = _parse_header(values)
             continue
-        if len(rows) >= MAX_ROWS:
+        if count >= MAX_ROWS:
             raise ImportFileError(
                 _("The file is too big: at most %(rows)d rows per import.") % {"rows": MAX_ROWS}
             )
-        rows.append(
-            (number, {column: values[i] for i, column in header.items() if i < len(values)})
-        )
+        count += 1
     if header is None:
         raise ImportFileError(_("The file is empty."))
-    if not rows:
+    if not count:
         raise ImportFileError(_("The file has a header row but no people in it."))
-    return _Table(columns=list(dict.fromkeys(header.values())), rows=rows)
+    return _Source(
+        columns=list(dict.fromkeys(header.values())),
+        header=header,
+        content=content,
+        xlsx=xlsx,
+        count=count,
+    )
 
 
 def _parse_header(values: Sequence[Cell]) -> dict[int, str]:

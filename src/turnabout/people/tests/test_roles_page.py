@@ -12,6 +12,7 @@ from turnabout.accounts.models import Role
 from turnabout.accounts.services import role_revoke
 from turnabout.common.errors import Conflict, ErrorCode
 from turnabout.common.models import AuditRecord
+from turnabout.people.selectors import person_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,6 @@ def test_an_unknown_email_is_refused_at_the_field(org_admin):
 
 
 def test_roles_are_granted_and_revoked_from_the_person_page(org_admin, participant):
-    from turnabout.people.selectors import person_for_user
 
     person = person_for_user(user=participant)
     assert person is not None
@@ -104,7 +104,6 @@ def test_only_org_admins_manage_roles(who, request, participant):
 
 
 def test_a_person_page_shows_no_role_controls_to_a_program_manager(program_manager, participant):
-    from turnabout.people.selectors import person_for_user
 
     person = person_for_user(user=participant)
     assert person is not None

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from turnabout.common.testing import api_error
 from turnabout.programs.models import Phase
 from turnabout.programs.tests.factories import move_to
 from turnabout.recognition import services
@@ -43,7 +44,7 @@ def test_badges_certificates_and_verification(make_pair: Any, make_user: Any) ->
     assert len(catalogue) == 9 and all(b["emblem_svg"].startswith("<svg") for b in catalogue)
     cohort_id = pair.mentorship.cohort_id
     refused = _post(mentor, f"/api/v1/cohorts/{cohort_id}/certificates")
-    assert refused.status_code == 403
+    assert api_error(refused) == (403, "permission_denied")
     issued = _post(_client(pair.manager), f"/api/v1/cohorts/{cohort_id}/certificates").json()
     assert len(issued) == 2
     mine = mentor.get("/api/v1/me/certificates").json()
@@ -56,7 +57,7 @@ def test_badges_certificates_and_verification(make_pair: Any, make_user: Any) ->
     assert anonymous.get("/api/v1/certificates/verify/nope").json() == {
         "valid": False, "name": None, "program": None, "issued_on": None,
     }  # fmt: skip
-    assert anonymous.get("/api/v1/me/certificates").status_code == 401
+    assert api_error(anonymous.get("/api/v1/me/certificates")) == (401, "unauthenticated")
     cert_id = mine[0]["id"]
     revoked = _post(
         _client(pair.manager), f"/api/v1/certificates/{cert_id}/revoke", {"reason": "Error"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +24,46 @@ from turnabout.demo.programs import programs_demo_build
 from turnabout.demo.recognition import recognition_demo_build
 
 NOT_LOADED = "Database already has data; demo not loaded."
+
+# The demo's parts after the people, in build order, each with the line it prints (the
+# fields of the part's summary fill it in).
+STEPS: tuple[tuple[Callable[..., Any], str], ...] = (
+    (
+        programs_demo_build,
+        "Program {program}: {cohorts} cohorts, {mentor_applications} mentor and "
+        "{mentee_applications} mentee applications in the current one.",
+    ),
+    (
+        pairing_demo_build,
+        "Pairing: {runs} match runs, {active} active pairs, {proposed} waiting for answers, "
+        "{declined} declined and re-matched (engine time {seconds:.2f} s).",
+    ),
+    (
+        engagement_demo_build,
+        "Engagement: {agreements} agreements ({signed} signed), {sessions} sessions ({held} "
+        "held), {goals} goals, {learning} learning entries, {guides} conversation guides.",
+    ),
+    (
+        feedback_demo_build,
+        "Surveys: {surveys} surveys, {answers} answer sheets, {pilot_pairs} pilot pairs with "
+        "their history, {flags} pairs flagged as not a good fit.",
+    ),
+    (
+        learning_demo_build,
+        "Learning: {modules} training modules, {trained} participants trained and "
+        "{not_trained} not yet, {resources} library resources.",
+    ),
+    (
+        recognition_demo_build,
+        "Recognition: the pilot's {pilot_pairs} pairs, {badges} badges, {certificates} "
+        "certificates, {stories} published stories.",
+    ),
+    (
+        insights_demo_build,
+        "Insights: the pilot's {pilot_pairs} pairs and {pilot_sessions} sessions, {snapshots} "
+        "KPI snapshots, {at_risk} pairs at risk and {check_in} to check in with.",
+    ),
+)
 
 
 class Command(BaseCommand):
@@ -62,56 +104,10 @@ class Command(BaseCommand):
                 "DATABASE_URL), or pass --if-empty to skip quietly."
             ) from exc
         self._print(summary)
-        programs = programs_demo_build(seed=options["seed"])
-        if programs is not None:
-            self.stdout.write(
-                f"  Program {programs.program}: {programs.cohorts} cohorts, "
-                f"{programs.mentor_applications} mentor and {programs.mentee_applications} "
-                "mentee applications in the current one."
-            )
-        pairing = pairing_demo_build(seed=options["seed"])
-        if pairing is not None:
-            self.stdout.write(
-                f"  Pairing: {pairing.runs} match runs, {pairing.active} active pairs, "
-                f"{pairing.proposed} waiting for answers, {pairing.declined} declined and "
-                f"re-matched (engine time {pairing.seconds:.2f} s)."
-            )
-        engagement = engagement_demo_build(seed=options["seed"])
-        if engagement is not None:
-            self.stdout.write(
-                f"  Engagement: {engagement.agreements} agreements ({engagement.signed} signed), "
-                f"{engagement.sessions} sessions ({engagement.held} held), {engagement.goals} "
-                f"goals, {engagement.learning} learning entries, {engagement.guides} "
-                "conversation guides."
-            )
-        feedback = feedback_demo_build(seed=options["seed"])
-        if feedback is not None:
-            self.stdout.write(
-                f"  Surveys: {feedback.surveys} surveys, {feedback.answers} answer sheets, "
-                f"{feedback.pilot_pairs} pilot pairs with their history, {feedback.flags} pairs "
-                "flagged as not a good fit."
-            )
-        learning = learning_demo_build(seed=options["seed"])
-        if learning is not None:
-            self.stdout.write(
-                f"  Learning: {learning.modules} training modules, {learning.trained} "
-                f"participants trained and {learning.not_trained} not yet, "
-                f"{learning.resources} library resources."
-            )
-        recognition = recognition_demo_build(seed=options["seed"])
-        if recognition is not None:
-            self.stdout.write(
-                f"  Recognition: the pilot's {recognition.pilot_pairs} pairs, "
-                f"{recognition.badges} badges, {recognition.certificates} certificates, "
-                f"{recognition.stories} published stories."
-            )
-        insights = insights_demo_build(seed=options["seed"])
-        if insights is not None:
-            self.stdout.write(
-                f"  Insights: the pilot's {insights.pilot_pairs} pairs and "
-                f"{insights.pilot_sessions} sessions, {insights.snapshots} KPI snapshots, "
-                f"{insights.at_risk} pairs at risk and {insights.check_in} to check in with."
-            )
+        for build, line in STEPS:
+            part = build(seed=options["seed"])
+            if part is not None:  # None: that part of the demo exists already
+                self.stdout.write("  " + line.format_map(asdict(part)))
         self._drop_queued_emails(since=started)
 
     def _drop_queued_emails(self, *, since: datetime) -> None:
