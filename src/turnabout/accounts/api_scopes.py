@@ -47,6 +47,8 @@ OPERATIONS: dict[str, str] = {
     "GET /api/v1/cohorts/{cohort_id}/match-runs": READ_PROGRAMS,
     "GET /api/v1/cohorts/{cohort_id}/pairing-counts": READ_INSIGHTS,
     "GET /api/v1/match-runs/{run_id}": READ_PROGRAMS,
+    "GET /api/v1/match-runs/{run_id}/proposals": READ_PROGRAMS,
+    "GET /api/v1/match-runs/{run_id}/unmatched": READ_PROGRAMS,
     "GET /api/v1/match-runs/{run_id}/compare/{other_id}": READ_PROGRAMS,
     "POST /api/v1/match-runs/{run_id}/publish": MANAGE_PROGRAMS,
     "POST /api/v1/match-runs/{run_id}/proposals": MANAGE_PROGRAMS,

@@ -311,14 +311,17 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     audit = selectors.audit_filter(user=request.user, filters=request.GET)
     form = audit.form
-    page = paginate(request, audit.filtered.select_related("actor"))
-    template = (
-        "accounts/audit_list.html#results" if is_htmx(request) else "accounts/audit_list.html"
-    )
+    page = paginate(request, audit.filtered.select_related("actor"), keys=selectors.AUDIT_ORDER)
+    template = "_filtered_list.html#results" if is_htmx(request) else "accounts/audit_list.html"
     return render(
         request,
         template,
-        {"form": form, "page": page, "query": query_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "table": "accounts/_audit_table.html",
+        },
     )
 
 

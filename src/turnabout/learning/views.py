@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.common.errors import DomainError, NotFound, PermissionDenied
-from turnabout.common.pages import show_error
+from turnabout.common.pages import attempt, show_error
 from turnabout.learning import permissions, readiness, selectors, services
 from turnabout.learning.forms import (
     CheckForm,
@@ -44,6 +44,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def program(request: HttpRequest, program_pk: int) -> HttpResponse:
     prog = selectors.program_get(user=request.user, program_id=program_pk)
+    return _program_page(request, prog)
+
+
+def _program_page(
+    request: HttpRequest, prog: Any, *, module_form: ModuleForm | None = None
+) -> HttpResponse:
+    """The program's training page; a refused new module comes back with what was typed."""
     can_manage = permissions.can_manage_learning(request.user, prog)
     context: dict[str, Any] = {
         "program": prog,
@@ -53,7 +60,7 @@ def program(request: HttpRequest, program_pk: int) -> HttpResponse:
         "cohorts": list(prog.cohorts.order_by("-starts_on")) if can_manage else [],
     }
     if can_manage:
-        context["module_form"] = ModuleForm()
+        context["module_form"] = module_form or ModuleForm()
     return render(request, "learning/program.html", context)
 
 
@@ -63,16 +70,15 @@ def module_create(request: HttpRequest, program_pk: int) -> HttpResponse:
     _manager_or_403(request, prog)
     form = ModuleForm(request.POST)
     if form.is_valid():
-        try:
-            module = services.module_create(prog, acting_user=request.user, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Module created: now add its steps."))
-            return redirect("learning:module_edit", module_pk=module.pk)
-    else:
-        messages.error(request, _("Give the module a title."))
-    return redirect("learning:program", program_pk=prog.pk)
+        created = attempt(
+            request,
+            lambda: services.module_create(prog, acting_user=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Module created: now add its steps."),
+        )
+        if created.ok:
+            return redirect("learning:module_edit", module_pk=created.value.pk)
+    return _program_page(request, prog, module_form=form)
 
 
 @require_POST

@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from turnabout.common.filters import ListFilter
+from turnabout.common.widgets import Picker
 from turnabout.pairing.adapter import CRITERIA
 from turnabout.pairing.explain import CRITERION_LABELS
 from turnabout.pairing.models import Proposal
@@ -44,7 +45,9 @@ class ProposalFilter(ListFilter):
     """Proposals of a run: by either person's department or level; one criterion's value
     shown, floored and sorted by; always in a stable order."""
 
-    department = django_filters.ChoiceFilter(label=_("Department"), method="either_person")
+    department = django_filters.ChoiceFilter(
+        label=_("Department"), method="either_person", widget=Picker
+    )
     level = django_filters.ChoiceFilter(label=_("Level"), method="either_person")
     criterion = django_filters.ChoiceFilter(
         label=_("Criterion"),

@@ -178,6 +178,8 @@ class Proposal(models.Model):
                 name="proposal_two_people",
             ),
         ]
+        # The run page's and the API's pages of proposals, best first.
+        indexes = [models.Index(fields=["run", "-score", "id"], name="proposal_review_idx")]
 
     def __str__(self) -> str:
         return (
@@ -288,7 +290,16 @@ class Mentorship(TimeStampedModel):
                 name="mentorship_override_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["cohort", "status"])]
+        indexes = [
+            models.Index(fields=["cohort", "status"]),
+            # A person's live load and last freed time (the waiting list, re-matching).
+            models.Index(
+                fields=["mentor_application", "status"], name="pair_mentor_app_status_idx"
+            ),
+            models.Index(
+                fields=["mentee_application", "status"], name="pair_mentee_app_status_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentor} mentors {self.mentee}"

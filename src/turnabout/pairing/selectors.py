@@ -6,19 +6,19 @@ NotFound (404), so that ids reveal nothing.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from turnabout.common.errors import NotFound, PermissionDenied
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.pairing import adapter, permissions
-from turnabout.pairing.adapter import CRITERIA, waiting_days
+from turnabout.pairing.adapter import CRITERIA
 from turnabout.pairing.filters import ProposalFilter
 from turnabout.pairing.models import (
     LIVE_STATUSES,
@@ -122,28 +122,49 @@ def unmatched_of_run(*, user: AnyUser, run: MatchRun) -> QuerySet[UnmatchedEntry
 
 
 def review_filter_choices(*, run: MatchRun) -> dict[str, list[Any]]:
+    """The departments and levels of a run's people (distinct, in SQL: a few rows)."""
     people = Application.objects.filter(
         Q(pk__in=Proposal.objects.filter(run=run).values("mentor_application_id"))
         | Q(pk__in=Proposal.objects.filter(run=run).values("mentee_application_id"))
-    ).values_list("person__department", "person__level")
-    departments = sorted({d for d, _level in people if d})
-    levels = sorted({level for _d, level in people})
+    ).order_by()
+    departments = sorted(
+        d for d in people.values_list("person__department", flat=True).distinct() if d
+    )
+    levels = sorted(people.values_list("person__level", flat=True).distinct())
     return {"departments": departments, "levels": levels, "criteria": list(CRITERIA)}
 
 
-def pairable_applications(*, user: AnyUser, run: MatchRun) -> dict[str, list[Application]]:
+def pairable_applications(*, user: AnyUser, run: MatchRun) -> QuerySet[Application]:
     """Accepted mentors and mentees of the run's cohort, for the "pair by hand" form."""
     if not permissions.can_manage_pairing(user, run.cohort):
         raise NotFound(_("No such match run."))
-    apps = (
+    return (
         Application.objects.filter(cohort_id=run.cohort_id, status=Application.Status.ACCEPTED)
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "pk")
     )
-    return {
-        "mentors": [a for a in apps if a.role == ParticipantRole.MENTOR],
-        "mentees": [a for a in apps if a.role == ParticipantRole.MENTEE],
-    }
+
+
+PERSON_SEARCH_LIMIT = 10
+
+
+def pairable_search(
+    *, user: AnyUser, run: MatchRun, role: str, query: str, limit: int = PERSON_SEARCH_LIMIT
+) -> list[Application]:
+    """The first few accepted people of one role whose name, email or employee id contains
+    `query` (the hand-pairing search field); nothing for a blank query."""
+    query = query.strip()
+    if not query:
+        return []
+    words = Q()
+    for word in query.split()[:4]:
+        words &= (
+            Q(person__first_name__icontains=word)
+            | Q(person__last_name__icontains=word)
+            | Q(person__email__icontains=word)
+            | Q(person__employee_id__iexact=word)
+        )
+    return list(pairable_applications(user=user, run=run).filter(words, role=role)[:limit])
 
 
 def run_settings_of(*, cohort: Cohort) -> dict[str, Any]:
@@ -169,8 +190,8 @@ def pair_check(
     """Check a pair before a manager makes it by hand; None when either person is not an
     accepted participant of the run's cohort."""
     people = pairable_applications(user=user, run=run)
-    mentor = next((a for a in people["mentors"] if a.pk == mentor_application_id), None)
-    mentee = next((a for a in people["mentees"] if a.pk == mentee_application_id), None)
+    mentor = people.filter(pk=mentor_application_id, role=ParticipantRole.MENTOR).first()
+    mentee = people.filter(pk=mentee_application_id, role=ParticipantRole.MENTEE).first()
     if mentor is None or mentee is None:
         return None
     taken = (
@@ -368,28 +389,63 @@ def mentorship_cards(*, user: AnyUser, mentorships: Iterable[Mentorship]) -> lis
     return cards
 
 
-def waiting_for_partner(*, user: AnyUser, cohort: Cohort) -> list[Application]:
+def waiting_for_partner(
+    *, user: AnyUser, cohort: Cohort, role: str | None = None
+) -> QuerySet[Application]:
     """Accepted people without a live pair (mentors: below capacity), longest waiting first.
-    People who left the company are not waiting."""
+    People who left the company are not waiting.
+
+    One query, filtered, counted and ordered in SQL so a page of it stays small at any
+    cohort size: the live load and the last time a pair ended are correlated subqueries
+    (served by the mentorship indexes on the application columns).
+    """
     if not permissions.can_manage_pairing(user, cohort):
         raise NotFound(_("No such cohort."))
-    apps = list(
+    live = Mentorship.objects.filter(status__in=LIVE_STATUSES)
+    freed = Mentorship.objects.filter(
+        status__in=[Mentorship.Status.DECLINED, Mentorship.Status.ENDED], ended_at__isnull=False
+    )
+
+    def _count(qs: QuerySet[Mentorship], column: str) -> Subquery:
+        return Subquery(
+            qs.filter(**{column: OuterRef("pk")})
+            .order_by()
+            .values(column)
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        )
+
+    def _last_ended(column: str) -> Subquery:
+        return Subquery(
+            freed.filter(**{column: OuterRef("pk")}).order_by("-ended_at").values("ended_at")[:1]
+        )
+
+    since = Coalesce("decided_at", "created_at")
+    apps = (
         Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
         .exclude(person__status=Employee.Status.TERMINATED)
+        .annotate(
+            live_as_mentor=Coalesce(_count(live, "mentor_application"), 0),
+            live_as_mentee=Coalesce(_count(live, "mentee_application"), 0),
+            accepted_since=since,
+            # Greatest() is NULL on SQLite when one side is NULL: coalesce both sides.
+            waiting_since=Greatest(
+                since,
+                Coalesce(_last_ended("mentor_application"), since),
+                Coalesce(_last_ended("mentee_application"), since),
+            ),
+        )
+        .filter(
+            Q(role=ParticipantRole.MENTOR, live_as_mentor__lt=F("capacity"))
+            | Q(role=ParticipantRole.MENTEE, live_as_mentee=0)
+        )
         .select_related("person")
-        .order_by("decided_at", "pk")
+        .order_by("waiting_since", "person__last_name", "pk")
     )
-    live = Mentorship.objects.filter(cohort=cohort, status__in=LIVE_STATUSES)
-    mentor_load = Counter(live.values_list("mentor_application_id", flat=True))
-    mentees_paired = set(live.values_list("mentee_application_id", flat=True))
-    free = [
-        a
-        for a in apps
-        if (a.role == ParticipantRole.MENTOR and mentor_load[a.pk] < a.capacity)
-        or (a.role == ParticipantRole.MENTEE and a.pk not in mentees_paired)
-    ]
-    days = waiting_days(cohort, free)
-    return sorted(free, key=lambda a: (-days.get(a.pk, 0), a.person.last_name, a.pk))
+    if role:
+        apps = apps.filter(role=role)
+    return apps
 
 
 @dataclass(frozen=True)
@@ -411,15 +467,23 @@ class PairingCounts:
 def pairing_counts(*, user: AnyUser, cohort: Cohort) -> PairingCounts:
     if not permissions.can_view_counts(user, cohort):
         raise PermissionDenied(_("Only this program's managers and sponsors see the counts."))
-    by_status = Counter(Mentorship.objects.filter(cohort=cohort).values_list("status", flat=True))
-    runs = MatchRun.objects.filter(cohort=cohort)
+    by_status = dict(
+        Mentorship.objects.filter(cohort=cohort)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    runs = MatchRun.objects.filter(cohort=cohort).aggregate(
+        all=Count("pk"), published=Count("pk", filter=Q(published_at__isnull=False))
+    )
     return PairingCounts(
-        runs=runs.count(),
-        published_runs=runs.filter(published_at__isnull=False).count(),
-        proposed=by_status[Mentorship.Status.PROPOSED],
-        active=by_status[Mentorship.Status.ACTIVE],
-        declined=by_status[Mentorship.Status.DECLINED],
-        ended=by_status[Mentorship.Status.ENDED],
+        runs=runs["all"],
+        published_runs=runs["published"],
+        proposed=by_status.get(Mentorship.Status.PROPOSED, 0),
+        active=by_status.get(Mentorship.Status.ACTIVE, 0),
+        declined=by_status.get(Mentorship.Status.DECLINED, 0),
+        ended=by_status.get(Mentorship.Status.ENDED, 0),
     )
 
 

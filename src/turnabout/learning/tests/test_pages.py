@@ -176,3 +176,22 @@ def test_guidelines_are_acknowledged_once_and_the_manager_sees_who_has_not(
     )
     people = _client(setup.manager).get(f"/learning/cohorts/{setup.cohort.pk}/participants/")
     assert "1 participant has not acknowledged the guidelines." in people.content.decode()
+
+
+def test_a_refused_module_keeps_the_typed_values(build_cohort: Any) -> None:
+    setup = build_cohort(mentors=1, mentees=1)
+    program = setup.cohort.program
+    manager = _client(setup.manager)
+    url = f"/learning/programs/{program.pk}/modules/new/"
+    data = {"title": "Lunch and learn", "summary": "How we work", "audience": "mentor"}
+    first = manager.post(url, data)
+    assert first.status_code == 302, first.context["module_form"].errors
+    again = manager.post(url, {**data, "summary": "Second try"})
+    assert again.status_code == 200
+    assert again.context["module_form"].errors == {
+        "title": ["This program already has a module with that title."]
+    }
+    body = again.content.decode()
+    assert 'value="Lunch and learn"' in body and "Second try</textarea>" in body
+    assert '<option value="mentor" selected>' in body
+    assert TrainingModule.objects.filter(program=program, title="Lunch and learn").count() == 1
