@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.common.privacy import suppress_counts
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.pairing import adapter, permissions
@@ -383,24 +384,28 @@ def waiting_for_partner(*, user: AnyUser, cohort: Cohort) -> list[Application]:
 
 @dataclass(frozen=True)
 class PairingCounts:
-    """Aggregates only: what a sponsor may see."""
+    """Aggregates only: what a sponsor may see (through the privacy floor; the program's
+    managers see every pair anyway and get the exact counts)."""
 
     runs: int
     published_runs: int
-    proposed: int
-    active: int
-    declined: int
-    ended: int
-
-    @property
-    def live(self) -> int:
-        return self.proposed + self.active
+    proposed: int | None
+    active: int | None
+    declined: int | None
+    ended: int | None
+    floored: bool = False
 
 
 def pairing_counts(*, user: AnyUser, cohort: Cohort) -> PairingCounts:
     if not permissions.can_view_counts(user, cohort):
         raise PermissionDenied(_("Only this program's managers and sponsors see the counts."))
-    by_status = Counter(Mentorship.objects.filter(cohort=cohort).values_list("status", flat=True))
+    found = Counter(Mentorship.objects.filter(cohort=cohort).values_list("status", flat=True))
+    by_status: dict[str, int | None] = {
+        status: found[status] for status in Mentorship.Status.values
+    }
+    floored = not permissions.can_manage_pairing(user, cohort)
+    if floored:
+        by_status = dict(suppress_counts({k: found[k] for k in by_status}))
     runs = MatchRun.objects.filter(cohort=cohort)
     return PairingCounts(
         runs=runs.count(),
@@ -409,6 +414,7 @@ def pairing_counts(*, user: AnyUser, cohort: Cohort) -> PairingCounts:
         active=by_status[Mentorship.Status.ACTIVE],
         declined=by_status[Mentorship.Status.DECLINED],
         ended=by_status[Mentorship.Status.ENDED],
+        floored=floored,
     )
 
 
