@@ -159,3 +159,41 @@ def test_pairing_counts_are_floored_for_sponsors(program_manager, sponsor, make_
     assert counts["runs"] == 1  # runs are the managers' actions, not people
     exact = _client(program_manager).get(f"/api/v1/cohorts/{cohort_id}/pairing-counts").json()
     assert exact["floored"] is False and exact["active"] == 1
+
+
+def test_insights_dashboard_floors_the_funnel_and_a_few_pairs_activity(
+    program_manager, sponsor, make_user
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from turnabout.engagement import services as engagement
+
+    pair = build_pair(program_manager, make_user)
+    start = timezone.now() - timedelta(days=1)
+    session = engagement.session_schedule(
+        pair.mentorship, starts_at=start, minutes=45, format="video", acting_user=pair.mentor,
+        now=start - timedelta(days=2), notify=False,
+    )  # fmt: skip
+    engagement.session_log(session, outcome="held", acting_user=pair.mentee)
+    url = f"/api/v1/insights/programs/{pair.program.pk}/dashboard"
+    board = _client(sponsor).get(url).json()
+    # Two applicants, two matched, two active: every step is a group below the floor.
+    assert {step["step"]: step["people"] for step in board["funnel"]} == {
+        "Interested": 0,
+        "Applied": None,
+        "Accepted": None,
+        "Matched": None,
+        "Active": None,
+        "Completed": 0,
+    }
+    # One pair: how many started, and nothing of what it did (as the engagement figures).
+    assert board["pairs_started"] == 1
+    assert board["sessions_per_week"] == [] and board["mentees_learned"] == []
+    assert board["agreements_signed"] is None and board["goals"] is None
+    managed = _client(program_manager).get(url).json()
+    assert managed["sessions_per_week"][0]["held"] == 1 and managed["agreements_signed"] == 0
+    assert [s["people"] for s in managed["funnel"]][1] is None  # the funnel: for everybody
+    page = _client(sponsor).get(f"/insights/programs/{pair.program.pk}/").content.decode()
+    assert "hidden" in page

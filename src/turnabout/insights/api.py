@@ -106,9 +106,9 @@ class DashboardOut(Schema):
     funnel: list[StepOut]
     sessions_per_week: list[WeekOut]
     pairs_started: int
-    agreements_signed: int
-    goals: int
-    goals_achieved: int
+    agreements_signed: int | None  # null for a sponsor below the floor of pairs
+    goals: int | None
+    goals_achieved: int | None
     health: list[HealthCountOut]
     mentees_learned: list[TopicOut]
     mentors_learned: list[TopicOut]

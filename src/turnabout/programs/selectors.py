@@ -84,7 +84,11 @@ def floor_cohort_counts(*, user: AnyUser, cohorts: Sequence[Cohort]) -> None:
     meets the floor, and the accepted count only when the cohort page shows both roles'
     accepted cells (otherwise one could be worked out by subtraction from the other).
     """
-    hidden = [c for c in cohorts if not permissions.can_manage_cohort(user, c)]
+    manages = {
+        program_id: permissions.can_manage_cohort(user, cohort)
+        for program_id, cohort in {c.program_id: c for c in cohorts}.items()
+    }
+    hidden = [c for c in cohorts if not manages[c.program_id]]
     if not hidden:
         return
     tables: dict[int, dict[str, dict[str, int]]] = {
