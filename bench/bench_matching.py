@@ -62,13 +62,20 @@ def _median(values: Sequence[float]) -> float:
 
 
 def _timed(function: Callable[[], Any], runs: int) -> tuple[float, Any]:
-    times = []
+    seconds, _, result = _timed_cpu(function, runs)
+    return seconds, result
+
+
+def _timed_cpu(function: Callable[[], Any], runs: int) -> tuple[float, float, Any]:
+    """Median wall seconds and median CPU seconds (all threads) of ``runs`` calls."""
+    times, cpu = [], []
     result: Any = None
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         result = function()
         times.append(time.perf_counter() - started)
-    return _median(times), result
+        cpu.append(time.process_time() - cpu_started)
+    return _median(times), _median(cpu), result
 
 
 def machine_info() -> str:
@@ -328,17 +335,25 @@ def sparse_child(n: int, population: str, gap: bool) -> None:
     else:
         mentors, mentees = cohort(n, n, seed=21)
     config = MatchConfig(mode="sparse", compare_dense=gap)
+    cpu_started = time.process_time()
     stages: dict[str, float] = {}  # first call of each stage
     last: dict[str, float] = {}  # last call of each stage
     started = time.perf_counter()
+
+    cpu_stages: dict[str, float] = {}
+    cpu_last: dict[str, float] = {}
 
     def progress(stage: str, fraction: float) -> None:
         now = time.perf_counter() - started
         stages.setdefault(stage, now)
         last[stage] = now
+        cpu_now = time.process_time() - cpu_started
+        cpu_stages.setdefault(stage, cpu_now)
+        cpu_last[stage] = cpu_now
 
     result = match(mentors, mentees, config, org, progress=progress)
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     peak = peak_memory_gib()
     q = result.quality
     print(
@@ -347,8 +362,12 @@ def sparse_child(n: int, population: str, gap: bool) -> None:
                 "n": n,
                 "population": population,
                 "seconds": seconds,
+                "cpu": cpu,
+                "load": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
                 "stages": stages,
                 "last": last,
+                "cpu_stages": cpu_stages,
+                "cpu_last": cpu_last,
                 "peak_gib": peak,
                 "matched": q.matched,
                 "total": q.total_score,
@@ -384,15 +403,15 @@ def _run_child(n: int, population: str, gap: bool, timeout: float) -> dict[str, 
     return result
 
 
-def _stage_times(r: dict[str, Any]) -> str:
+def _stage_times(r: dict[str, Any], cpu: bool = False) -> str:
     """features / candidates / solve+certify / explain, from the stage start times."""
-    stages, last = r["stages"], r["last"]
+    stages, last = (r["cpu_stages"], r["cpu_last"]) if cpu else (r["stages"], r["last"])
     scoring = stages.get("scoring", 0.0)
     solving = stages.get("solving", scoring)
     end_of_solve = last.get("certifying", last.get("solving", solving))
     return (
         f"{scoring:.1f} / {solving - scoring:.1f} / {end_of_solve - solving:.1f} / "
-        f"{r['seconds'] - end_of_solve:.1f}"
+        f"{(r['cpu'] if cpu else r['seconds']) - end_of_solve:.1f}"
     )
 
 
@@ -411,8 +430,9 @@ def bench_sparse(runs: Sequence[tuple[int, str, bool]], timeout: float = 3600.0)
         "`generate.hard_cohort` (reporting lines through team leads, 10 % exclusions each",
         "way, capacities 1-2, three departments); *original* is `generate.cohort`.",
         "",
-        "| population | people per side | time (s) | stages (s) | peak memory (GiB) | pairs | "
-        "candidate pairs | total score | verdict (rounds) | dense optimum |",
+        "| population | people per side | time (s), CPU s and load | stages (s) | "
+        "peak memory (GiB) | pairs | candidate pairs | total score | verdict (rounds) | "
+        "dense optimum |",
         "|---|---:|---:|---|---:|---:|---:|---:|---|---:|",
     ]
     for n, population, gap in runs:
@@ -425,7 +445,8 @@ def bench_sparse(runs: Sequence[tuple[int, str, bool]], timeout: float = 3600.0)
             continue
         dense = f"{r['dense_total']:.3f}" if r["dense_total"] is not None else "—"
         lines.append(
-            f"| {population} | {n:,} | {r['seconds']:.1f} | {_stage_times(r)} | "
+            f"| {population} | {n:,} | {r['seconds']:.1f} ({r['cpu']:.1f} CPU, load "
+            f"{r['load']:.1f}) | {_stage_times(r)} (CPU {_stage_times(r, cpu=True)}) | "
             f"{r['peak_gib']:.2f} | {r['matched']:,} | {r['candidates']:,} | {r['total']:.3f} | "
             f"{r['verdict']} ({r['rounds']}) | {dense} |"
         )
@@ -469,19 +490,21 @@ def candidate_floor(problem: Any, k: int) -> None:
 def bench_floor(n: int, runs: int) -> list[str]:
     mentors, mentees, org = hard_cohort(n, n, seed=21)
     problem = engine.prepare(mentors, mentees, MatchConfig(mode="sparse"), org)
-    ours, _ = _timed(lambda: engine.sparse_candidates(problem, 20), runs)
-    floor, _ = _timed(lambda: candidate_floor(problem, 20), runs)
+    ours, ours_cpu, _ = _timed_cpu(lambda: engine.sparse_candidates(problem, 20), runs)
+    floor, floor_cpu, _ = _timed_cpu(lambda: candidate_floor(problem, 20), runs)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return [
         f"### (d) {n:,} x {n:,}: candidate generation against its floor",
         "",
-        "| step | time (s) |",
-        "|---|---:|",
+        "| step | wall (s) | CPU (s) |",
+        "|---|---:|---:|",
         f"| `sparse_candidates` (scores with every constraint, each row's top 20, each "
-        f"column's running top 20, merged) | {ours:.2f} |",
+        f"column's running top 20, merged) | {ours:.2f} | {ours_cpu:.2f} |",
         f"| floor: categorical gather + BLAS product + each row's top 20 by partition, "
-        f"same blocks and threads | {floor:.2f} |",
+        f"same blocks and threads | {floor:.2f} | {floor_cpu:.2f} |",
         "",
-        f"Ratio **{ours / floor:.2f}x** (harder population, medians of {runs} runs).",
+        f"Ratio **{ours / floor:.2f}x** wall, **{ours_cpu / floor_cpu:.2f}x** CPU (harder "
+        f"population, medians of {runs} runs, load average {load:.1f}).",
         "",
     ]
 
@@ -497,6 +520,8 @@ def run(
         (50_000, "original", False),
     ),
     timeout: float = 3600.0,
+    runs: int = 5,
+    mm_runs: int = 3,
 ) -> str:
     """The benchmark section in Markdown (quick: tiny sizes, no mentor-match, seconds)."""
     started = time.perf_counter()
@@ -521,7 +546,7 @@ def run(
         add(bench_floor(1000, runs=1))
     else:
         if "a" in parts:
-            add(bench_mentor_match([200, 1000], runs=5, mm_runs=3, with_mentor_match=True))
+            add(bench_mentor_match([200, 1000], runs=runs, mm_runs=mm_runs, with_mentor_match=True))
         if "b" in parts:
             add(bench_dense(5000, runs=3))
         if "c" in parts:
@@ -547,6 +572,9 @@ def _main(argv: Sequence[str]) -> None:
         help="sparse runs as size:population[:gap], comma-separated",
     )
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per sparse run")
+    parser.add_argument("--output", default=str(OUTPUT), help="where to write the section")
+    parser.add_argument("--runs", type=int, default=5, help="turnabout runs per size in (a)")
+    parser.add_argument("--mm-runs", type=int, default=3, help="mentor-match runs per size in (a)")
     args = parser.parse_args(argv)
 
     def sparse_runs(text: str) -> list[tuple[int, str, bool]]:
@@ -561,10 +589,12 @@ def _main(argv: Sequence[str]) -> None:
         parts=args.parts,
         sparse_runs=sparse_runs(args.sparse),
         timeout=args.timeout,
+        runs=args.runs,
+        mm_runs=args.mm_runs,
     )
     print(text)
     if not args.quick:
-        OUTPUT.write_text(text)
+        Path(args.output).write_text(text)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
-from turnabout.accounts.scopes import scope_allows
+from turnabout.accounts.api import router as accounts_router
+from turnabout.accounts.scopes import operation_key, required_scope, token_scopes
 from turnabout.accounts.selectors import live_token
 from turnabout.accounts.throttling import token_rate_check
 from turnabout.common import errors
@@ -24,6 +25,7 @@ from turnabout.engagement.api import router as engagement_router
 from turnabout.enrollment.api import router as enrollment_router
 from turnabout.feedback.api import router as feedback_router
 from turnabout.insights.api import router as insights_router
+from turnabout.integrations.api import router as integrations_router
 from turnabout.learning.api import router as learning_router
 from turnabout.pairing.api import router as pairing_router
 from turnabout.people.api import router as people_router
@@ -34,26 +36,32 @@ API_PREFIX = "api/v1/"
 
 
 def _route(request: HttpRequest) -> str:
-    """The operation's route pattern under /api/v1/, e.g. `cohorts/<int:cohort_id>/survey`."""
+    """The operation's route pattern, e.g. `api/v1/cohorts/<int:cohort_id>/survey`."""
     match = request.resolver_match
-    route = match.route if match is not None else request.path_info.lstrip("/")
-    return route.removeprefix(API_PREFIX)
+    return match.route if match is not None else request.path_info.lstrip("/")
 
 
 class BearerTokenAuth(HttpBearer):
     """`Authorization: Bearer tbt_…` tokens: live (not revoked or expired), acting as their
-    account, and only for the operations their scope allows (`accounts/scopes.py`)."""
+    account, and only for the operations their scopes allow: each operation needs the
+    scope its row in `accounts/api_scopes.py` names (403 `token_scope` otherwise)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = live_token(token)
         if found is None:
             return None
-        if not scope_allows(found.scope, request.method or "GET", _route(request)):
+        method, route = request.method or "GET", _route(request)
+        needed = required_scope(method, route)
+        if needed is None or needed not in token_scopes(found.scope):
             raise errors.PermissionDenied(
-                _("This token's scope (%(scope)s) does not allow this operation.")
-                % {"scope": found.scope},
+                _("This operation needs a token with the %(required)s scope.")
+                % {"required": needed or "?"},
                 code=errors.ErrorCode.TOKEN_SCOPE,
-                params={"scope": found.scope},
+                params={
+                    "scope": found.scope,
+                    "required": needed,
+                    "operation": operation_key(method, route),
+                },
             )
         token_rate_check(found.pk)  # 429 with Retry-After past the per-token limit
         request.user = found.user
@@ -164,6 +172,8 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 api.add_router("/people", people_router)
+api.add_router("/", accounts_router)
+api.add_router("/", integrations_router)
 api.add_router("/", programs_router)
 api.add_router("/", enrollment_router)
 api.add_router("/", pairing_router)

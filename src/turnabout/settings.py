@@ -164,6 +164,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
+# Dates and times in named formats, one module per language (turnabout/formats/en/).
+FORMAT_MODULE_PATH = ["turnabout.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -77,3 +77,20 @@ def log_in(page: Page, base_url: str, email: str, password: str = PASSWORD) -> N
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name=re.compile("Hello"))).to_be_visible()
+
+
+def pick(page: Page, label: str, search: str, *, within: Any = None) -> None:
+    """Choose an option in a searchable picker by keyboard: type to filter, then Enter."""
+    box = (within or page).get_by_role("combobox", name=label)
+    box.click()
+    box.press_sequentially(search)
+    expect(page.locator(".ts-dropdown .option.active").first).to_be_visible()
+    box.press("Enter")
+    box.press("Escape")
+
+
+def confirm(page: Page, button: str) -> None:
+    """Answer the page's confirmation dialog with its confirming button."""
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name=button, exact=True).click()

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS, log_in
+from tests.e2e.conftest import SCREENSHOTS, confirm, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,8 +98,8 @@ def test_manager_adds_and_removes_a_co_manager(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     card.screenshot(path=str(SCREENSHOTS / "program-managers-card.png"))
 
-    page.once("dialog", lambda dialog: dialog.accept())
     card.get_by_role("button", name="Remove Tom Becker as a manager").click()
+    confirm(page, "Remove")
     expect(page.get_by_text("Tom Becker no longer manages this program.")).to_be_visible()
     expect(card.locator(".managers__item")).to_have_count(1)
     assert list(program.managers.all()) == [program_manager]

@@ -4,12 +4,13 @@ The pages are found the way a person finds them: from the navigation and the lin
 pages it leads to, one page per *type* (the path with its numbers replaced), so new pages
 are covered as soon as something links to them. For each page:
 
-- at 390 px (a phone) and 1280 px the document is never wider than the viewport;
+- at 390 px (a phone), 768 px (a tablet), 1280 px and 1440 px the document is never wider
+  than the viewport;
 - at 1024 px and up the navigation takes one line per link (the sidebar never wraps);
 - axe-core finds no serious or critical violation (at 1280 px).
 
 `make screenshots` runs this file with TURNABOUT_SCREENSHOTS=1 and writes a full-page PNG of
-every page type per role, at both widths, into var/screenshots/layout/.
+every page type per role, at each width, into var/screenshots/layout/.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ ROLES = {
     "mentee": "mentee@northwind-lumen.example",
 }
 PAGES_PER_ROLE = 18
-NARROW, WIDE = 390, 1280
+NARROW, TABLET, WIDE, WIDEST = 390, 768, 1280, 1440
 SKIP = re.compile(
     r"^/(admin|api|static|accounts/logout)|\.(ics|csv|xlsx|pdf|svg|png)$|/(export|download)"
 )
@@ -128,7 +129,7 @@ def test_every_page_type_fits_every_screen_and_passes_axe(
         paths = list(_crawl(page, base))
         visited[role] = paths
         for path in paths:
-            for width in (WIDE, NARROW):
+            for width in (WIDE, WIDEST, TABLET, NARROW):
                 page.set_viewport_size({"width": width, "height": 900})
                 page.goto(base + path)
                 if (extra := _overflow(page)) > 0:

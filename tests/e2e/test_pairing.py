@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import log_in
+from tests.e2e.conftest import confirm, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,8 +39,8 @@ def test_manager_reviews_and_publishes_then_a_mentee_accepts(
     expect(page).to_have_url(re.compile(r"sort=score"))
     screenshot("pairing-review")
 
-    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Publish pairs").click()
+    confirm(page, "Publish pairs")
     expect(page.get_by_text(re.compile(r"4 pairs published"))).to_be_visible()
     screenshot("pairing-pairs")
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, pick
 from tests.e2e.test_login_and_people import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -87,8 +87,8 @@ def test_manager_opens_applications_employee_applies_manager_accepts(
     ).to_be_visible()
     screenshot("cohort-public-page")
     page.get_by_role("link", name="Apply as mentor").click()
-    page.get_by_label("Generative AI tools").select_option("3")
-    page.get_by_label("TikTok").select_option("2")
+    pick(page, "Skills you know as an expert (level 3)", "generative")
+    pick(page, "Skills you are confident with (level 2)", "tiktok")
     page.get_by_label("Your goals").fill("Show a leader how I use AI assistants every day.")
     page.get_by_label("Interests").fill("running, photography")
     page.get_by_label("Video call", exact=True).check()

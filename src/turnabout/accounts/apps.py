@@ -12,6 +12,10 @@ class AccountsConfig(AppConfig):
         )
 
         signals.connect()
+        from turnabout.accounts.services import notification_opt_outs
+        from turnabout.common.notifications import register_opt_out_lookup
+
+        register_opt_out_lookup(notification_opt_outs)
         _register_settings_sections()
 
 

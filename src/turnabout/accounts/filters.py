@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from turnabout.common.audit import event_label
 from turnabout.common.filters import ListFilter
 from turnabout.common.models import AuditRecord
 
@@ -52,7 +53,8 @@ class AuditFilter(ListFilter):
 
     def __init__(self, *args: Any, events: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.filters["event"].extra["choices"] = [(e, e) for e in events or []]
+        choices = [(e, event_label(e)) for e in events or []]
+        self.filters["event"].extra["choices"] = sorted(choices, key=lambda c: c[1])
 
     def filter_since(
         self, queryset: QuerySet[AuditRecord], name: str, value: date

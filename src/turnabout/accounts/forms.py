@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from turnabout.accounts import scopes
 from turnabout.accounts.models import ApiToken, Role, ServiceAccount
+from turnabout.common.notifications import Channel, NotificationKind, is_mandatory
 
 ME = "me"
 
@@ -36,7 +37,12 @@ class TokenCreateForm(forms.Form):
         label=_("Acts as"),
         help_text=_("An integration's account, or yourself. Never another person."),
     )
-    scope = forms.ChoiceField(label=_("Scope"), initial=scopes.READ.name)
+    scope = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        initial=["read"],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("A preset, or the scopes one by one; each API operation needs one."),
+    )
     days = forms.IntegerField(
         label=_("Valid for (days)"),
         min_value=1,
@@ -51,7 +57,13 @@ class TokenCreateForm(forms.Form):
         ]
         choices.append((ME, str(_("Myself (a personal token)"))))
         self.fields["acts_as"].choices = choices  # type: ignore[attr-defined]
-        self.fields["scope"].choices = scopes.scope_choices()  # type: ignore[attr-defined]
+        self.fields["scope"].choices = [  # type: ignore[attr-defined]
+            *(
+                (p.name, str(_("Preset: %(label)s") % {"label": p.label}))
+                for p in scopes.PRESETS.values()
+            ),
+            *scopes.scope_choices(),
+        ]
 
 
 class OidcProviderForm(forms.Form):
@@ -123,3 +135,20 @@ class RoleGrantForm(forms.Form):
                 _("No active account has this email: invite the person from their page first.")
             )
         return email
+
+
+class NotificationsForm(forms.Form):
+    """Email or none for each kind of notification; mandatory kinds are shown, fixed."""
+
+    def __init__(self, *args: Any, current: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, channel in current.items():
+            mandatory = is_mandatory(kind)
+            self.fields[kind] = forms.ChoiceField(
+                label=NotificationKind(kind).label,
+                choices=Channel.choices,
+                initial=channel,
+                widget=forms.RadioSelect,
+                disabled=mandatory,
+                help_text=_("Always sent: you need these to sign in.") if mandatory else "",
+            )

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from turnabout.common.models import TimeStampedModel
+from turnabout.common.notifications import Channel, NotificationKind
 
 
 class Role(models.TextChoices):
@@ -80,7 +81,13 @@ class ApiToken(TimeStampedModel):
     name = models.CharField(_("name"), max_length=NAME_MAX)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
     key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
-    scope = models.CharField(_("scope"), max_length=32, default="full")
+    SCOPE_MAX = 160
+    scope = models.CharField(
+        _("scopes"),
+        max_length=SCOPE_MAX,
+        default="full",
+        help_text=_("Scope names separated by spaces, or a preset (read, import, full)."),
+    )
     expires_at = models.DateTimeField(_("expires at"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -98,6 +105,13 @@ class ApiToken(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def scope_labels(self) -> list[str]:
+        """What the token may do, one label per scope (presets expanded)."""
+        from turnabout.accounts.scopes import scope_labels
+
+        return scope_labels(self.scope)
 
 
 class SsoSettings(TimeStampedModel):
@@ -128,3 +142,27 @@ class SsoSettings(TimeStampedModel):
 
     def __str__(self) -> str:
         return "SSO only" if self.sso_only else "SSO optional"
+
+
+class NotificationPreference(TimeStampedModel):
+    """A person's choice for one kind of notification (`common.notifications`).
+
+    No row means email (the default); mandatory kinds are never stored as off
+    (`accounts.services.notification_preferences_update` refuses it).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.EMAIL
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="unique_notification_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} by {self.channel}"

@@ -64,13 +64,18 @@ def service_account_list(*, user: AnyUser) -> QuerySet[ServiceAccount]:
 # --- The audit log (org admins) ------------------------------------------------------
 
 
+AUDIT_ORDER = ("-created_at", "-pk")  # unique: the keyset of the log's pages
+
+
 def audit_filter(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> AuditFilter:
     """The audit log filtered by `filters` (query parameters); org admins only. Its
     `.filtered` is the records, its `.form` the page's filter form."""
     if not permissions.can_view_audit_log(user):
         raise PermissionDenied("Only org admins can read the audit log.")
     events = sorted(set(AuditRecord.objects.values_list("event", flat=True).distinct()))
-    return AuditFilter(filters or None, queryset=AuditRecord.objects.all(), events=events)
+    return AuditFilter(
+        filters or None, queryset=AuditRecord.objects.order_by(*AUDIT_ORDER), events=events
+    )
 
 
 def audit_list(*, user: AnyUser, filters: Mapping[str, Any] | None = None) -> QuerySet[AuditRecord]:

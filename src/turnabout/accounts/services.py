@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions, scopes
-from turnabout.accounts.models import ApiToken, Role, RoleAssignment, ServiceAccount
+from turnabout.accounts.models import (
+    ApiToken,
+    NotificationPreference,
+    Role,
+    RoleAssignment,
+    ServiceAccount,
+)
 from turnabout.common.audit import AuditEntry, AuditEvent, audit_record, audit_record_many
 from turnabout.common.errors import (
     Conflict,
@@ -25,7 +32,8 @@ from turnabout.common.errors import (
     ValidationFailed,
     require,
 )
-from turnabout.common.types import AnyUserOrSystem
+from turnabout.common.notifications import Channel, NotificationKind, is_mandatory
+from turnabout.common.types import AnyUser, AnyUserOrSystem
 
 TOKEN_PREFIX = "tbt"  # noqa: S105  # the public prefix that marks a token, not a secret
 _BATCH = 500
@@ -264,10 +272,11 @@ def token_create(
     user: AbstractBaseUser,
     name: str,
     acting_user: AnyUserOrSystem,
-    scope: str = scopes.FULL.name,
+    scope: str | Iterable[str] = "full",
     days: int = ApiToken.DAYS_DEFAULT,
 ) -> IssuedToken:
-    """Issue a bearer token acting as `user`, valid for `days`, limited to `scope`.
+    """Issue a bearer token acting as `user`, valid for `days`, limited to `scope` (scope
+    names or a preset, as one space-separated string or a list; see `accounts.scopes`).
 
     On a page or the API an org admin issues tokens for a service account or for themself,
     never for another person's account (that would hand them the person's private
@@ -291,8 +300,15 @@ def token_create(
         raise ValidationFailed(
             _("Give the token a name, e.g. the integration it is for."), field="name"
         )
-    if scope not in scopes.SCOPES:
-        raise ValidationFailed(_("Unknown scope %(scope)s.") % {"scope": scope}, field="scope")
+    names = scope.split() if isinstance(scope, str) else list(scope)
+    if not scopes.is_valid(" ".join(names)):
+        raise ValidationFailed(
+            _("Choose at least one scope among %(names)s.")
+            % {"names": ", ".join([*scopes.SCOPES, *scopes.PRESETS])},
+            code=ErrorCode.TOKEN_SCOPE_INVALID,
+            field="scope",
+        )
+    scope = scopes.scope_value(names)
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= ApiToken.DAYS_MAX:
         raise ValidationFailed(
             _("A token lasts from 1 to %(max)d days.") % {"max": ApiToken.DAYS_MAX},
@@ -343,3 +359,79 @@ def token_revoke(token: ApiToken, *, acting_user: AnyUserOrSystem) -> ApiToken:
             message=_("The token acted as %(owner)s.") % {"owner": token_owner_label(token.user)},
         )
     return token
+
+
+# --- Notification choices (each person their own) ----------------------------------------
+
+
+def notification_preferences(user: AbstractBaseUser) -> dict[str, str]:
+    """Every kind of notification and the person's channel for it (email unless turned off)."""
+    stored = dict(
+        NotificationPreference.objects.filter(user_id=user.pk).values_list("kind", "channel")
+    )
+    return {
+        kind: Channel.EMAIL if is_mandatory(kind) else stored.get(kind, Channel.EMAIL)
+        for kind in NotificationKind.values
+    }
+
+
+@transaction.atomic
+def notification_preferences_update(
+    user: AbstractBaseUser, *, choices: Mapping[str, str], acting_user: AnyUser
+) -> dict[str, str]:
+    """Set some of a person's notification choices (kind -> "email" or "none"); only the
+    person themself may, and account and security emails cannot be turned off."""
+    require(
+        acting_user.is_authenticated and acting_user.pk == user.pk,
+        _("People choose their own notifications."),
+    )
+    for kind, channel in choices.items():
+        if kind not in NotificationKind.values:
+            raise ValidationFailed(
+                _("Unknown kind of notification %(kind)s.") % {"kind": kind},
+                code=ErrorCode.NOTIFICATION_KIND_UNKNOWN,
+                field=kind,
+                params={"kind": kind},
+            )
+        if channel not in Channel.values:
+            raise ValidationFailed(
+                _("Choose email or none."), code=ErrorCode.VALIDATION_FAILED, field=kind
+            )
+        if is_mandatory(kind) and channel != Channel.EMAIL:
+            raise ValidationFailed(
+                _("%(kind)s are always sent by email.") % {"kind": NotificationKind(kind).label},
+                code=ErrorCode.NOTIFICATION_MANDATORY,
+                field=kind,
+                params={"kind": kind},
+            )
+    before = notification_preferences(user)
+    changes = {k: (before[k], v) for k, v in choices.items() if before[k] != v}
+    for kind, (_old, channel) in changes.items():
+        NotificationPreference.objects.update_or_create(
+            user_id=user.pk, kind=kind, defaults={"channel": channel}
+        )
+    if changes:
+        audit_record(
+            actor=acting_user,
+            event=AuditEvent.NOTIFICATIONS_CHANGED,
+            target=user,
+            changes=changes,
+        )
+    return notification_preferences(user)
+
+
+def notification_opt_outs(kind: str, addresses: Sequence[str]) -> set[str]:
+    """The (lower-cased) addresses among these whose account turned `kind` off: the lookup
+    `common.notifications` calls for every email."""
+    lowered = {a.lower() for a in addresses if a}
+    if not lowered:
+        return set()
+    return set(
+        User.objects.annotate(address=Lower("email"))
+        .filter(
+            address__in=lowered,
+            notification_preferences__kind=kind,
+            notification_preferences__channel=Channel.NONE,
+        )
+        .values_list("address", flat=True)
+    )

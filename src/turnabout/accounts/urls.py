@@ -9,6 +9,7 @@ urlpatterns = [
     path("lockouts/", views.lockout_list_view, name="lockouts"),
     path("lockouts/unlock/", views.lockout_unlock_view, name="lockout_unlock"),
     path("settings/", views.settings_view, name="settings"),
+    path("notifications/", views.notifications_view, name="notifications"),
     path("sso/", views.sso_view, name="sso"),
     path("roles/", views.roles_view, name="roles"),
     path("roles/<int:user_id>/grant/", views.role_grant_view, name="role_grant"),

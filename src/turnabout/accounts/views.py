@@ -21,7 +21,12 @@ from turnabout.accounts import (
     sso_services,
     throttling,
 )
-from turnabout.accounts.forms import ME, IntegrationCreateForm, TokenCreateForm
+from turnabout.accounts.forms import (
+    ME,
+    IntegrationCreateForm,
+    NotificationsForm,
+    TokenCreateForm,
+)
 from turnabout.accounts.models import Role
 from turnabout.accounts.sso_settings import sso_settings_get
 from turnabout.common import errors
@@ -306,12 +311,35 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     audit = selectors.audit_filter(user=request.user, filters=request.GET)
     form = audit.form
-    page = paginate(request, audit.filtered.select_related("actor"))
-    template = (
-        "accounts/audit_list.html#results" if is_htmx(request) else "accounts/audit_list.html"
-    )
+    page = paginate(request, audit.filtered.select_related("actor"), keys=selectors.AUDIT_ORDER)
+    template = "_filtered_list.html#results" if is_htmx(request) else "accounts/audit_list.html"
     return render(
         request,
         template,
-        {"form": form, "page": page, "query": query_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "table": "accounts/_audit_table.html",
+        },
     )
+
+
+def notifications_view(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's notification choices: email or none, per kind."""
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]  # the page needs a login
+    current = services.notification_preferences(user)
+    form = NotificationsForm(request.POST or None, current=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_preferences_update(
+                user,
+                choices={k: v for k, v in form.cleaned_data.items() if k in current},
+                acting_user=request.user,
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Your notification choices are saved."))
+            return redirect("accounts:notifications")
+    return render(request, "accounts/notifications.html", {"form": form})

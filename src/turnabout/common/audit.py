@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import import_module
+from importlib.util import find_spec
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -45,6 +50,30 @@ class AuditEvent(models.TextChoices):
     SSO_SETTINGS_CHANGED = "sso.settings_changed", "Single sign-on settings changed"
     SSO_PROVIDER_SAVED = "sso.provider_saved", "Identity provider saved"
     SSO_PROVIDER_DELETED = "sso.provider_deleted", "Identity provider deleted"
+    NOTIFICATIONS_CHANGED = "notifications.changed", "Notification choices changed"
+
+
+@cache
+def _event_labels() -> dict[str, str]:
+    """Every app's audit events (the `TextChoices` of its `audit` module) by code."""
+    labels = {str(code): str(label) for code, label in AuditEvent.choices}
+    for config in apps.get_app_configs():
+        name = f"{config.name}.audit"
+        if not config.name.startswith("turnabout.") or find_spec(name) is None:
+            continue
+        for _name, member in inspect.getmembers(import_module(name), inspect.isclass):
+            if issubclass(member, models.TextChoices) and member is not models.TextChoices:
+                labels.update({str(code): str(label) for code, label in member.choices})
+    return labels
+
+
+def event_label(code: str) -> str:
+    """An audit event in words: "Pair published" for ``pair.published``. Events an app has
+    not described read as their code in words ("chat_channel.created": "Chat channel created")."""
+    if label := _event_labels().get(code):
+        return label
+    words = code.replace(".", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 @dataclass(frozen=True)

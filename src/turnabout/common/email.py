@@ -7,6 +7,7 @@ All three are rendered with the same context inside the recipient's language, so
 `{% translate %}`/`{% blocktranslate %}` tags in them pick the right catalogue.
 
 A task fetches its rows by id, builds the context, and calls `send_templated_email`.
+Each person's notification choices are applied in `build_email` (see `common.notifications`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from turnabout.common.notifications import kind_of, recipients_for
 
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
@@ -74,9 +77,17 @@ def build_email(
     language: str | None = None,
     attachments: Sequence[tuple[str, bytes | str, str]] = (),
 ) -> EmailMultiAlternatives:
-    """The message, ready to send or to add more attachments to."""
+    """The message, ready to send or to add more attachments to.
+
+    The recipients who turned this email's kind of notification off are dropped here, the
+    one place every email passes (`common.notifications`); a message left with nobody to
+    send to sends nothing.
+    """
+    to = recipients_for(kind_of(template), list(to))
+    if not to:
+        return EmailMultiAlternatives(to=[])  # everybody turned this kind off: nothing to send
     rendered = render_email(template, context, language=language)
-    message = EmailMultiAlternatives(subject=rendered.subject, body=rendered.text, to=list(to))
+    message = EmailMultiAlternatives(subject=rendered.subject, body=rendered.text, to=to)
     message.attach_alternative(rendered.html, "text/html")
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)

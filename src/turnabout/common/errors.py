@@ -108,6 +108,7 @@ class ErrorCode(StrEnum):
     CHECK_NOT_PASSED = "check_not_passed"
     CHECK_ANSWERS_INVALID = "check_answers_invalid"
     STEP_INVALID = "step_invalid"
+    MODULE_HAS_PROGRESS = "module_has_progress"
     NOT_AN_ACCEPTED_PARTICIPANT = "not_an_accepted_participant"
     # recognition
     CERTIFICATE_NOT_ELIGIBLE = "certificate_not_eligible"
@@ -118,6 +119,12 @@ class ErrorCode(StrEnum):
     # accounts: roles and sign-in (enterprise)
     LAST_ORG_ADMIN = "last_org_admin"
     SSO_CONFIG_INVALID = "sso_config_invalid"
+    # accounts: notification choices and token scopes (enterprise)
+    NOTIFICATION_MANDATORY = "notification_mandatory"
+    NOTIFICATION_KIND_UNKNOWN = "notification_kind_unknown"
+    TOKEN_SCOPE_INVALID = "token_scope_invalid"
+    # integrations: programs as code
+    PROGRAM_FILE_INVALID = "program_file_invalid"
     # insights
     KPI_NOT_CUSTOM = "kpi_not_custom"
     KPI_VALUE_IN_FUTURE = "kpi_value_in_future"

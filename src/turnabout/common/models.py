@@ -36,7 +36,12 @@ class AuditRecord(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"]),
+            # The log's pages, newest first (keyset), and its filter by event.
+            models.Index(fields=["-created_at", "-id"], name="audit_newest_idx"),
+            models.Index(fields=["event", "-created_at"], name="audit_event_idx"),
+        ]
 
     def __str__(self) -> str:
         return (

@@ -94,7 +94,8 @@ def pilot_pairs_build(*, seed: int = DEFAULT_SEED) -> list[Mentorship]:
         }  # fmt: skip
         score = round(sum(breakdown.values()) / len(breakdown), 3)
         Proposal.objects.create(
-            run=run, mentor=m.mentor_application, mentee=m.mentee_application, score=score,
+            run=run, mentor_application=m.mentor_application,
+            mentee_application=m.mentee_application, score=score,
             breakdown=breakdown,
         )  # fmt: skip
         Mentorship.objects.filter(pk=m.pk).update(run=run, score=score)

@@ -80,19 +80,21 @@ def _give_demo_mentor_a_good_match(run: MatchRun, manager: Any) -> None:
     ).first()
     if mentor is None:
         return
-    mine = list(run.proposals.filter(mentor=mentor))
+    mine = list(run.proposals.filter(mentor_application=mentor))
     if any(r["code"] == "skills" for p in mine for r in p.reasons):
         return
     data = adapter.build_input(run.cohort, config=run.config)
     best: tuple[float, Proposal] | None = None
     for proposal in (
-        run.proposals.filter(locked=False).exclude(mentor=mentor).select_related("mentee__person")
+        run.proposals.filter(locked=False)
+        .exclude(mentor_application=mentor)
+        .select_related("mentee_application__person")
     ):
         check = adapter.pair_violations(
             run.cohort,
             config=run.config,
             mentor_application=mentor,
-            mentee_application=proposal.mentee,
+            mentee_application=proposal.mentee_application,
             data=data,
         )
         shares = any(r["code"] == "skills" for r in check.reasons)
@@ -102,7 +104,7 @@ def _give_demo_mentor_a_good_match(run: MatchRun, manager: Any) -> None:
         return
     for proposal in mine:
         services.proposal_remove(proposal, acting_user=manager)
-    mentee_id = best[1].mentee_id
+    mentee_id = best[1].mentee_application_id
     services.proposal_remove(best[1], acting_user=manager)
     services.proposal_create_manual(
         run, mentor_application_id=mentor.pk, mentee_application_id=mentee_id, acting_user=manager
@@ -167,7 +169,7 @@ def pairing_demo_build(*, seed: int = DEFAULT_SEED) -> PairingDemoSummary | None
         if m.mentor.email != MENTOR_EMAIL
         and m.mentee.email != MENTEE_EMAIL
         and not Proposal.objects.filter(
-            run=final, mentee=m.mentee_application, locked=True
+            run=final, mentee_application=m.mentee_application, locked=True
         ).exists()
     ]
     declining = rng.sample(candidates, min(len(DECLINES), len(candidates)))

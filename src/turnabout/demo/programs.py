@@ -501,9 +501,36 @@ def programs_demo_build(*, seed: int = DEFAULT_SEED) -> ProgramsDemoSummary | No
         day=date(2026, 8, 31),
         message="This cohort is full for your area; please apply again in spring.",
     )
+    # The next cohort: spring 2027, open for applications now, with the first few in, so a
+    # newcomer's home page has a cohort to join in one click.
+    upcoming = cohort_create(
+        program,
+        name="Spring 2027",
+        applications_open_on=date(2026, 11, 16),
+        applications_close_on=date(2027, 1, 8),
+        starts_on=date(2027, 2, 1),
+        ends_on=date(2027, 7, 30),
+        acting_user=manager,
+    )
+    CohortPhaseChange.objects.filter(cohort=upcoming).update(at=_at(date(2026, 11, 9)))
+    _move(
+        upcoming,
+        [(Phase.APPLICATIONS_OPEN, date(2026, 11, 16), "Third cohort open until 8 January.")],
+        manager=manager,
+    )
+    # Every senior is in the current cohort, so the first to apply are mentors.
+    early_mentors = juniors[CURRENT_MENTORS + 6 : CURRENT_MENTORS + 12]
+    _apply_all(
+        rng,
+        upcoming,
+        [(p, "mentor") for p in early_mentors],
+        users,
+        opened=date(2026, 11, 16),
+        closes=date(2026, 11, 23),
+    )
     return ProgramsDemoSummary(
         program=PROGRAM_NAME,
-        cohorts=2,
+        cohorts=3,
         mentor_applications=len([a for a in now_apps if a.role == "mentor"]),
         mentee_applications=len(mentees),
         survey_responses=survey_count,

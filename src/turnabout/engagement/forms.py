@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from turnabout.common.widgets import MultiPicker
 from turnabout.engagement.models import (
     Agreement,
     MentoringSession,
@@ -218,7 +219,11 @@ def _skill_choices() -> QuerySet[Skill]:
 
 
 class SkillsField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    widget = forms.CheckboxSelectMultiple
+    """Skills of the catalogue as a searchable multi-select (tags, topics)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultiPicker(placeholder=_("Type a skill…")))
+        super().__init__(**kwargs)
 
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.name)

@@ -239,7 +239,13 @@ class MentoringSession(TimeStampedModel):
                 condition=Q(status__in=["scheduled", "cancelled"]), name="session_status_valid"
             ),
         ]
-        indexes = [models.Index(fields=["mentorship", "starts_at"])]
+        indexes = [
+            models.Index(fields=["mentorship", "starts_at"]),
+            # The outcome figures per pair and the "last held" of the engagement dashboard.
+            models.Index(
+                fields=["mentorship", "outcome", "starts_at"], name="session_pair_outcome_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Session {self.pk} of mentorship {self.mentorship_id}"

@@ -8,14 +8,17 @@ rating and the comment never leave their author's own view.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from turnabout.accounts import permissions as roles
 from turnabout.common.errors import NotFound
@@ -367,7 +370,11 @@ def _steps(
     if summary.next_session is None:
         steps.append(
             NextStep(
-                _("Schedule your next session (you meet every %(n)d days)")
+                ngettext(
+                    "Schedule your next session (you meet every day)",
+                    "Schedule your next session (you meet every %(n)d days)",
+                    cadence_days(m),
+                )
                 % {"n": cadence_days(m)},
                 reverse("engagement:session_new", args=[m.pk]),
             )
@@ -460,7 +467,7 @@ class ProgramEngagement:
     no_shows: int | None
     learning_by_side: dict[str, int | None]
     tags: list[tuple[str, int]]
-    rows: list[PairRow] = field(default_factory=list)
+    stalled: int | None = None  # for managers only: pairs stalled (counted in SQL)
     shown: bool = True
     minimum: int = 0
 
@@ -538,29 +545,86 @@ def program_engagement(
         minimum=min_group_size(),
     )
     if with_rows and permissions.can_view_pair_list(user, program):
-        result.rows = pair_rows(pairs=pairs, now=now)
+        result.stalled = stalled_pair_count(pairs=pairs, program=program, now=now)
     return result
 
 
-def pair_rows(*, pairs: QuerySet[Mentorship], now: datetime) -> list[PairRow]:
+def engagement_pairs(*, user: AnyUser, program: Program) -> QuerySet[Mentorship]:
+    """A program's active pairs for its managers' status table, in a stable order (mentee's
+    name, then id: the keyset of the table's pages). Count and page it; `pair_rows` then
+    adds the figures of one page."""
+    if not permissions.can_view_pair_list(user, program):
+        raise NotFound(_("No such program."))
+    return (
+        Mentorship.objects.filter(cohort__program=program, status=Mentorship.Status.ACTIVE)
+        .select_related("mentor", "mentee")
+        .order_by(*ENGAGEMENT_ORDER)
+    )
+
+
+ENGAGEMENT_ORDER = ("mentee__last_name", "mentee__first_name", "pk")
+
+
+def _last_held() -> Subquery:
+    return Subquery(
+        MentoringSession.objects.filter(
+            mentorship=OuterRef("pk"), outcome=MentoringSession.Outcome.HELD
+        )
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+
+
+def stalled_pair_count(*, pairs: QuerySet[Mentorship], program: Program, now: datetime) -> int:
+    """How many of `pairs` are stalled (see `is_stalled`), counted in SQL.
+
+    The cadence is the agreement's or the program's: one condition per distinct cadence
+    (a handful), so no date arithmetic differs between SQLite and PostgreSQL.
+    """
+    default = program.meeting_every_days
+    cadences = set(
+        Agreement.objects.filter(mentorship__in=pairs)
+        .order_by()
+        .values_list("cadence_days", flat=True)
+        .distinct()
+    ) | {default}
+    stalled = Q()
+    for cadence in sorted(cadences):
+        stalled |= Q(cadence=cadence, reference__lt=now - timedelta(days=2 * cadence))
+    return (
+        pairs.annotate(
+            reference=Coalesce(_last_held(), "activated_at"),
+            cadence=Coalesce("agreement__cadence_days", Value(default)),
+        )
+        .filter(stalled)
+        .count()
+    )
+
+
+def pair_rows(*, pairs: Iterable[Mentorship], now: datetime) -> list[PairRow]:
+    """The status rows of the given pairs (one page of them), in their order: one grouped
+    query for the session figures of those pairs only."""
+    pairs = list(pairs)
     held = Q(sessions__outcome=MentoringSession.Outcome.HELD)
-    annotated = (
-        pairs.select_related("mentor", "mentee", "agreement", "cohort__program")
+    figures = {
+        m.pk: m
+        for m in Mentorship.objects.filter(pk__in=[p.pk for p in pairs])
+        .select_related("agreement", "cohort__program")
         .annotate(
             held=Count("sessions", filter=held),
             cancelled_n=Count("sessions", filter=Q(sessions__outcome="cancelled")),
             no_shows=Count("sessions", filter=Q(sessions__outcome="no_show")),
             last_held=Max("sessions__starts_at", filter=held),
         )
-        .order_by("mentee__last_name", "mentee__first_name", "pk")
-    )
+    }
     rows = []
-    for m in annotated:
+    for pair in pairs:
+        m = figures[pair.pk]
         agreement = m.agreement if _has_agreement(m) else None
         cadence = agreement.cadence_days if agreement else m.cohort.program.meeting_every_days
         rows.append(
             PairRow(
-                mentorship=m,
+                mentorship=pair,
                 agreement_signed=bool(agreement and agreement.is_signed),
                 held=m.held,
                 cancelled=m.cancelled_n,

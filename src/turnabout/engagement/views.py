@@ -348,7 +348,7 @@ def goal_update(request: HttpRequest, goal_pk: int) -> HttpResponse:
     found = selectors.goal_get(user=request.user, goal_id=goal_pk)
     form = GoalUpdateForm(request.POST)
     if form.is_valid():
-        attempt(
+        updated = attempt(
             request,
             lambda: services.goal_update(
                 found,
@@ -357,11 +357,15 @@ def goal_update(request: HttpRequest, goal_pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 acting_user=request.user,
             ),
+            form=form,
             success=_("Goal updated."),
         )
-    else:
-        messages.error(request, _("Check the status and a progress from 0 to 100."))
-    return redirect(found)
+        if updated.ok:
+            return redirect(found)
+    # Refused: the page again, with what was typed and each error at its field.
+    context = _goal_context(request, goal_pk)
+    context["form"] = form
+    return render(request, "engagement/goal.html", context)
 
 
 def _milestones_changed(request: HttpRequest, goal_pk: int, error: str = "") -> HttpResponse:
@@ -485,16 +489,23 @@ def programs(request: HttpRequest) -> HttpResponse:
     return render(request, "engagement/programs.html", {"programs": found})
 
 
+ENGAGEMENT_PAGE_SIZE = 50
+
+
 def program(request: HttpRequest, program_pk: int) -> HttpResponse:
     found = selectors.program_get(user=request.user, program_id=program_pk)
-    figures = selectors.program_engagement(user=request.user, program=found)
-    return render(
-        request,
-        "engagement/program.html",
-        {
-            "program": found,
-            "figures": figures,
-            "stalled": sum(1 for row in figures.rows if row.stalled),
-            "back": reverse("programs:detail", args=[found.pk]),
-        },
-    )
+    now = timezone.now()
+    figures = selectors.program_engagement(user=request.user, program=found, now=now)
+    context: dict[str, Any] = {
+        "program": found,
+        "figures": figures,
+        "back": reverse("programs:detail", args=[found.pk]),
+    }
+    if figures.stalled is not None:  # the program's managers see the pairs, a page at a time
+        pairs = selectors.engagement_pairs(user=request.user, program=found)
+        page = paginate(
+            request, pairs, per_page=ENGAGEMENT_PAGE_SIZE, keys=selectors.ENGAGEMENT_ORDER
+        )
+        context["page"] = page
+        context["rows"] = selectors.pair_rows(pairs=page.object_list, now=now)
+    return render(request, "engagement/program.html", context)

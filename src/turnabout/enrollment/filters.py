@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from turnabout.common.filters import ListFilter
+from turnabout.common.widgets import Picker
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.people.models import Employee
 
@@ -25,7 +26,10 @@ class ApplicationFilter(ListFilter):
         label=_("Status"), choices=Application.Status.choices, empty_label=_("Any status")
     )
     department = django_filters.ChoiceFilter(
-        label=_("Department"), field_name="person__department", empty_label=_("Any department")
+        label=_("Department"),
+        field_name="person__department",
+        empty_label=_("Any department"),
+        widget=Picker,
     )
     level_min = django_filters.NumberFilter(
         label=_("Level from"),

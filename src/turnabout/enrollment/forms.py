@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from turnabout.common.widgets import MultiPicker
 from turnabout.enrollment.models import (
     ANSWER_MAX,
     DAYS,
@@ -25,8 +26,18 @@ from turnabout.enrollment.models import (
 )
 from turnabout.people.models import Employee, Skill
 
-LEVELS = [("", "—"), ("1", _("1 · basics")), ("2", _("2 · confident")), ("3", _("3 · expert"))]
-PRIORITIES = [("", "—"), *Priority.choices]
+# The skill pickers of the application: one per level (mentors) or priority (mentees), the
+# strongest first. Each is a searchable multi-select of the skills catalogue.
+LEVEL_PICKERS: tuple[tuple[str, int, Any], ...] = (
+    ("skills_3", 3, _("Skills you know as an expert (level 3)")),
+    ("skills_2", 2, _("Skills you are confident with (level 2)")),
+    ("skills_1", 1, _("Skills you know the basics of (level 1)")),
+)
+PRIORITY_PICKERS: tuple[tuple[str, str, Any], ...] = (
+    ("wants_high", Priority.HIGH.value, _("Topics you most want to learn (high priority)")),
+    ("wants_medium", Priority.MEDIUM.value, _("Topics you would like to learn (medium priority)")),
+    ("wants_low", Priority.LOW.value, _("Topics that would be nice to touch on (low priority)")),
+)
 
 
 def _split(text: str) -> list[str]:
@@ -82,7 +93,7 @@ class ApplicationForm(forms.Form):
     avoid = forms.MultipleChoiceField(
         label=_("People you would rather not be paired with (optional)"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=MultiPicker(placeholder=_("Type a colleague's name…")),
         help_text=_("Kept confidential; used only to rule pairs out."),
     )
     capacity = forms.TypedChoiceField(
@@ -124,13 +135,13 @@ class ApplicationForm(forms.Form):
         )
         if not self.is_mentor:
             del self.fields["capacity"]
-        for skill in self.skills:
-            name = f"skill_{skill.pk}" if self.is_mentor else f"want_{skill.pk}"
-            self.fields[name] = forms.ChoiceField(
-                label=skill.name,
-                choices=LEVELS if self.is_mentor else PRIORITIES,
+        catalogue = self._skill_choices()
+        for name, _value, label in self.skill_pickers:
+            self.fields[name] = forms.MultipleChoiceField(
+                label=label,
+                choices=catalogue,
                 required=False,
-                help_text=skill.description,
+                widget=MultiPicker(placeholder=_("Type a skill…")),
             )
         for key, (question, options) in WORKING_STYLE.items():
             self.fields[f"ws_{key}"] = forms.ChoiceField(
@@ -139,6 +150,35 @@ class ApplicationForm(forms.Form):
         for q in self.questions:
             self.fields[f"q_{q.pk}"] = self._question_field(q)
         self.initial = self._initial(person, application)
+
+    @property
+    def skill_pickers(self) -> tuple[tuple[str, Any, Any], ...]:
+        """(field name, level or priority, label) of each skill picker, strongest first."""
+        return LEVEL_PICKERS if self.is_mentor else PRIORITY_PICKERS
+
+    def _skill_choices(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The catalogue grouped by category (optgroups), values the skill ids."""
+        labels = dict(Skill.Category.choices)
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for skill in self.skills:
+            group = str(labels.get(skill.category, skill.category))
+            groups.setdefault(group, []).append((str(skill.pk), skill.name))
+        return list(groups.items())
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        seen: dict[str, str] = {}
+        names = {str(s.pk): s.name for s in self.skills}
+        for name, _value, _label in self.skill_pickers:
+            for pk in cleaned.get(name) or []:
+                if pk in seen:
+                    self.add_error(
+                        name,
+                        _("%(skill)s is already chosen above: pick each skill once.")
+                        % {"skill": names.get(pk, pk)},
+                    )
+                seen.setdefault(pk, name)
+        return cleaned
 
     def _field(self, name: str) -> forms.ChoiceField:
         field = self.fields[name]
@@ -179,7 +219,7 @@ class ApplicationForm(forms.Form):
     def _initial(self, person: Employee, application: Application | None) -> dict[str, Any]:
         if application is None:
             return {"languages": ", ".join(person.languages), "capacity": 1}
-        by_name = {s.name: s.pk for s in self.skills}
+        by_name = {s.name: str(s.pk) for s in self.skills}
         initial: dict[str, Any] = {
             "interests": ", ".join(application.interests),
             "goals": application.goals,
@@ -192,12 +232,13 @@ class ApplicationForm(forms.Form):
             "capacity": application.capacity,
             "agreed": True,
         }
-        for name, level in application.skills.items():
-            if name in by_name:
-                initial[f"skill_{by_name[name]}"] = str(level)
-        for name, priority in application.wants.items():
-            if name in by_name:
-                initial[f"want_{by_name[name]}"] = priority
+        chosen = application.skills if self.is_mentor else application.wants
+        for field, value, _label in self.skill_pickers:
+            initial[field] = [
+                by_name[skill]
+                for skill, level in chosen.items()
+                if skill in by_name and str(level) == str(value)
+            ]
         for key, answer in application.working_style.items():
             initial[f"ws_{key}"] = answer
         for key, answer in application.answers.items():
@@ -205,15 +246,8 @@ class ApplicationForm(forms.Form):
         return initial
 
     # Groups for the template.
-    def skill_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
-        prefix = "skill_" if self.is_mentor else "want_"
-        groups: dict[str, list[forms.BoundField]] = {}
-        labels = dict(Skill.Category.choices)
-        for skill in self.skills:
-            groups.setdefault(str(labels.get(skill.category, skill.category)), []).append(
-                self[f"{prefix}{skill.pk}"]
-            )
-        return list(groups.items())
+    def skill_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name, _value, _label in self.skill_pickers]
 
     def working_style_fields(self) -> list[forms.BoundField]:
         return [self[f"ws_{key}"] for key in WORKING_STYLE]
@@ -259,14 +293,13 @@ class ApplicationForm(forms.Form):
             },
             "agreed_to_guidelines": bool(data["agreed"]),
         }
-        if self.is_mentor:
-            profile["skills"] = {
-                s.name: int(data[f"skill_{s.pk}"]) for s in self.skills if data.get(f"skill_{s.pk}")
-            }
-        else:
-            profile["wants"] = {
-                s.name: data[f"want_{s.pk}"] for s in self.skills if data.get(f"want_{s.pk}")
-            }
+        names = {str(s.pk): s.name for s in self.skills}
+        chosen: dict[str, Any] = {}
+        for field, value, _label in reversed(self.skill_pickers):
+            chosen.update({names[pk]: value for pk in data.get(field) or [] if pk in names})
+        profile["skills" if self.is_mentor else "wants"] = {
+            s.name: chosen[s.name] for s in self.skills if s.name in chosen
+        }
         return profile
 
 

@@ -199,7 +199,11 @@ class Application(TimeStampedModel):
                 condition=Q(role__in=ParticipantRole.values), name="application_role_valid"
             ),
         ]
-        indexes = [models.Index(fields=["cohort", "role", "status"])]
+        indexes = [
+            models.Index(fields=["cohort", "role", "status"]),
+            # Accepted people in decision order (the waiting list, the matching input).
+            models.Index(fields=["cohort", "status", "decided_at"], name="application_decided_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person.full_name} as {self.get_role_display()} in {self.cohort}"

@@ -19,6 +19,9 @@ from turnabout.people.models import Employee, Skill
 from turnabout.programs import permissions as program_permissions
 from turnabout.programs.models import Cohort
 
+# Unique: the keyset of the review list's pages.
+APPLICATION_ORDER = ("role", "person__last_name", "person__first_name", "pk")
+
 
 def application_filter(
     *, user: AnyUser, cohort: Cohort, filters: Mapping[str, Any] | None = None, page: bool = False
@@ -30,7 +33,7 @@ def application_filter(
     qs = (
         Application.objects.filter(cohort=cohort)
         .select_related("person", "cohort__program")
-        .order_by("role", "person__last_name", "person__first_name", "pk")
+        .order_by(*APPLICATION_ORDER)
     )
     departments = review_filter_choices(user=user, cohort=cohort)["departments"] if page else None
     return ApplicationFilter(filters or None, queryset=qs, departments=departments)

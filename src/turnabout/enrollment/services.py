@@ -369,29 +369,34 @@ def question_add(
             code=ErrorCode.APPLICATION_FORM_FIXED,
         )
     if not isinstance(text, str) or "\x00" in text or not text.strip():
-        raise ValidationFailed(_("Write the question."))
+        raise ValidationFailed(_("Write the question."), field="text")
     text = text.strip()
     if len(text) > 300:
-        raise ValidationFailed(_("The question is too long (at most 300 characters)."))
+        raise ValidationFailed(
+            _("The question is too long (at most 300 characters)."), field="text"
+        )
     if kind not in CustomQuestion.Kind.values:
         raise ValidationFailed(
             _("The kind must be one of %(kinds)s.")
-            % {"kinds": ", ".join(CustomQuestion.Kind.values)}
+            % {"kinds": ", ".join(CustomQuestion.Kind.values)},
+            field="kind",
         )
     if for_role not in ("", *ParticipantRole.values):
-        raise ValidationFailed(_("Ask the question of mentors, mentees or both."))
+        raise ValidationFailed(_("Ask the question of mentors, mentees or both."), field="for_role")
     cleaned_options: list[str] = []
     for option in options:
         if not isinstance(option, str) or "\x00" in option:
-            raise ValidationFailed(_("Options must be text."))
+            raise ValidationFailed(_("Options must be text."), field="options")
         option = option.strip()
         if option and option not in cleaned_options:
             cleaned_options.append(option[:OPTION_MAX])
     if kind in (CustomQuestion.Kind.SINGLE, CustomQuestion.Kind.MULTIPLE):
         if len(cleaned_options) < 2:
-            raise ValidationFailed(_("A choice question needs at least two options."))
+            raise ValidationFailed(
+                _("A choice question needs at least two options."), field="options"
+            )
         if len(cleaned_options) > 20:
-            raise ValidationFailed(_("A choice question has at most 20 options."))
+            raise ValidationFailed(_("A choice question has at most 20 options."), field="options")
     else:
         cleaned_options = []
     position = cohort.questions.count()

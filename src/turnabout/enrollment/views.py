@@ -25,6 +25,7 @@ from turnabout.enrollment.models import WORKING_STYLE, Application, ParticipantR
 from turnabout.enrollment.profile import eligibility_problem
 from turnabout.people.models import Employee
 from turnabout.programs import selectors as program_selectors
+from turnabout.programs import views as program_views
 from turnabout.programs.models import Cohort
 
 REVIEW_PAGE_SIZE = 50
@@ -219,8 +220,10 @@ def review(request: HttpRequest, cohort_pk: int) -> HttpResponse:
         user=request.user, cohort=cohort, filters=request.GET, page=True
     )
     form = applications.form
-    page = paginate(request, applications.filtered, per_page=REVIEW_PAGE_SIZE)
-    template = "enrollment/review.html#results" if is_htmx(request) else "enrollment/review.html"
+    page = paginate(
+        request, applications.filtered, per_page=REVIEW_PAGE_SIZE, keys=selectors.APPLICATION_ORDER
+    )
+    template = "_filtered_list.html#results" if is_htmx(request) else "enrollment/review.html"
     return render(
         request,
         template,
@@ -232,6 +235,7 @@ def review(request: HttpRequest, cohort_pk: int) -> HttpResponse:
             "query": query_without_page(request),
             "decision_form": DecisionForm(),
             "counts": selectors.cohort_counts(user=request.user, cohort=cohort),
+            "table": "enrollment/_review_table.html",
         },
     )
 
@@ -273,14 +277,15 @@ def question_add(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = program_selectors.cohort_get_for_manager(user=request.user, cohort_id=cohort_pk)
     form = QuestionForm(request.POST)
     if form.is_valid():
-        attempt(
+        added = attempt(
             request,
             lambda: services.question_add(cohort, acting_user=request.user, **form.cleaned_data),
+            form=form,
             success=_("Question added to the application form."),
         )
-    else:
-        messages.error(request, _("Write the question and choose its kind."))
-    return redirect(cohort)
+        if added.ok:
+            return redirect(cohort)
+    return program_views.cohort_page(request, cohort, question_form=form)
 
 
 @require_POST

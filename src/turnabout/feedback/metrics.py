@@ -6,6 +6,19 @@ people behind it than `TURNABOUT_MIN_GROUP_SIZE` its value, interval and count a
 and `hidden` is True. Only submitted answers count (drafts never), from surveys that were
 opened (open or closed). Scope: one cohort, or every cohort of a program.
 
+As of a day: every metric takes `as_of` (a date; None: every answer so far) and then reads
+only the answers submitted on or before that day, so a KPI's history for a past day uses
+the answers that existed then. Answers keep a day, not a time (anonymous answers store the
+day only), so the day is the unit: an answer given on `as_of` counts.
+
+Interim values: until a cohort's final evaluation (or its "post" self-assessment) has
+answers, `satisfaction`, `would_do_it_again` and the self-rating changes give an interim
+value from the answers available so far, and say so in `basis`:
+- satisfaction and "would do it again": the monthly pulse ("How is it going with your
+  partner?", 1-10), each person's latest answer, rescaled to 1-5 (1 + (r - 1) x 4 / 9);
+- self-rating change: each person's latest self-rating after their "pre" answer (a
+  mid-point self-assessment, any occasion but "pre") minus their "pre" rating.
+
 - `satisfaction`: mean of the 1-5 "satisfaction" question of final evaluations.
 - `would_do_it_again`: mean of the 1-5 "I would do it again" question of final evaluations
   (a `satisfaction` objective whose title says "again" is computed with it).
@@ -50,6 +63,15 @@ KEY_OBSTACLES = "obstacles"
 PRE = "pre"
 POST = "post"
 
+# What a value is based on (`MetricValue.basis`): the final source, or an interim one.
+BASIS_FINAL = "final evaluation"
+BASIS_SELF_ASSESSMENT = "pre and post self-assessments"
+BASIS_PULSE = "interim: monthly pulses so far"
+BASIS_MID_SELF_ASSESSMENT = "interim: latest self-assessment against the first"
+PULSE_MAX = 10
+# "Would do it again" as a share: a pulse of 8 or more of 10 (about 4 of 5 rescaled).
+PULSE_AGREE_MIN = 8
+
 # The stored values of the pairing-fit question (its options cannot be edited).
 FIT_GOOD = "A good fit"
 FIT_DECIDING = "Still deciding"
@@ -75,10 +97,15 @@ class MetricValue:
     high: float | None = None
     hidden: bool = False
     unit: str = "points"
+    basis: str = ""  # what the value is measured on (BASIS_*): interim ones say "interim"
 
     @property
     def available(self) -> bool:
         return self.value is not None
+
+    @property
+    def interim(self) -> bool:
+        return self.basis.startswith("interim")
 
 
 def _surveys(*, cohort: Cohort | None, program: Program | None, template: str) -> QuerySet[Survey]:
@@ -88,13 +115,27 @@ def _surveys(*, cohort: Cohort | None, program: Program | None, template: str) -
     return Survey.objects.filter(scope, template=template).exclude(status=Survey.Status.DRAFT)
 
 
+def submitted_by(as_of: date | None, prefix: str = "response__") -> Q:
+    """Submitted answers, on or before the day `as_of` when given (a day, never a time)."""
+    q = Q(**{f"{prefix}submitted_at__isnull": False})
+    if as_of is not None:
+        q &= Q(**{f"{prefix}submitted_at__date__lte": as_of})
+    return q
+
+
 def numbers_of(
-    surveys: QuerySet[Survey], key: str, *, role: str | None = None, topic: str = ""
+    surveys: QuerySet[Survey],
+    key: str,
+    *,
+    role: str | None = None,
+    topic: str = "",
+    as_of: date | None = None,
 ) -> list[int]:
-    """Every submitted number answered to the questions with meaning `key`, any mode."""
+    """Every submitted number answered to the questions with meaning `key`, any mode (on
+    or before `as_of` when given)."""
     answers = Answer.objects.filter(
+        submitted_by(as_of),
         response__survey__in=surveys,
-        response__submitted_at__isnull=False,
         question__key=key,
         number__isnull=False,
     )
@@ -110,6 +151,8 @@ def numbers_of(
     }
     if question_ids:
         anonymous = AnonymousResponse.objects.filter(survey__in=surveys)
+        if as_of is not None:
+            anonymous = anonymous.filter(answered_on__lte=as_of)
         if role:
             anonymous = anonymous.filter(role=role)
         for row in anonymous.values_list("answers", flat=True).iterator():
@@ -128,35 +171,109 @@ def _numbers_in(row: dict[str, object], question_ids: set[str], topic: str) -> I
             yield value
 
 
-def _floored(metric: str, interval: stats.Interval) -> MetricValue:
+def _floored(metric: str, interval: stats.Interval, basis: str = "") -> MetricValue:
     if interval.n == 0:
-        return MetricValue(metric, None, 0)
+        return MetricValue(metric, None, 0, basis=basis)
     if not meets_floor(interval.n):
-        return MetricValue(metric, None, None, hidden=True)
-    return MetricValue(metric, interval.mean, interval.n, interval.low, interval.high)
+        return MetricValue(metric, None, None, hidden=True, basis=basis)
+    return MetricValue(metric, interval.mean, interval.n, interval.low, interval.high, basis=basis)
 
 
-def satisfaction(*, cohort: Cohort | None = None, program: Program | None = None) -> MetricValue:
-    """Mean satisfaction (1-5) from the final evaluations of a cohort or a program."""
+def rescale_pulse(rating: int) -> float:
+    """A pulse rating (1-10) on the 1-5 scale of the final evaluation."""
+    return 1 + (rating - 1) * 4 / (PULSE_MAX - 1)
+
+
+def latest_pulses(
+    *, cohort: Cohort | None = None, program: Program | None = None, as_of: date | None = None
+) -> list[int]:
+    """Each person's latest pulse rating (1-10) per pair, on or before `as_of` (the latest
+    day wins; the same day, the later answer). Anonymous pulses have no person: skipped."""
+    surveys = _surveys(cohort=cohort, program=program, template=Survey.Template.PULSE)
+    rows = (
+        Answer.objects.filter(
+            submitted_by(as_of),
+            response__survey__in=surveys.exclude(mode=Survey.Mode.ANONYMOUS),
+            question__key=KEY_PULSE,
+            number__isnull=False,
+            topic="",
+        )
+        .order_by("response__submitted_at", "pk")
+        .values_list("response__person_id", "response__mentorship_id", "number")
+    )
+    latest: dict[tuple[int, int | None], int] = {}
+    for person_id, mentorship_id, number in rows:
+        if number is not None:
+            latest[(person_id, mentorship_id)] = int(number)
+    return list(latest.values())
+
+
+def _pulse_interim(
+    metric: str, *, cohort: Cohort | None, program: Program | None, as_of: date | None
+) -> MetricValue:
+    values = [rescale_pulse(r) for r in latest_pulses(cohort=cohort, program=program, as_of=as_of)]
+    return _floored(metric, stats.mean_ci(values), BASIS_PULSE if values else "")
+
+
+def satisfaction(
+    *,
+    cohort: Cohort | None = None,
+    program: Program | None = None,
+    as_of: date | None = None,
+    interim: bool = True,
+) -> MetricValue:
+    """Mean satisfaction (1-5) from the final evaluations of a cohort or a program; before
+    any final answer (and with `interim`), the pulse-based interim value."""
     surveys = _surveys(cohort=cohort, program=program, template=Survey.Template.FINAL)
-    values = numbers_of(surveys, KEY_SATISFACTION)
-    return _floored(Objective.Metric.SATISFACTION, stats.mean_ci(values))
+    values = numbers_of(surveys, KEY_SATISFACTION, as_of=as_of)
+    if not values and interim:
+        return _pulse_interim(
+            Objective.Metric.SATISFACTION, cohort=cohort, program=program, as_of=as_of
+        )
+    return _floored(Objective.Metric.SATISFACTION, stats.mean_ci(values), BASIS_FINAL)
 
 
 def would_do_it_again(
-    *, cohort: Cohort | None = None, program: Program | None = None
+    *,
+    cohort: Cohort | None = None,
+    program: Program | None = None,
+    as_of: date | None = None,
+    interim: bool = True,
 ) -> MetricValue:
-    """Mean agreement (1-5) with "I would do it again" from the final evaluations."""
+    """Mean agreement (1-5) with "I would do it again" from the final evaluations; before
+    any final answer (and with `interim`), the pulse-based interim value."""
     surveys = _surveys(cohort=cohort, program=program, template=Survey.Template.FINAL)
-    return _floored("would_do_it_again", stats.mean_ci(numbers_of(surveys, KEY_AGAIN)))
+    values = numbers_of(surveys, KEY_AGAIN, as_of=as_of)
+    if not values and interim:
+        return _pulse_interim("would_do_it_again", cohort=cohort, program=program, as_of=as_of)
+    return _floored("would_do_it_again", stats.mean_ci(values), BASIS_FINAL)
+
+
+def would_do_it_again_share(
+    *,
+    cohort: Cohort | None = None,
+    program: Program | None = None,
+    as_of: date | None = None,
+    interim: bool = True,
+) -> MetricValue:
+    """Share (0-1) who agree (4 or 5 of 5) that they would do it again; before any final
+    answer (and with `interim`), the share of latest pulses of 8 or more (of 10)."""
+    surveys = _surveys(cohort=cohort, program=program, template=Survey.Template.FINAL)
+    values = numbers_of(surveys, KEY_AGAIN, as_of=as_of)
+    basis, agree = BASIS_FINAL, 4
+    if not values and interim:
+        values = latest_pulses(cohort=cohort, program=program, as_of=as_of)
+        basis, agree = (BASIS_PULSE if values else ""), PULSE_AGREE_MIN
+    shares = [1.0 if v >= agree else 0.0 for v in values]
+    return _floored("would_do_it_again_share", stats.mean_ci(shares), basis)
 
 
 def net_promoter_score(
-    *, cohort: Cohort | None = None, program: Program | None = None
+    *, cohort: Cohort | None = None, program: Program | None = None, as_of: date | None = None
 ) -> MetricValue:
     """NPS (-100..100) from the final evaluations; unit "score"."""
     surveys = _surveys(cohort=cohort, program=program, template=Survey.Template.FINAL)
-    result = stats.nps(numbers_of(surveys, KEY_NPS))
+    result = stats.nps(numbers_of(surveys, KEY_NPS, as_of=as_of))
     if result.n == 0:
         return MetricValue("nps", None, 0, unit="score")
     if not meets_floor(result.n):
@@ -190,30 +307,117 @@ def self_rating_pairs(
     return pre, post
 
 
+def self_ratings_over_time(
+    surveys: QuerySet[Survey], *, topic: str, role: str | None = None, as_of: date | None = None
+) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int], set[tuple[int, int]]]:
+    """(first, latest, final) per (cohort id, person id) on `topic`, on or before `as_of`:
+    `first` is the person's "pre" rating, `latest` their latest later rating (a "post"
+    answer wins over any other occasion), `final` the keys whose latest is a "post"."""
+    answers = Answer.objects.filter(
+        submitted_by(as_of),
+        response__survey__in=surveys.filter(mode=Survey.Mode.CONFIDENTIAL),
+        question__kind=Question.Kind.SKILL_GRID,
+        topic__iexact=topic,
+        number__isnull=False,
+    )
+    if role:
+        answers = answers.filter(response__role=role)
+    rows = answers.order_by("response__submitted_at", "pk").values_list(
+        "response__survey__cohort_id", "response__person_id", "response__occasion", "number"
+    )
+    first: dict[tuple[int, int], int] = {}
+    latest: dict[tuple[int, int], int] = {}
+    final: set[tuple[int, int]] = set()
+    for cohort_id, person_id, occasion, number in rows:
+        if number is None:
+            continue
+        key = (cohort_id, person_id)
+        if occasion == PRE:
+            first.setdefault(key, number)
+        elif occasion == POST:
+            latest[key] = number
+            final.add(key)
+        elif key not in final:
+            latest[key] = number
+    return first, latest, final
+
+
 def self_rating_change(
-    *, topic: str, role: str, cohort: Cohort | None = None, program: Program | None = None
+    *,
+    topic: str,
+    role: str,
+    cohort: Cohort | None = None,
+    program: Program | None = None,
+    as_of: date | None = None,
 ) -> stats.Interval:
     """Mean change (post - pre) of one side's self-rating on `topic`, before the floor."""
     surveys = _surveys(cohort=cohort, program=program, template=Survey.Template.SELF_ASSESSMENT)
-    pre, post = self_rating_pairs(surveys, topic=topic, role=role)
-    changes = [float(post[k] - pre[k]) for k in sorted(pre.keys() & post.keys())]
+    first, latest, final = self_ratings_over_time(surveys, topic=topic, role=role, as_of=as_of)
+    changes = [float(latest[k] - first[k]) for k in sorted(first.keys() & final)]
     return stats.mean_ci(changes)
 
 
-def mentee_self_rating_change(
-    *, topic: str, cohort: Cohort | None = None, program: Program | None = None
+def _self_rating_metric(
+    metric: str,
+    *,
+    topic: str,
+    role: str,
+    cohort: Cohort | None,
+    program: Program | None,
+    as_of: date | None,
+    interim: bool,
 ) -> MetricValue:
-    """Mentees' mean self-rating change on `topic` (1-5 scale points), with its interval."""
-    interval = self_rating_change(topic=topic, role=Side.MENTEE, cohort=cohort, program=program)
-    return _floored(Objective.Metric.MENTEE_SELF_RATING_CHANGE, interval)
+    surveys = _surveys(cohort=cohort, program=program, template=Survey.Template.SELF_ASSESSMENT)
+    first, latest, final = self_ratings_over_time(surveys, topic=topic, role=role, as_of=as_of)
+    keys = sorted(first.keys() & final)
+    basis = BASIS_SELF_ASSESSMENT
+    if not keys and interim:
+        keys = sorted(first.keys() & latest.keys())
+        basis = BASIS_MID_SELF_ASSESSMENT if keys else ""
+    changes = [float(latest[k] - first[k]) for k in keys]
+    return _floored(metric, stats.mean_ci(changes), basis)
+
+
+def mentee_self_rating_change(
+    *,
+    topic: str,
+    cohort: Cohort | None = None,
+    program: Program | None = None,
+    as_of: date | None = None,
+    interim: bool = True,
+) -> MetricValue:
+    """Mentees' mean self-rating change on `topic` (1-5 scale points), with its interval;
+    before any "post" answer (and with `interim`), the change to the latest self-rating."""
+    return _self_rating_metric(
+        Objective.Metric.MENTEE_SELF_RATING_CHANGE,
+        topic=topic,
+        role=Side.MENTEE,
+        cohort=cohort,
+        program=program,
+        as_of=as_of,
+        interim=interim,
+    )
 
 
 def mentor_self_rating_change(
-    *, topic: str, cohort: Cohort | None = None, program: Program | None = None
+    *,
+    topic: str,
+    cohort: Cohort | None = None,
+    program: Program | None = None,
+    as_of: date | None = None,
+    interim: bool = True,
 ) -> MetricValue:
-    """Mentors' mean self-rating change on `topic` (1-5 scale points), with its interval."""
-    interval = self_rating_change(topic=topic, role=Side.MENTOR, cohort=cohort, program=program)
-    return _floored(Objective.Metric.MENTOR_SELF_RATING_CHANGE, interval)
+    """Mentors' mean self-rating change on `topic` (1-5 scale points), with its interval;
+    before any "post" answer (and with `interim`), the change to the latest self-rating."""
+    return _self_rating_metric(
+        Objective.Metric.MENTOR_SELF_RATING_CHANGE,
+        topic=topic,
+        role=Side.MENTOR,
+        cohort=cohort,
+        program=program,
+        as_of=as_of,
+        interim=interim,
+    )
 
 
 def is_would_do_it_again(objective: Objective) -> bool:
@@ -224,22 +428,25 @@ def is_would_do_it_again(objective: Objective) -> bool:
     ) and bool(_AGAIN.search(objective.title))
 
 
-def objective_value(objective: Objective, *, cohort: Cohort | None = None) -> MetricValue | None:
+def objective_value(
+    objective: Objective, *, cohort: Cohort | None = None, as_of: date | None = None
+) -> MetricValue | None:
     """The computed value of a program objective (over `cohort`, or all the program's
-    cohorts); None for metrics the surveys do not measure."""
+    cohorts) as of the end of `as_of` (None: now); None for metrics the surveys do not
+    measure."""
     scope_program = None if cohort is not None else objective.program
+    c, p = cohort, scope_program
     if is_would_do_it_again(objective):
-        return would_do_it_again(cohort=cohort, program=scope_program)
+        if objective.unit == Objective.Unit.PERCENT:
+            return would_do_it_again_share(cohort=c, program=p, as_of=as_of)
+        return would_do_it_again(cohort=c, program=p, as_of=as_of)
     if objective.metric == Objective.Metric.SATISFACTION:
-        return satisfaction(cohort=cohort, program=scope_program)
+        return satisfaction(cohort=c, program=p, as_of=as_of)
+    topic = objective.parameter
     if objective.metric == Objective.Metric.MENTEE_SELF_RATING_CHANGE:
-        return mentee_self_rating_change(
-            topic=objective.parameter, cohort=cohort, program=scope_program
-        )
+        return mentee_self_rating_change(topic=topic, cohort=c, program=p, as_of=as_of)
     if objective.metric == Objective.Metric.MENTOR_SELF_RATING_CHANGE:
-        return mentor_self_rating_change(
-            topic=objective.parameter, cohort=cohort, program=scope_program
-        )
+        return mentor_self_rating_change(topic=topic, cohort=c, program=p, as_of=as_of)
     return None
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from turnabout.common.audit import audit_record
@@ -295,8 +296,11 @@ def question_add(
     help_text: str = "",
     required: bool = True,
     options: Sequence[str] = (),
+    key: str = "",
     acting_user: AnyUser,
 ) -> Question:
+    """Add a question at the end; `key` gives it a meaning for the metrics (a built-in
+    template's key, as a program file carries it)."""
     _require_manager(survey, acting_user)
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     _require_editable(survey)
@@ -312,6 +316,7 @@ def question_add(
         help_text=help_text,
         required=required,
         options=cleaned,
+        key=slugify(key)[: Question._meta.get_field("key").max_length or 40],
     )
     audit_record(
         actor=acting_user,

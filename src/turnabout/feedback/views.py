@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from turnabout.common import errors
-from turnabout.common.pages import show_error
+from turnabout.common.pages import attempt, show_error
 from turnabout.common.privacy import min_group_size
 from turnabout.feedback import builtin, exports, permissions, selectors, services
 from turnabout.feedback.forms import QuestionForm, SurveyForm, answer_values, grid_field
@@ -183,14 +183,25 @@ def survey_page(request: HttpRequest, survey_pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Survey saved."))
             return redirect(survey)
+    return _builder(request, survey, form=form)
+
+
+def _builder(
+    request: HttpRequest,
+    survey: Survey,
+    *,
+    form: SurveyForm | None = None,
+    question_form: QuestionForm | None = None,
+) -> HttpResponse:
+    """The builder page; a refused form comes back bound, its values and errors kept."""
     return render(
         request,
         "feedback/survey.html",
         {
             "survey": survey,
-            "form": form,
+            "form": form or SurveyForm(instance=survey),
             "questions": selectors.questions_of(survey),
-            "question_form": QuestionForm(),
+            "question_form": question_form or QuestionForm(),
             "editable": survey.status != Survey.Status.CLOSED and not services.has_answers(survey),
             "privacy": privacy_sentence(survey.mode),
         },
@@ -241,17 +252,15 @@ def question_new(request: HttpRequest, survey_pk: int) -> HttpResponse:
     survey = selectors.survey_get(user=request.user, survey_id=survey_pk)
     form = QuestionForm(request.POST)
     if form.is_valid():
-        try:
-            services.question_add(survey, acting_user=request.user, **form.cleaned_data)
-        except errors.DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("Question added."))
-    else:
-        messages.error(request, _("The question needs another look: %(errors)s") % {
-            "errors": "; ".join(str(e) for errs in form.errors.values() for e in errs)
-        })  # fmt: skip
-    return redirect(survey)
+        added = attempt(
+            request,
+            lambda: services.question_add(survey, acting_user=request.user, **form.cleaned_data),
+            form=form,
+            success=_("Question added."),
+        )
+        if added.ok:
+            return redirect(survey)
+    return _builder(request, survey, question_form=form)
 
 
 def _question(request: HttpRequest, question_pk: int) -> Question:

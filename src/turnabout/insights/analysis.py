@@ -390,7 +390,7 @@ def lessons(*, program: Program) -> Lessons:
         (run_id, mentee): breakdown
         for run_id, mentee, breakdown in Proposal.objects.filter(
             run__in={p[1] for p in pairs if p[1]}
-        ).values_list("run_id", "mentee_id", "breakdown")
+        ).values_list("run_id", "mentee_application_id", "breakdown")
     }
     health_end = dict(
         PairHealth.objects.filter(mentorship__in=[p[0] for p in pairs]).values_list(

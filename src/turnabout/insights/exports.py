@@ -93,8 +93,8 @@ def _proposals(program: Program) -> Rows:
         .values_list(
             "run__cohort__name",
             "run__number",
-            "mentor__person__employee_id",
-            "mentee__person__employee_id",
+            "mentor_application__person__employee_id",
+            "mentee_application__person__employee_id",
             "score",
             "locked",
             "manual",

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncWeek
 
 from turnabout.common.privacy import meets_floor
 from turnabout.engagement.models import MentoringSession
@@ -147,6 +148,35 @@ def _read_started_pairs(cohorts: Sequence[Cohort], day: date) -> list[StartedPai
     return [StartedPair(*row) for row in rows]
 
 
+def sessions_per_week(
+    cohort_ids: Sequence[int], day: date
+) -> dict[int, list[tuple[date, int, int]]]:
+    """Per cohort, the sessions of its started pairs per week (Monday) up to the end of
+    `day`: (week, held, cancelled or missed), oldest first, sessions without an outcome
+    left out. One aggregate query (the tick stores it; dashboards read the rollup)."""
+    rows = (
+        MentoringSession.objects.filter(
+            mentorship__cohort__in=list(cohort_ids),
+            mentorship__activated_at__isnull=False,
+            starts_at__lte=end_of(day),
+        )
+        .exclude(outcome="")
+        .annotate(week=TruncWeek("starts_at"))
+        .values("mentorship__cohort_id", "week")
+        .annotate(
+            held=Count("pk", filter=Q(outcome=MentoringSession.Outcome.HELD)),
+            missed=Count("pk", filter=~Q(outcome=MentoringSession.Outcome.HELD)),
+        )
+        .order_by("mentorship__cohort_id", "week")
+    )
+    result: dict[int, list[tuple[date, int, int]]] = defaultdict(list)
+    for row in rows:
+        week = row["week"]
+        week = week.date() if isinstance(week, datetime) else week
+        result[row["mentorship__cohort_id"]].append((week, row["held"], row["missed"]))
+    return dict(result)
+
+
 def _by_cohort(rows: list[StartedPair]) -> dict[int, list[StartedPair]]:
     grouped: dict[int, list[StartedPair]] = defaultdict(list)
     for row in rows:
@@ -217,12 +247,16 @@ def mentor_retention(
     the cohort started; until then, still employed so far."""
     rows = _started_pairs(cohorts, day)
     mentor_ids = {row.mentor_id for row in rows}
+    # Leavers among the mentors, by a subquery (a list of every mentor id would be long).
+    mentors_of_cohorts = Mentorship.objects.filter(
+        cohort__in=[c.pk for c in cohorts], activated_at__isnull=False
+    ).values("mentor_id")
     leaving: dict[int, date] = {
         pk: left
         for pk, left in Employee.objects.filter(
-            pk__in=mentor_ids, termination_date__isnull=False
+            pk__in=mentors_of_cohorts, termination_date__isnull=False
         ).values_list("pk", "termination_date")
-        if left is not None
+        if left is not None and pk in mentor_ids
     }
     mentors: dict[int, set[int]] = defaultdict(set)
     for row in rows:
@@ -267,9 +301,16 @@ def _from_means(
             return Figure(None, 0, hidden=True)
         if mean is None or mean.mean is None:
             return Figure(None, 0)
-        return Figure(mean.mean * scale, mean.n)
+        return Figure(mean.mean * scale, mean.n, basis_note(mean.basis))
 
     return figure
+
+
+def basis_note(basis: str) -> str:
+    """What a survey-based value is measured on, for the card ("" for the final source)."""
+    if basis.startswith("interim"):
+        return basis
+    return ""
 
 
 def satisfaction(
@@ -277,14 +318,15 @@ def satisfaction(
 ) -> dict[tuple[int, int], Figure]:
     """Mean satisfaction (1-5) of the final evaluations; an objective whose title says
     "again" reads "I would do it again" instead: its mean (1-5) in points, or the share who
-    agree (4 or 5) in percent."""
+    agree (4 or 5) in percent. Answers given on or before `day` only; before any final
+    answer, the interim value from the monthly pulses (the note says so)."""
     ids = [c.pk for c in cohorts]
     result = {}
     plain = None
     for objective in objectives:
         if is_would_do_it_again(objective):
             if objective.unit == Objective.Unit.PERCENT:
-                get = _from_means(sources.would_do_again_share(ids), 100.0)
+                get = _from_means(sources.would_do_again_share(ids, until=day), 100.0)
             else:
                 get = _from_means(sources.would_do_again(ids, until=day))
         else:

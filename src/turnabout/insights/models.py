@@ -3,6 +3,11 @@
 - `KpiSnapshot`: one row per (objective, cohort, day), written by the worker's tick. A
   second tick on the same day updates nothing (the unique constraint decides), so the
   history is "measured from day one" and never doubles.
+  Pages read the KPI cards from it (today's row, taken on demand when the tick has not run
+  yet), so a dashboard never computes a metric over every pair.
+- `CohortRollup`: one row per (cohort, day) with the dashboard's series that would
+  otherwise scan every session (sessions held and missed per week), written with the
+  KPI snapshot.
 - `ManualValue`: a dated value of a `custom` objective, entered by a program manager.
 - `PairHealth`: the current state of an active pair and the *codes* of the signals that
   caused it. Never a value: the signal "session ratings are low" is stored, the ratings are
@@ -32,12 +37,16 @@ class KpiState(models.TextChoices):
 
 
 class KpiSnapshot(models.Model):
+    NOTE_MAX = 120
+
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="snapshots")
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="kpi_snapshots")
     day = models.DateField(_("day"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=3, null=True)
     count = models.PositiveIntegerField(_("measured over"), default=0)
     state = models.CharField(_("state"), max_length=10, choices=KpiState.choices)
+    note = models.CharField(_("note"), max_length=NOTE_MAX, blank=True)
+    hidden = models.BooleanField(_("below the privacy floor"), default=False)
     taken_at = models.DateTimeField(_("taken at"))
 
     class Meta:
@@ -50,6 +59,25 @@ class KpiSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objective_id}/{self.cohort_id} on {self.day}: {self.value}"
+
+
+class CohortRollup(models.Model):
+    """Series of a cohort's dashboard as of the end of `day`: `weeks` is a list of
+    [ISO Monday, sessions held, sessions cancelled or missed], oldest first."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="rollups")
+    day = models.DateField(_("day"))
+    weeks = models.JSONField(_("sessions per week"), default=list, blank=True)
+    taken_at = models.DateTimeField(_("taken at"))
+
+    class Meta:
+        ordering = ["cohort", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "day"], name="one_cohort_rollup_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Rollup of {self.cohort_id} on {self.day}"
 
 
 class ManualValue(models.Model):

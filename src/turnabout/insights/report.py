@@ -9,6 +9,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from turnabout.common.types import AnyUser
 from turnabout.insights import charts, selectors
@@ -21,11 +22,18 @@ def _page(user: AnyUser, program: Program) -> dict[str, Any]:
     on_track = [c for c in board.cards if c.kpi.state == "on_track"]
     if on_track:
         highlights.append(
-            _("%(n)d of %(m)d objectives on track.") % {"n": len(on_track), "m": len(board.cards)}
+            ngettext(
+                "%(n)d of %(m)d objective on track.",
+                "%(n)d of %(m)d objectives on track.",
+                len(board.cards),
+            )
+            % {"n": len(on_track), "m": len(board.cards)}
         )
     held = sum(h for _w, h, _m in board.weeks)
     if held:
-        highlights.append(_("%(n)d sessions held.") % {"n": held})
+        highlights.append(
+            ngettext("%(n)d session held.", "%(n)d sessions held.", held) % {"n": held}
+        )
     if board.topics_to_mentees:
         highlights.append(
             _("Leaders learned most about %(topic)s.") % {"topic": board.topics_to_mentees[0][0]}

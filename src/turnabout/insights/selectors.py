@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,15 +27,15 @@ from turnabout.insights import health, metrics, permissions, sources
 from turnabout.insights.models import (
     HEALTH_ORDER,
     CheckInNote,
+    CohortRollup,
     HealthState,
     KpiSnapshot,
-    KpiState,
     PairHealth,
     RematchOffer,
     SignalSnooze,
 )
 from turnabout.pairing.models import Mentorship
-from turnabout.programs.models import Cohort, Objective, Program, SurveyDailyCount
+from turnabout.programs.models import Cohort, Objective, Phase, Program, SurveyDailyCount
 from turnabout.programs.permissions import managed_programs_filter
 
 # --- Lookups -----------------------------------------------------------------------------
@@ -116,35 +116,67 @@ TREND_DAYS = 7
 def kpi_cards(
     *, program: Program, cohort: Cohort | None = None, today: date | None = None
 ) -> tuple[Cohort | None, list[KpiCard]]:
-    """The program's objectives measured on `cohort` (default: the reference cohort), with
-    their snapshot history and the trend over the last week. Fixed number of queries."""
+    """The program's objectives measured on `cohort` (default: the reference cohort), read
+    from the daily KPI snapshot, with their history and the trend over the last week.
+
+    Today's snapshot is the tick's; when the tick has not taken it yet, it is taken now for
+    this cohort (idempotent, like the tick). A closed cohort shows its last snapshot. So a
+    page never computes a metric over every pair, and its queries do not grow with data."""
     today = today or timezone.localdate()
     objectives = list(program.objectives.all())
     if cohort is None:
         cohort = metrics.reference_cohort(list(program.cohorts.all()))
     if cohort is None or not objectives:
         return cohort, []
-    day = min(today, cohort.ends_on) if cohort.phase == "closed" else today
-    values = metrics.compute(objectives, [cohort], day)
-    history: dict[int, list[tuple[date, Decimal | None]]] = defaultdict(list)
-    for objective_id, snap_day, value in KpiSnapshot.objects.filter(
-        objective__in=objectives, cohort=cohort
-    ).values_list("objective_id", "day", "value"):
-        history[objective_id].append((snap_day, value))
+    closed = cohort.phase == Phase.CLOSED
+    day = min(today, cohort.ends_on) if closed else today
+    snapshots = _snapshots(objectives, cohort, today)
+    missing = [
+        o
+        for o in objectives
+        if not snapshots.get(o.pk) or (not closed and snapshots[o.pk][-1].day != day)
+    ]
+    if missing:
+        from turnabout.insights.services import kpi_snapshots_take  # a write, on demand
+
+        kpi_snapshots_take(day=day, cohorts=[cohort])
+        snapshots = _snapshots(objectives, cohort, today)
     cards = []
     for objective in objectives:
-        kpi = values.get((objective.pk, cohort.pk)) or metrics.KpiValue(
-            objective, cohort, None, 0, KpiState.NO_DATA
+        rows = snapshots.get(objective.pk, [])
+        last = rows[-1] if rows else None
+        value = last.value if last is not None else None
+        kpi = metrics.KpiValue(
+            objective=objective,
+            cohort=cohort,
+            value=value,
+            count=last.count if last is not None else 0,
+            state=metrics.kpi_state(objective, value),
+            note=last.note if last is not None else "",
+            hidden=last.hidden if last is not None else False,
         )
-        points = sorted(history.get(objective.pk, []))
-        if points and points[-1][0] == day:
-            points[-1] = (day, kpi.value)
-        else:
-            points.append((day, kpi.value))
-        earlier = [v for d, v in points if d <= day - timedelta(days=TREND_DAYS) and v is not None]
+        points = [(row.day, row.value) for row in rows]
+        current = last.day if last is not None else day
+        earlier = [
+            v for d, v in points if d <= current - timedelta(days=TREND_DAYS) and v is not None
+        ]
         trend, better = _trend(objective, kpi.value, earlier[-1] if earlier else None)
         cards.append(KpiCard(kpi=kpi, history=points, trend=trend, better=better))
     return cohort, cards
+
+
+def _snapshots(
+    objectives: Sequence[Objective], cohort: Cohort, today: date
+) -> dict[int, list[KpiSnapshot]]:
+    """Each objective's snapshots of `cohort` up to `today`, oldest first (one query)."""
+    result: dict[int, list[KpiSnapshot]] = defaultdict(list)
+    for row in (
+        KpiSnapshot.objects.filter(objective__in=objectives, cohort=cohort, day__lte=today)
+        .only("objective_id", "day", "value", "count", "note", "hidden")
+        .order_by("day")
+    ):
+        result[row.objective_id].append(row)
+    return result
 
 
 def kpi_history(*, objective: Objective, cohort: Cohort) -> list[KpiSnapshot]:
@@ -360,7 +392,7 @@ def dashboard(
     pairs = Mentorship.objects.filter(cohort__in=ids)
     started = pairs.filter(activated_at__isnull=False)
     result.funnel = _funnel(ids, scope, pairs, started, today)
-    result.weeks = _weeks(started)
+    result.weeks = _weeks(scope, today)
     live = started.filter(status=Mentorship.Status.ACTIVE)
     counts = started.aggregate(
         n=Count("pk", distinct=True),
@@ -388,11 +420,11 @@ def dashboard(
     result.topics_to_mentors = _topics(started, "mentor")
     if cohort is not None:
         result.nps = sources.nps(cohort=cohort)
-        result.satisfaction = sources.satisfaction([cohort.pk]).get(cohort.pk)
+        result.satisfaction = sources.satisfaction([cohort.pk], interim=False).get(cohort.pk)
         changes = sources.skill_change_by_topic(cohort=cohort)
     else:
         result.nps = sources.nps(program=program)
-        result.satisfaction = sources.satisfaction_of_program(program)
+        result.satisfaction = sources.satisfaction_of_program(program, interim=False)
         changes = sources.skill_change_by_topic(program=program)
     result.skill_change = sorted(
         (
@@ -430,23 +462,27 @@ def _funnel(
         applied=Count("pk", filter=~Q(status=Application.Status.WITHDRAWN)),
         accepted=Count("pk", filter=Q(status=Application.Status.ACCEPTED)),
     )
-    ends = {c.pk: c.ends_on for c in scope}
-    matched = pairs.exclude(status=Mentorship.Status.DECLINED).values("pk").count()
-    rows = list(started.values_list("cohort_id", "ended_at"))
-    active = len(rows)
-    completed = 0
-    for cohort_id, ended_at in rows:
-        end = ends[cohort_id]
-        if end > today:
+    # Completed: pairs of cohorts that have ended, unless they ended before the grace.
+    completed = Q(pk__in=[])
+    for c in scope:
+        if c.ends_on > today:
             continue
-        grace = end - timedelta(days=metrics.COMPLETION_GRACE_DAYS)
-        if ended_at is None or ended_at.date() >= grace:
-            completed += 1
+        grace = c.ends_on - timedelta(days=metrics.COMPLETION_GRACE_DAYS)
+        completed |= Q(cohort_id=c.pk) & (
+            Q(ended_at__isnull=True)
+            | Q(ended_at__gte=datetime.combine(grace, time.min, tzinfo=UTC))
+        )
+    counts = pairs.aggregate(
+        matched=Count("pk", filter=~Q(status=Mentorship.Status.DECLINED)),
+        active=Count("pk", filter=Q(activated_at__isnull=False)),
+        completed=Count("pk", filter=Q(activated_at__isnull=False) & completed),
+    )
+    matched, active, completed_n = counts["matched"], counts["active"], counts["completed"]
     labels = funnel_labels()
     # Through the privacy floor for everybody (pages, API, exports, the sponsor's report):
     # the people who answered the survey are their own group; the other steps are a chain.
     chain = suppress_chain(
-        [apps["applied"], apps["accepted"], 2 * matched, 2 * active, 2 * completed]
+        [apps["applied"], apps["accepted"], 2 * matched, 2 * active, 2 * completed_n]
     )
     figures = dict(zip(FUNNEL_STEPS[1:], chain, strict=True))
     figures["interested"] = interested if interested == 0 or meets_floor(interested) else None
@@ -464,33 +500,45 @@ def cohort_funnel(cohort: Cohort, today: date | None = None) -> list[tuple[str, 
     )
 
 
-def _weeks(started: QuerySet[Mentorship]) -> list[tuple[date, int, int]]:
-    rows = (
-        MentoringSession.objects.filter(mentorship__in=started)
-        .exclude(outcome="")
-        .annotate(week=TruncWeek("starts_at"))
-        .values("week")
-        .annotate(
-            held=Count("pk", filter=Q(outcome=MentoringSession.Outcome.HELD)),
-            missed=Count("pk", filter=~Q(outcome=MentoringSession.Outcome.HELD)),
-        )
-        .order_by("week")
-    )
-    weeks = [
-        (
-            row["week"].date() if hasattr(row["week"], "date") else row["week"],
-            row["held"],
-            row["missed"],
-        )
-        for row in rows
+def _rollups(scope: Sequence[Cohort], today: date) -> dict[int, tuple[date, list[Any]]]:
+    """Each cohort's latest rollup up to `today`: {cohort id: (day, weeks)} (one query)."""
+    latest: dict[int, tuple[date, list[Any]]] = {}
+    for cohort_id, day, weeks in (
+        CohortRollup.objects.filter(cohort__in=[c.pk for c in scope], day__lte=today)
+        .order_by("cohort_id", "day")
+        .values_list("cohort_id", "day", "weeks")
+    ):
+        latest[cohort_id] = (day, weeks)
+    return latest
+
+
+def _weeks(scope: Sequence[Cohort], today: date) -> list[tuple[date, int, int]]:
+    """Sessions held and missed per week over `scope`, from each cohort's latest rollup
+    (taken with the KPI snapshot; taken now when a running cohort has none for today). The
+    last `MAX_WEEKS` weeks, weeks without sessions filled in so the time axis is true."""
+    latest = _rollups(scope, today)
+    missing = [
+        c
+        for c in scope
+        if c.pk not in latest or (c.phase != Phase.CLOSED and latest[c.pk][0] != today)
     ]
-    if not weeks:
+    if missing:
+        from turnabout.insights.services import cohort_rollups_take  # a write, on demand
+
+        cohort_rollups_take(day=today, now=timezone.now(), cohorts=missing)
+        latest = _rollups(scope, today)
+    by_week: dict[date, tuple[int, int]] = {}
+    for _day, weeks in latest.values():
+        for iso, held, missed in weeks:
+            week = date.fromisoformat(iso)
+            before = by_week.get(week, (0, 0))
+            by_week[week] = (before[0] + held, before[1] + missed)
+    if not by_week:
         return []
-    # Fill the weeks without sessions so the chart's time axis is true.
+    first, last = min(by_week), max(by_week)
     filled: list[tuple[date, int, int]] = []
-    by_week = {w: (h, m) for w, h, m in weeks}
-    day = weeks[0][0]
-    while day <= weeks[-1][0] and len(filled) < MAX_WEEKS:
+    day = max(first, last - timedelta(weeks=MAX_WEEKS - 1))
+    while day <= last:
         held, missed = by_week.get(day, (0, 0))
         filled.append((day, held, missed))
         day += timedelta(weeks=1)

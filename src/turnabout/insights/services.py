@@ -8,6 +8,7 @@ twice in a day, or from two workers at once, and nothing doubles.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,7 @@ from turnabout.insights import health, metrics, permissions
 from turnabout.insights.audit import InsightsEvent
 from turnabout.insights.models import (
     CheckInNote,
+    CohortRollup,
     DigestSent,
     HealthState,
     KpiSnapshot,
@@ -107,11 +109,14 @@ def snapshot_cohorts(day: date) -> list[Cohort]:
     return [c for c in cohorts if c.pk not in closed_done]
 
 
-def kpi_snapshots_take(*, day: date, now: datetime | None = None) -> int:
-    """Record every objective's value for every current cohort as of `day`; idempotent
-    (a second call the same day inserts nothing). Returns the number of rows written."""
+def kpi_snapshots_take(
+    *, day: date, now: datetime | None = None, cohorts: Sequence[Cohort] | None = None
+) -> int:
+    """Record every objective's value for every current cohort (or for `cohorts`) as of
+    `day`, and the cohorts' dashboard rollups; idempotent (a second call the same day
+    inserts nothing). Returns the number of KPI rows written."""
     now = now or timezone.now()
-    cohorts = snapshot_cohorts(day)
+    cohorts = snapshot_cohorts(day) if cohorts is None else list(cohorts)
     if not cohorts:
         return 0
     objectives = list(Objective.objects.filter(program__in={c.program_id for c in cohorts}))
@@ -124,14 +129,18 @@ def kpi_snapshots_take(*, day: date, now: datetime | None = None) -> int:
             value=v.value,
             count=v.count,
             state=v.state,
+            note=v.note[: KpiSnapshot.NOTE_MAX],
+            hidden=v.hidden,
             taken_at=now,
         )
         for v in values.values()
         if v.cohort is not None
     ]
-    before = KpiSnapshot.objects.filter(day=day).count()
+    taken = KpiSnapshot.objects.filter(day=day, cohort__in=[c.pk for c in cohorts])
+    before = taken.count()
     KpiSnapshot.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    written = KpiSnapshot.objects.filter(day=day).count() - before
+    written = taken.count() - before
+    cohort_rollups_take(day=day, now=now, cohorts=cohorts)
     if written:
         audit_record(
             actor=None,
@@ -140,6 +149,32 @@ def kpi_snapshots_take(*, day: date, now: datetime | None = None) -> int:
             message=f"{day.isoformat()}",
         )
     return written
+
+
+def cohort_rollups_take(*, day: date, now: datetime, cohorts: Sequence[Cohort]) -> int:
+    """The dashboard series of each cohort as of the end of `day` (one aggregate query over
+    their sessions); idempotent like the KPI snapshot. Returns the rows written."""
+    ids = [c.pk for c in cohorts]
+    done = set(
+        CohortRollup.objects.filter(day=day, cohort__in=ids).values_list("cohort_id", flat=True)
+    )
+    wanted = [pk for pk in ids if pk not in done]
+    if not wanted:
+        return 0
+    weeks = metrics.sessions_per_week(wanted, day)
+    rows = [
+        CohortRollup(
+            cohort_id=pk,
+            day=day,
+            weeks=[[w.isoformat(), held, missed] for w, held, missed in weeks.get(pk, [])],
+            taken_at=now,
+        )
+        for pk in wanted
+    ]
+    CohortRollup.objects.bulk_create(rows, ignore_conflicts=True)
+    # Only the latest series is read: older days' rows go.
+    CohortRollup.objects.filter(cohort__in=wanted, day__lt=day).delete()
+    return len(rows)
 
 
 # --- Pair health --------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from turnabout.common.privacy import meets_floor
 from turnabout.feedback import metrics as fb
 from turnabout.feedback import stats
 from turnabout.feedback.models import Answer, Question, Survey
@@ -37,6 +36,11 @@ class MeanFigure:
     low: float | None = None
     high: float | None = None
     hidden: bool = False  # below the privacy floor (the count is not shown either)
+    basis: str = ""  # what it is measured on (`feedback.metrics.BASIS_*`)
+
+    @property
+    def interim(self) -> bool:
+        return self.basis.startswith("interim")
 
     @classmethod
     def of(cls, values: Sequence[float]) -> MeanFigure:
@@ -104,42 +108,49 @@ def _cohorts(cohort_ids: Iterable[int]) -> list[Cohort]:
 def _mean(value: fb.MetricValue) -> MeanFigure:
     """A floored feedback value as a MeanFigure (hidden: n stays 0 and `hidden` is set)."""
     if value.hidden:
-        return MeanFigure(None, 0, hidden=True)
-    return MeanFigure(value.value, value.n or 0, value.low, value.high)
+        return MeanFigure(None, 0, hidden=True, basis=value.basis)
+    return MeanFigure(value.value, value.n or 0, value.low, value.high, basis=value.basis)
 
 
 def _interval(value: stats.Interval) -> MeanFigure:
     return MeanFigure(value.mean, value.n, value.low, value.high)
 
 
-def satisfaction(cohort_ids: Iterable[int], *, until: date | None = None) -> dict[int, MeanFigure]:
-    """Mean satisfaction (1-5) of the final evaluation per cohort (after the floor)."""
-    return {c.pk: _mean(fb.satisfaction(cohort=c)) for c in _cohorts(cohort_ids)}
+def satisfaction(
+    cohort_ids: Iterable[int], *, until: date | None = None, interim: bool = True
+) -> dict[int, MeanFigure]:
+    """Mean satisfaction (1-5) of the final evaluation per cohort (after the floor), as of
+    the end of `until`; before any final answer, the interim value from the pulses."""
+    return {
+        c.pk: _mean(fb.satisfaction(cohort=c, as_of=until, interim=interim))
+        for c in _cohorts(cohort_ids)
+    }
 
 
-def satisfaction_of_program(program: Program) -> MeanFigure:
-    return _mean(fb.satisfaction(program=program))
+def satisfaction_of_program(program: Program, *, interim: bool = True) -> MeanFigure:
+    return _mean(fb.satisfaction(program=program, interim=interim))
 
 
 def would_do_again(
     cohort_ids: Iterable[int], *, until: date | None = None
 ) -> dict[int, MeanFigure]:
-    """Mean agreement (1-5) with "I would do it again" per cohort (after the floor)."""
-    return {c.pk: _mean(fb.would_do_it_again(cohort=c)) for c in _cohorts(cohort_ids)}
+    """Mean agreement (1-5) with "I would do it again" per cohort (after the floor); before
+    any final answer, the interim value from the pulses."""
+    return {c.pk: _mean(fb.would_do_it_again(cohort=c, as_of=until)) for c in _cohorts(cohort_ids)}
 
 
-def would_do_again_share(cohort_ids: Iterable[int]) -> dict[int, MeanFigure]:
-    """Share (0-1) of people who agree (4 or 5 of 5) that they would do it again."""
+def would_do_again_share(
+    cohort_ids: Iterable[int], *, until: date | None = None
+) -> dict[int, MeanFigure]:
+    """Share (0-1) of people who agree (4 or 5 of 5) that they would do it again (after the
+    floor); before any final answer, the interim share from the pulses."""
     result = {}
     for cohort in _cohorts(cohort_ids):
-        surveys = Survey.objects.filter(cohort=cohort, template=Survey.Template.FINAL).exclude(
-            status=Survey.Status.DRAFT
-        )
-        values = fb.numbers_of(surveys, fb.KEY_AGAIN)
-        if values and not meets_floor(len(values)):
-            result[cohort.pk] = MeanFigure(None, 0, hidden=True)
-        elif values:
-            result[cohort.pk] = MeanFigure(sum(v >= 4 for v in values) / len(values), len(values))
+        value = fb.would_do_it_again_share(cohort=cohort, as_of=until)
+        if value.hidden or value.value is not None:
+            result[cohort.pk] = MeanFigure(
+                value.value, value.n or 0, hidden=value.hidden, basis=value.basis
+            )
     return result
 
 
@@ -148,7 +159,7 @@ def self_rating_change(
 ) -> dict[int, MeanFigure]:
     """Mean post - pre self-rating on `topic` of the people on `side`, per cohort."""
     function = fb.mentee_self_rating_change if side == "mentee" else fb.mentor_self_rating_change
-    return {c.pk: _mean(function(topic=topic, cohort=c)) for c in _cohorts(cohort_ids)}
+    return {c.pk: _mean(function(topic=topic, cohort=c, as_of=until)) for c in _cohorts(cohort_ids)}
 
 
 def _skill_topics(surveys: Any) -> list[str]:

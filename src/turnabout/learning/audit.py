@@ -6,6 +6,7 @@ class LearningEvent(models.TextChoices):
     MODULE_CREATED = "learning.module_created", "Training module created"
     MODULE_UPDATED = "learning.module_updated", "Training module updated"
     MODULE_RETIRED = "learning.module_retired", "Training module retired or restored"
+    MODULE_DELETED = "learning.module_deleted", "Training module deleted (nobody had started it)"
     STEP_CREATED = "learning.step_created", "Training step created"
     STEP_UPDATED = "learning.step_updated", "Training step updated"
     STEP_DELETED = "learning.step_deleted", "Training step deleted"

@@ -255,6 +255,25 @@ def module_retire(
     return module
 
 
+@transaction.atomic
+def module_delete(module: TrainingModule, *, acting_user: AnyUser) -> None:
+    """Delete a module nobody has started (a program file that leaves it out); a module
+    with progress is retired instead (`module_retire`), so the progress stays."""
+    _manager(acting_user, module.program)
+    if StepCompletion.objects.filter(step__module=module).exists():
+        raise Conflict(
+            _("People have started this module: retire it instead."),
+            code=ErrorCode.MODULE_HAS_PROGRESS,
+        )
+    audit_record(
+        actor=acting_user,
+        event=LearningEvent.MODULE_DELETED,
+        target=module,
+        changes={"title": (module.title, None)},
+    )
+    module.delete()
+
+
 def _move(obj: Any, siblings: Any, direction: int) -> None:
     """Swap `obj` with its neighbour (direction -1: up, +1: down), renumbering siblings."""
     items = list(siblings.order_by("position", "pk"))

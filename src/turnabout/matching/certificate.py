@@ -62,7 +62,8 @@ class Duals:
 
 @dataclass(frozen=True)
 class Scan:
-    """Non-candidate pairs whose reduced benefit is positive, and their sum."""
+    """Non-candidate pairs whose reduced benefit is positive or nearly so, and the sum of
+    the positive ones."""
 
     rows: IntArray
     cols: IntArray
@@ -70,6 +71,8 @@ class Scan:
     excess: float
     """Sum of the positive reduced benefits, in integer units."""
     rows_scored: int
+    improving: int = 0
+    """How many of the pairs have a positive reduced benefit (the rest are near misses)."""
 
 
 def _relax(
@@ -96,7 +99,9 @@ def _relax(
             return distance
         target, candidate = target[better], candidate[better]
         np.minimum.at(distance, target, candidate)
-        active = np.unique(target)
+        changed = np.zeros(n, dtype=bool)
+        changed[target] = True
+        active = np.flatnonzero(changed)
     return None
 
 
@@ -221,28 +226,37 @@ def scan(
     tie: Float64Array,
     is_candidate: Callable[[IntArray, IntArray], BoolArray],
     allowed_cols: BoolArray,
+    near: int = 0,
 ) -> Scan:
     """Score the given rows against every mentor and keep the improving non-candidates.
 
     ``score_block(rows)`` returns the quantised (rows, mentors) scores and whether each
-    pair may be used (feasible, not locked, above a fairness floor).
+    pair may be used (feasible, not locked, above a fairness floor). Pairs whose reduced
+    benefit is above ``-near`` (integer units) are kept too: the next solve's prices move,
+    and a near miss of this round is often an improving pair of the next, so adding them
+    at once saves a round. Only the positive ones count in ``excess`` and ``improving``.
     """
     found_rows: list[IntArray] = []
     found_cols: list[IntArray] = []
     found_scores: list[Float64Array] = []
     excess = 0.0
+    improving = 0
     for start in range(0, len(rows_to_score), block_rows):
         rows = rows_to_score[start : start + block_rows]
         scores, usable = score_block(rows)
         usable &= allowed_cols[None, :]
         benefit = integer_benefit(scores + tie[rows, None])
         reduced = benefit + bonus - duals.u[rows, None] - duals.v[None, :]
-        local, cols = np.nonzero(usable & (reduced > 0))
+        flat = np.flatnonzero(usable & (reduced > -near))
+        local, cols = flat // reduced.shape[1], flat % reduced.shape[1]
         if len(local) == 0:
             continue
         keep = ~is_candidate(rows[local], cols)
         local, cols = local[keep], cols[keep]
-        excess += float(reduced[local, cols].sum(dtype=np.float64))
+        gain = reduced[local, cols]
+        positive = gain > 0
+        excess += float(gain[positive].sum(dtype=np.float64))
+        improving += int(np.count_nonzero(positive))
         found_rows.append(rows[local])
         found_cols.append(cols)
         found_scores.append(scores[local, cols])
@@ -255,6 +269,7 @@ def scan(
         np.concatenate(found_scores),
         excess,
         len(rows_to_score),
+        improving,
     )
 
 

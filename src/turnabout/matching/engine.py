@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
-from . import certificate, explain, solver
+from . import _codes, certificate, explain, solver
 from ._types import BoolArray, Float32Array, Float64Array, IntArray
 from .config import MatchConfig
 from .fast import FEASIBLE_MIN, FastScorer
@@ -37,6 +37,9 @@ SCORE_DECIMALS = 6
 TIE_BREAK = 1e-7
 """Largest tie-break bonus per pair; it only decides between near-equal options."""
 CELLS_PER_BLOCK = 4_000_000
+NEAR_MISS = 0.01
+"""Score points: a certificate round adds the pairs it finds improving and those within
+this much of improving (they are often the next round's improving pairs)."""
 TOP_SAMPLE = 4096
 """Columns sampled per row to bound its k-th best score before the exact selection."""
 
@@ -414,7 +417,7 @@ def _fair_threshold(
     target = solver.max_matched(rows, cols, need, capacity)
     if target == 0:
         return 0.0
-    levels = np.unique(scores)
+    levels = _codes.unique(scores)
     low, high = 0, len(levels) - 1  # levels[low] always achieves the target
     while low < high:
         middle = (low + high + 1) // 2
@@ -618,7 +621,7 @@ def _match_sparse(problem: Problem, demand: _Demand, progress: Progress | None) 
     locked_codes = demand.locked_rows * n_cols + demand.locked_cols
     usable = (need[cand_rows] > 0) & (capacity[cand_cols] > 0)
     if len(locked_codes):
-        usable &= ~np.isin(cand_rows * n_cols + cand_cols, locked_codes)
+        usable &= ~_codes.isin(cand_rows * n_cols + cand_cols, locked_codes)
     edge_rows, edge_cols = cand_rows[usable], cand_cols[usable]
     edge_scores = cand_scores[usable]
     threshold: float | None = None
@@ -637,7 +640,7 @@ def _match_sparse(problem: Problem, demand: _Demand, progress: Progress | None) 
             problem, edge_rows, edge_cols, edge_scores, need, capacity, demand.tie, method=method
         )
         edge_codes = edge_rows * n_cols + edge_cols
-        solver.validate(rows, cols, np.isin(rows * n_cols + cols, edge_codes), need, capacity)
+        solver.validate(rows, cols, _codes.isin(rows * n_cols + cols, edge_codes), need, capacity)
         if progress is not None:
             progress("certifying", 0.0)
         verdict = _certify(
@@ -740,7 +743,7 @@ def _certify(
     duals = certificate.dual_prices(edge_rows, edge_cols, benefit, chosen, need, capacity, bonus)
     if duals is None:
         return False, None, None
-    candidate_codes = np.unique(np.concatenate([found.rows * n_cols + found.cols, edge_codes]))
+    candidate_codes = _codes.unique(np.concatenate([found.rows * n_cols + found.cols, edge_codes]))
     suspicious = certificate.suspicious_rows(
         duals, bonus, tie, found.row_bound, found.col_bound, need, capacity
     )
@@ -754,16 +757,13 @@ def _certify(
         if threshold is not None:
             usable &= scores >= threshold
         if len(locked_codes):
-            mine = np.isin(demand.locked_rows, block)
+            mine = _codes.isin(demand.locked_rows, block)
             for row, col in zip(demand.locked_rows[mine], demand.locked_cols[mine], strict=True):
                 usable[np.searchsorted(block, row), col] = False
         return scores, usable
 
     def is_candidate(pair_rows: IntArray, pair_cols: IntArray) -> BoolArray:
-        codes = pair_rows * n_cols + pair_cols
-        at = np.minimum(np.searchsorted(candidate_codes, codes), len(candidate_codes) - 1)
-        result: BoolArray = candidate_codes[at] == codes
-        return result
+        return _codes.member(candidate_codes, pair_rows * n_cols + pair_cols)
 
     scan = certificate.scan(
         np.sort(suspicious),
@@ -774,11 +774,12 @@ def _certify(
         tie,
         is_candidate,
         capacity > 0,
+        near=int(NEAR_MISS * solver.SCALE),
     )
     gap_bound = (duals.slack + scan.excess) / solver.SCALE
-    if duals.slack == 0 and len(scan.rows) == 0:
+    if duals.slack == 0 and scan.improving == 0:
         return True, 0.0, None
-    if len(scan.rows) == 0:
+    if scan.improving == 0:
         return False, gap_bound, None
     return False, gap_bound, (scan.rows, scan.cols, scan.scores)
 

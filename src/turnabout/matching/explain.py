@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from . import _codes
 from ._types import BoolArray, Float64Array, IntArray
 from .criteria import BY_NAME, CRITERIA, Reason
 from .model import Pair, Unmatched
@@ -58,7 +59,7 @@ def blocking_pairs(
     """
     n_cols = len(capacity)
     mentee_floor, mentor_floor = _floors(rows, cols, scores, per_mentee, capacity, n_rows)
-    unused = ~np.isin(cand_rows * n_cols + cand_cols, rows * n_cols + cols)
+    unused = ~_codes.isin(cand_rows * n_cols + cand_cols, rows * n_cols + cols)
     blocking = (
         unused & (cand_scores > mentee_floor[cand_rows]) & (cand_scores > mentor_floor[cand_cols])
     )
@@ -104,12 +105,23 @@ def _floors(
 
 
 class _Rows:
-    """A feature's sparse rows as Python lists, sliced per person much faster than numpy."""
+    """A feature's sparse rows as Python lists, sliced per person much faster than numpy.
 
-    def __init__(self, matrix: Any) -> None:
+    With ``rank`` (each item's place in name order) every person's items are stored in
+    that order, or by weight first (highest first) with ``by_weight``, so that the items
+    two people share come out already sorted: no sort per pair.
+    """
+
+    def __init__(self, matrix: Any, rank: IntArray | None = None, by_weight: bool = False):
+        indices, data = matrix.indices, matrix.data
+        if rank is not None and len(indices):
+            owner = np.repeat(np.arange(len(matrix.indptr) - 1), np.diff(matrix.indptr))
+            keys = (rank[indices], -data, owner) if by_weight else (rank[indices], owner)
+            order = np.lexsort(keys)
+            indices, data = indices[order], data[order]
         self.indptr: list[int] = matrix.indptr.tolist()
-        self.indices: list[int] = matrix.indices.tolist()
-        self.data: list[float] = matrix.data.tolist()
+        self.indices: list[int] = indices.tolist()
+        self.data: list[float] = data.tolist()
 
     def items(self, person: int) -> list[int]:
         return self.indices[self.indptr[person] : self.indptr[person + 1]]
@@ -143,29 +155,30 @@ class ExplainContext:
         if found is None:
             feature = self.problem.languages if name == "language" else self.problem.features[name]
             display = feature.vocab.display
+            keys = [item.casefold() for item in display]
+            rank = np.zeros(len(keys), dtype=np.int64)
+            rank[sorted(range(len(keys)), key=keys.__getitem__)] = np.arange(len(keys))
             found = self.sides[name] = (
-                _Rows(feature.mentee_sparse),
+                _Rows(feature.mentee_sparse, rank, by_weight=name == "skills"),
                 _Rows(feature.mentor_sparse),
                 display,
-                [item.casefold() for item in display],
+                keys,
             )
         return found
 
     def shared(self, name: str, row: int, col: int) -> list[str]:
         """The items of a set criterion the two people share, sorted by name."""
-        mentees, mentors, display, keys = self._side(name)
+        mentees, mentors, display, _ = self._side(name)
         theirs = set(mentors.items(col))
-        found = sorted((i for i in mentees.items(row) if i in theirs), key=keys.__getitem__)
-        return [display[i] for i in found]
+        return [display[i] for i in mentees.items(row) if i in theirs]  # in name order
 
     def skills(self, row: int, col: int) -> tuple[int, list[str]]:
-        """How many topics the mentee wants, and those the mentor offers (by priority)."""
-        mentees, mentors, display, keys = self._side("skills")
+        """How many topics the mentee wants, and those the mentor offers (by priority,
+        then name: the order the mentee's items are stored in)."""
+        mentees, mentors, display, _ = self._side("skills")
         wanted = mentees.items(row)
-        weight = dict(zip(wanted, mentees.weights(row), strict=True))
         offered = set(mentors.items(col))
-        found = sorted((i for i in wanted if i in offered), key=lambda i: (-weight[i], keys[i]))
-        return len(wanted), [display[i] for i in found]
+        return len(wanted), [display[i] for i in wanted if i in offered]
 
     def goal_terms(self, row: int, col: int) -> list[str]:
         """Goal words both wrote, most weighty first."""
@@ -408,17 +421,7 @@ def describe_unmatched(
 
     idle = np.flatnonzero(assigned_cols == 0)
     if len(idle):
-        totals = {name: np.zeros(len(idle), dtype=np.int64) for name in CONSTRAINTS}
-        eligible_count = np.zeros(len(idle), dtype=np.int64)
-        eligible_open = np.zeros(len(idle), dtype=np.int64)
-        block = max(1, 2_000_000 // len(idle))
-        for start in range(0, n_rows, block):
-            chunk = np.arange(start, min(start + block, n_rows), dtype=np.int64)
-            counts, eligible = _attribute(problem.cross_violations(chunk, idle), axis=0)
-            for name, value in counts.items():
-                totals[name] += value
-            eligible_count += eligible.sum(axis=0, dtype=np.int64)
-            eligible_open += (eligible & ~mentee_full[chunk][:, None]).sum(axis=0, dtype=np.int64)
+        totals, eligible_count, eligible_open = _idle_mentor_counts(problem, idle, mentee_full)
         for i, col in enumerate(idle.tolist()):
             reason = _why_not(
                 problem,
@@ -431,3 +434,110 @@ def describe_unmatched(
             )
             out.append(Unmatched(problem.mentors[col].id, "mentor", reason))
     return out
+
+
+DENSE_CONSTRAINTS = ("level", "timezone", "language")
+"""Constraints that depend only on a few attributes of each side (level, UTC offsets,
+language set); the others (same person, reporting line, same manager, exclusions) rule
+out a few pairs each and are listed pair by pair."""
+
+
+def _first_failing(violations: dict[str, BoolArray], shape: tuple[int, ...]) -> IntArray:
+    """Index into ``CONSTRAINTS`` of each pair's first failing constraint, or
+    ``len(CONSTRAINTS)`` for an eligible pair."""
+    code = np.full(shape, len(CONSTRAINTS), dtype=np.int64)
+    for index in range(len(CONSTRAINTS) - 1, -1, -1):
+        hit = violations.get(CONSTRAINTS[index])
+        if hit is not None:
+            code[np.asarray(hit, dtype=bool)] = index
+    return code
+
+
+def _group(problem: Problem, mentee: bool, people: IntArray) -> tuple[IntArray, IntArray]:
+    """People with the same level, UTC offsets and language set: one representative each,
+    and each person's group."""
+    level = problem.mentee_level if mentee else problem.mentor_level
+    tz = problem.mentee_tz if mentee else problem.mentor_tz
+    sets = problem.language_sets.mentee if mentee else problem.language_sets.mentor
+    keys = np.stack(
+        [level[people].astype(np.float64), *tz[people].T, sets[people].astype(np.float64)],
+        axis=1,
+    )
+    keys = np.where(np.isnan(keys), 1e9, keys)
+    _, first, group = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+    return people[first], group.reshape(-1).astype(np.int64)
+
+
+def _idle_mentor_counts(
+    problem: Problem, idle: IntArray, mentee_full: BoolArray
+) -> tuple[dict[str, IntArray], IntArray, IntArray]:
+    """For mentors without a mentee: how many mentees each constraint rules out (first
+    failing one wins), how many are eligible, and how many of those have room.
+
+    Exact, without a (mentees x idle mentors) pass: the level, time-zone and language
+    constraints are evaluated once per pair of *groups* (people alike in those
+    attributes) and counted with the groups' sizes; the pairs that a pair-wise
+    constraint rules out (same person, reporting line, same manager, exclusions) are
+    then moved from their group's answer to their own.
+    """
+    n_rows, n_idle = problem.n_mentees, len(idle)
+    size = len(CONSTRAINTS) + 1  # the constraints, then "eligible"
+    everyone = np.arange(n_rows, dtype=np.int64)
+    rep_rows, row_group = _group(problem, True, everyone)
+    rep_cols, col_group = _group(problem, False, idle)
+    dense = {
+        k: v
+        for k, v in problem.cross_violations(rep_rows, rep_cols).items()
+        if k in DENSE_CONSTRAINTS
+    }
+    group_code = _first_failing(dense, (len(rep_rows), len(rep_cols)))
+    open_rows = ~mentee_full
+    per_group = np.bincount(row_group, minlength=len(rep_rows))
+    open_group = np.bincount(row_group[open_rows], minlength=len(rep_rows))
+    # (codes, column groups) counts, then per idle mentor
+    counts = np.zeros((size, len(rep_cols)), dtype=np.int64)
+    opens = np.zeros(len(rep_cols), dtype=np.int64)
+    for code in range(size):
+        where = group_code == code
+        counts[code] = per_group @ where
+        if code == size - 1:
+            opens = open_group @ where
+    table = counts[:, col_group]  # (codes, idle)
+    eligible_open = opens[col_group].copy()
+
+    # pairs that a pair-wise constraint rules out
+    rules = problem.config.constraints
+    pair_rows: list[IntArray] = []
+    pair_cols: list[IntArray] = []  # positions in idle
+    matrices = [problem.same_person, problem.excluded]
+    if rules.reporting_line:
+        matrices.append(problem.chains.conflicts)
+    for matrix in matrices:
+        if matrix.nnz == 0:
+            continue
+        coo = matrix[:, idle].tocoo()
+        pair_rows.append(coo.row.astype(np.int64))
+        pair_cols.append(coo.col.astype(np.int64))
+    if rules.same_manager:
+        managers = problem.mentee_manager
+        order = np.argsort(managers, kind="stable")
+        ordered = managers[order]
+        mine = problem.mentor_manager[idle]
+        low = np.searchsorted(ordered, mine, side="left")
+        high = np.searchsorted(ordered, mine, side="right")
+        many = np.where(mine >= 0, high - low, 0)
+        at = np.repeat(low - (np.cumsum(many) - many), many) + np.arange(int(many.sum()))
+        pair_rows.append(order[at])
+        pair_cols.append(np.repeat(np.arange(n_idle, dtype=np.int64), many))
+    if pair_rows:
+        codes = _codes.unique(np.concatenate(pair_rows) * n_idle + np.concatenate(pair_cols))
+        rows, cols = codes // n_idle, codes % n_idle
+        truth = _first_failing(problem.violations(View(rows, idle[cols], paired=True)), rows.shape)
+        guess = group_code[row_group[rows], col_group[cols]]
+        np.add.at(table, (guess, cols), -1)
+        np.add.at(table, (truth, cols), 1)
+        eligible = size - 1
+        moved = (truth == eligible).astype(np.int64) - (guess == eligible)
+        np.add.at(eligible_open, cols, open_rows[rows] * moved)
+    totals = {name: table[index] for index, name in enumerate(CONSTRAINTS)}
+    return totals, table[size - 1], eligible_open

@@ -11,9 +11,15 @@ set, no row or column over its capacity (solvers can silently return forbidden p
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import cast
+
 import numpy as np
 import scipy.sparse as sp
 
+from . import _codes
 from ._types import BoolArray, Float64Array, IntArray
 
 
@@ -62,11 +68,47 @@ def solve_dense(benefit: Float64Array, capacity: IntArray) -> tuple[IntArray, In
     else:
         owner = np.arange(n_cols, dtype=np.int64)
         expanded = benefit
-    from scipy.optimize import linear_sum_assignment
-
-    row_ind, slot_ind = linear_sum_assignment(expanded, maximize=True)
+    row_ind, slot_ind = _linear_sum_assignment()(expanded, maximize=True)
     keep = expanded[row_ind, slot_ind] > 0
     return row_ind[keep].astype(np.int64), owner[slot_ind[keep]]
+
+
+def _linear_sum_assignment() -> Callable[..., tuple[IntArray, IntArray]]:
+    """scipy's ``linear_sum_assignment``, without importing all of ``scipy.optimize``.
+
+    The function lives in one compiled module (``scipy/optimize/_lsap``) that needs only
+    numpy; importing it the usual way first runs ``scipy.optimize``'s package start-up,
+    which loads linprog, linalg and fft (about 0.25 CPU s, a third of a small
+    ``turnabout match`` run). So the module is loaded from its file on its own, under
+    its own name; on any surprise (another scipy layout) the ordinary import is used.
+    """
+    loaded = sys.modules.get("scipy.optimize._lsap")
+    if loaded is None and "scipy.optimize" not in sys.modules:
+        try:
+            import importlib.machinery
+            import importlib.util
+
+            import scipy
+
+            folder = Path(scipy.__file__).parent / "optimize"
+            for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                path = folder / f"_lsap{suffix}"
+                if path.exists():
+                    spec = importlib.util.spec_from_file_location("scipy.optimize._lsap", path)
+                    if spec is not None and spec.loader is not None:
+                        module = importlib.util.module_from_spec(spec)
+                        spec.loader.exec_module(module)
+                        sys.modules["scipy.optimize._lsap"] = module
+                        loaded = module
+                    break
+        except (ImportError, OSError):
+            loaded = None
+    function = getattr(loaded, "linear_sum_assignment", None)
+    if callable(function):
+        return cast(Callable[..., tuple[IntArray, IntArray]], function)
+    from scipy.optimize import linear_sum_assignment
+
+    return cast(Callable[..., tuple[IntArray, IntArray]], linear_sum_assignment)
 
 
 EPSILONS = (1e-1, 2e-2, 4e-3, 8e-4, 1.6e-4, 3.2e-5)
@@ -364,7 +406,7 @@ def validate(
     if not np.all(allowed):
         raise SolverError(f"solver chose {int((~allowed).sum())} forbidden pair(s)")
     codes = chosen_rows * max(len(capacity), 1) + chosen_cols
-    if len(np.unique(codes)) != len(codes):
+    if len(_codes.unique(codes)) != len(codes):
         raise SolverError("solver chose the same pair twice")
     if np.any(np.bincount(chosen_cols, minlength=len(capacity)) > capacity):
         raise SolverError("solver put a mentor over capacity")

@@ -173,7 +173,8 @@ def build_input(
     company are left out; with the program's readiness gate on, so are those whose training
     is not complete: they are listed as unmatched with the reason).
 
-    `locks` are {mentor, mentee, override_reason} application ids to keep as they are;
+    `locks` are {mentor_application, mentee_application, override_reason} application ids to
+    keep as they are;
     `keep_live` also keeps every live (proposed or active) mentorship fixed (a re-match).
     """
     held = not_ready(cohort) if gate else {}
@@ -243,7 +244,11 @@ def build_input(
             add_lock(mentor_app_id, mentee_app_id, override)
             kept.add((mentor_app_id, mentee_app_id))
     for lock in locks:
-        add_lock(int(lock["mentor"]), int(lock["mentee"]), str(lock.get("override_reason", "")))
+        add_lock(
+            int(lock["mentor_application"]),
+            int(lock["mentee_application"]),
+            str(lock.get("override_reason", "")),
+        )
     return EngineInput(
         config=dict(config),
         mentors=mentors,

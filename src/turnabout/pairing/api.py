@@ -180,11 +180,11 @@ class ProposalOut(Schema):
 
     @staticmethod
     def resolve_mentor(obj: Proposal) -> dict[str, Any]:
-        return _person(obj.mentor)
+        return _person(obj.mentor_application)
 
     @staticmethod
     def resolve_mentee(obj: Proposal) -> dict[str, Any]:
-        return _person(obj.mentee)
+        return _person(obj.mentee_application)
 
 
 class UnmatchedOut(Schema):
@@ -211,18 +211,19 @@ class UnmatchedOut(Schema):
 
 
 class MatchRunDetailOut(MatchRunOut):
-    proposals: list[ProposalOut]
-    unmatched: list[UnmatchedOut]
+    """The run's summary figures; its proposals and unmatched people are paginated under
+    `/match-runs/{id}/proposals` and `/match-runs/{id}/unmatched`."""
+
+    proposal_count: int
+    unmatched_count: int
 
     @staticmethod
-    def resolve_proposals(obj: MatchRun) -> list[Proposal]:
-        rows: list[Proposal] = getattr(obj, "proposal_rows", [])
-        return rows
+    def resolve_proposal_count(obj: MatchRun) -> int:
+        return int(getattr(obj, "proposal_count", 0))
 
     @staticmethod
-    def resolve_unmatched(obj: MatchRun) -> list[UnmatchedEntry]:
-        rows: list[UnmatchedEntry] = getattr(obj, "unmatched_rows", [])
-        return rows
+    def resolve_unmatched_count(obj: MatchRun) -> int:
+        return int(getattr(obj, "unmatched_count", 0))
 
 
 class ManualPairIn(Schema):
@@ -346,8 +347,9 @@ def mentorship_out(
 
 
 def _run_detail(request: HttpRequest, run: MatchRun) -> MatchRun:
-    setattr(run, "proposal_rows", list(selectors.proposals_for_review(user=request.user, run=run)))  # noqa: B010
-    setattr(run, "unmatched_rows", list(selectors.unmatched_of_run(user=request.user, run=run)))  # noqa: B010
+    unmatched = selectors.unmatched_of_run(user=request.user, run=run)  # checks the right
+    setattr(run, "unmatched_count", unmatched.count())  # noqa: B010
+    setattr(run, "proposal_count", run.proposals.count())  # noqa: B010
     return run
 
 
@@ -392,11 +394,35 @@ def counts(request: HttpRequest, cohort_id: int) -> selectors.PairingCounts:
 @router.get(
     "/match-runs/{run_id}",
     response={200: MatchRunDetailOut, **ERRS},
-    summary="A run: status, progress, quality, proposals and unmatched people",
+    summary="A run: status, progress, quality and counts",
 )
 def get_run(request: HttpRequest, run_id: int) -> MatchRun:
+    """Summary figures only: the proposals and the unmatched people are paginated under
+    `/match-runs/{run_id}/proposals` and `/match-runs/{run_id}/unmatched`."""
     run = selectors.run_get(user=request.user, run_id=run_id)
     return _run_detail(request, run)
+
+
+@router.get(
+    "/match-runs/{run_id}/proposals",
+    response={200: list[ProposalOut], **ERRS},
+    summary="A run's proposed pairs, best score first (paginated)",
+)
+@paginate(BoundedPageNumberPagination, page_size=50)
+def list_proposals(request: HttpRequest, run_id: int) -> Any:
+    run = selectors.run_get(user=request.user, run_id=run_id)
+    return selectors.proposals_for_review(user=request.user, run=run)
+
+
+@router.get(
+    "/match-runs/{run_id}/unmatched",
+    response={200: list[UnmatchedOut], **ERRS},
+    summary="The people a run left unmatched, with the reason (paginated)",
+)
+@paginate(BoundedPageNumberPagination, page_size=50)
+def list_unmatched(request: HttpRequest, run_id: int) -> Any:
+    run = selectors.run_get(user=request.user, run_id=run_id)
+    return selectors.unmatched_of_run(user=request.user, run=run)
 
 
 @router.get(
@@ -414,9 +440,9 @@ def compare(request: HttpRequest, run_id: int, other_id: int) -> dict[str, Any]:
         "same": comparison.same,
         "changes": [
             {
-                "mentee": _person(c.mentee),
-                "mentor_a": _person(c.mentor_a) if c.mentor_a else None,
-                "mentor_b": _person(c.mentor_b) if c.mentor_b else None,
+                "mentee": _person(c.mentee_application),
+                "mentor_a": _person(c.mentor_application_a) if c.mentor_application_a else None,
+                "mentor_b": _person(c.mentor_application_b) if c.mentor_application_b else None,
                 "score_a": c.score_a,
                 "score_b": c.score_b,
             }

@@ -234,7 +234,11 @@ def _unmatched_text(code: str, p: Mapping[str, Any]) -> str | None:
     if code == EXCLUDED:
         return _("excluded by the program manager")
     if code == TRAINING:  # the program's readiness gate (learning)
-        return _("training not complete (%(done)d of %(required)d modules)") % {
+        return ngettext(
+            "training not complete (%(done)d of %(required)d module)",
+            "training not complete (%(done)d of %(required)d modules)",
+            int(p["required"]),
+        ) % {
             "done": int(p["done"]),
             "required": int(p["required"]),
         }

@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from turnabout.common.filters import ListFilter
+from turnabout.common.widgets import Picker
 from turnabout.pairing.adapter import CRITERIA
 from turnabout.pairing.explain import CRITERION_LABELS
 from turnabout.pairing.models import Proposal
@@ -27,8 +28,16 @@ SORT_CHOICES = (
 ORDERS: dict[str, list[Any]] = {
     "-score": ["-score", "pk"],
     "score": ["score", "pk"],
-    "mentee": ["mentee__person__last_name", "mentee__person__first_name", "pk"],
-    "mentor": ["mentor__person__last_name", "mentor__person__first_name", "pk"],
+    "mentee": [
+        "mentee_application__person__last_name",
+        "mentee_application__person__first_name",
+        "pk",
+    ],
+    "mentor": [
+        "mentor_application__person__last_name",
+        "mentor_application__person__first_name",
+        "pk",
+    ],
 }
 
 
@@ -36,7 +45,9 @@ class ProposalFilter(ListFilter):
     """Proposals of a run: by either person's department or level; one criterion's value
     shown, floored and sorted by; always in a stable order."""
 
-    department = django_filters.ChoiceFilter(label=_("Department"), method="either_person")
+    department = django_filters.ChoiceFilter(
+        label=_("Department"), method="either_person", widget=Picker
+    )
     level = django_filters.ChoiceFilter(label=_("Level"), method="either_person")
     criterion = django_filters.ChoiceFilter(
         label=_("Criterion"),
@@ -87,7 +98,8 @@ class ProposalFilter(ListFilter):
         if field == "level":
             value = int(value)
         return queryset.filter(
-            Q(**{f"mentor__person__{field}": value}) | Q(**{f"mentee__person__{field}": value})
+            Q(**{f"mentor_application__person__{field}": value})
+            | Q(**{f"mentee_application__person__{field}": value})
         )
 
     def no_filter(self, queryset: QuerySet[Proposal], name: str, value: Any) -> Any:

@@ -89,8 +89,15 @@ def _person_label(application: Application) -> str:
 
 
 class ManualPairForm(forms.Form):
-    mentor = forms.TypedChoiceField(label=_("Mentor"), coerce=int)
-    mentee = forms.TypedChoiceField(label=_("Mentee"), coerce=int)
+    """Two application ids chosen from the search results of the run page (radio buttons);
+    the service checks that both are accepted people of the run's cohort."""
+
+    mentor_application = forms.IntegerField(
+        label=_("Mentor"), min_value=1, widget=forms.HiddenInput
+    )
+    mentee_application = forms.IntegerField(
+        label=_("Mentee"), min_value=1, widget=forms.HiddenInput
+    )
     override_reason = forms.CharField(
         label=_("Reason to override a hard constraint"),
         required=False,
@@ -99,28 +106,11 @@ class ManualPairForm(forms.Form):
         help_text=_("Needed only when the pair breaks a hard constraint; kept in the audit log."),
     )
 
-    def __init__(
-        self,
-        data: Mapping[str, Any] | None,
-        *,
-        mentors: Sequence[Application],
-        mentees: Sequence[Application],
-        paired: set[int] | None = None,
-    ) -> None:
-        super().__init__(data)
-        paired = paired or set()
-        mentor = self.fields["mentor"]
-        assert isinstance(mentor, forms.ChoiceField)
-        mentor.choices = [("", "—"), *[(a.pk, _person_label(a)) for a in mentors]]
-        mentee = self.fields["mentee"]
-        assert isinstance(mentee, forms.ChoiceField)
-        mentee.choices = [
-            ("", "—"),
-            *[
-                (a.pk, _person_label(a) + ("" if a.pk in paired else f" · {_('unmatched')}"))
-                for a in mentees
-            ],
-        ]
+
+def person_choice_label(application: Application, *, paired: bool | None = None) -> str:
+    """How a person reads in the hand-pairing search results."""
+    label = _person_label(application)
+    return label if paired is None or paired else f"{label} · {_('unmatched')}"
 
 
 class ReasonForm(forms.Form):

@@ -59,7 +59,10 @@ class MatchRun(TimeStampedModel):
         _("locked pairs"),
         default=list,
         blank=True,
-        help_text=_("[{mentor, mentee, override_reason}] application ids kept from a run."),
+        help_text=_(
+            "[{mentor_application, mentee_application, override_reason}] application ids kept "
+            "from a run."
+        ),
     )
     based_on = models.ForeignKey(
         "self",
@@ -151,8 +154,8 @@ class Proposal(models.Model):
     criterion first); ``pairing/explain.py`` puts them into words for each reader."""
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="proposals")
-    mentor = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
-    mentee = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    mentor_application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
+    mentee_application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="+")
     score = models.FloatField(_("score"))
     breakdown = models.JSONField(_("breakdown"), default=dict, blank=True)
     reasons = models.JSONField(_("reasons (codes)"), default=list, blank=True)
@@ -167,12 +170,21 @@ class Proposal(models.Model):
     class Meta:
         ordering = ["run", "-score", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["run", "mentee"], name="one_proposal_per_mentee"),
-            models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="proposal_two_people"),
+            models.UniqueConstraint(
+                fields=["run", "mentee_application"], name="one_proposal_per_mentee"
+            ),
+            models.CheckConstraint(
+                condition=~Q(mentor_application=F("mentee_application")),
+                name="proposal_two_people",
+            ),
         ]
+        # The run page's and the API's pages of proposals, best first.
+        indexes = [models.Index(fields=["run", "-score", "id"], name="proposal_review_idx")]
 
     def __str__(self) -> str:
-        return f"{self.mentor_id} mentors {self.mentee_id} (run {self.run_id})"
+        return (
+            f"{self.mentor_application_id} mentors {self.mentee_application_id} (run {self.run_id})"
+        )
 
 
 class UnmatchedEntry(models.Model):
@@ -278,7 +290,16 @@ class Mentorship(TimeStampedModel):
                 name="mentorship_override_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["cohort", "status"])]
+        indexes = [
+            models.Index(fields=["cohort", "status"]),
+            # A person's live load and last freed time (the waiting list, re-matching).
+            models.Index(
+                fields=["mentor_application", "status"], name="pair_mentor_app_status_idx"
+            ),
+            models.Index(
+                fields=["mentee_application", "status"], name="pair_mentee_app_status_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.mentor} mentors {self.mentee}"

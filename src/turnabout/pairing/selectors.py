@@ -6,12 +6,12 @@ NotFound (404), so that ids reveal nothing.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from turnabout.common.errors import NotFound, PermissionDenied
@@ -19,7 +19,7 @@ from turnabout.common.privacy import suppress_counts
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.pairing import adapter, permissions
-from turnabout.pairing.adapter import CRITERIA, waiting_days
+from turnabout.pairing.adapter import CRITERIA
 from turnabout.pairing.filters import ProposalFilter
 from turnabout.pairing.models import (
     LIVE_STATUSES,
@@ -79,7 +79,9 @@ def runs_of_cohort(*, user: AnyUser, cohort: Cohort) -> QuerySet[MatchRun]:
 
 def proposal_get(*, user: AnyUser, proposal_id: int) -> Proposal:
     proposal = (
-        Proposal.objects.select_related("run__cohort__program", "mentor__person", "mentee__person")
+        Proposal.objects.select_related(
+            "run__cohort__program", "mentor_application__person", "mentee_application__person"
+        )
         .filter(pk=proposal_id)
         .first()
     )
@@ -95,7 +97,9 @@ def proposal_filter(
     parameters); a fixed number of queries. Its `.form` is the run page's filter form."""
     if not permissions.can_manage_pairing(user, run.cohort):
         raise NotFound(_("No such match run."))
-    qs = Proposal.objects.filter(run=run).select_related("mentor__person", "mentee__person")
+    qs = Proposal.objects.filter(run=run).select_related(
+        "mentor_application__person", "mentee_application__person"
+    )
     choices = review_filter_choices(run=run)
     return ProposalFilter(
         filters or None, queryset=qs, departments=choices["departments"], levels=choices["levels"]
@@ -119,28 +123,49 @@ def unmatched_of_run(*, user: AnyUser, run: MatchRun) -> QuerySet[UnmatchedEntry
 
 
 def review_filter_choices(*, run: MatchRun) -> dict[str, list[Any]]:
+    """The departments and levels of a run's people (distinct, in SQL: a few rows)."""
     people = Application.objects.filter(
-        Q(pk__in=Proposal.objects.filter(run=run).values("mentor_id"))
-        | Q(pk__in=Proposal.objects.filter(run=run).values("mentee_id"))
-    ).values_list("person__department", "person__level")
-    departments = sorted({d for d, _level in people if d})
-    levels = sorted({level for _d, level in people})
+        Q(pk__in=Proposal.objects.filter(run=run).values("mentor_application_id"))
+        | Q(pk__in=Proposal.objects.filter(run=run).values("mentee_application_id"))
+    ).order_by()
+    departments = sorted(
+        d for d in people.values_list("person__department", flat=True).distinct() if d
+    )
+    levels = sorted(people.values_list("person__level", flat=True).distinct())
     return {"departments": departments, "levels": levels, "criteria": list(CRITERIA)}
 
 
-def pairable_applications(*, user: AnyUser, run: MatchRun) -> dict[str, list[Application]]:
+def pairable_applications(*, user: AnyUser, run: MatchRun) -> QuerySet[Application]:
     """Accepted mentors and mentees of the run's cohort, for the "pair by hand" form."""
     if not permissions.can_manage_pairing(user, run.cohort):
         raise NotFound(_("No such match run."))
-    apps = (
+    return (
         Application.objects.filter(cohort_id=run.cohort_id, status=Application.Status.ACCEPTED)
         .select_related("person")
         .order_by("person__last_name", "person__first_name", "pk")
     )
-    return {
-        "mentors": [a for a in apps if a.role == ParticipantRole.MENTOR],
-        "mentees": [a for a in apps if a.role == ParticipantRole.MENTEE],
-    }
+
+
+PERSON_SEARCH_LIMIT = 10
+
+
+def pairable_search(
+    *, user: AnyUser, run: MatchRun, role: str, query: str, limit: int = PERSON_SEARCH_LIMIT
+) -> list[Application]:
+    """The first few accepted people of one role whose name, email or employee id contains
+    `query` (the hand-pairing search field); nothing for a blank query."""
+    query = query.strip()
+    if not query:
+        return []
+    words = Q()
+    for word in query.split()[:4]:
+        words &= (
+            Q(person__first_name__icontains=word)
+            | Q(person__last_name__icontains=word)
+            | Q(person__email__icontains=word)
+            | Q(person__employee_id__iexact=word)
+        )
+    return list(pairable_applications(user=user, run=run).filter(words, role=role)[:limit])
 
 
 def run_settings_of(*, cohort: Cohort) -> dict[str, Any]:
@@ -161,16 +186,20 @@ class PairPreview:
 
 
 def pair_check(
-    *, user: AnyUser, run: MatchRun, mentor_id: int, mentee_id: int
+    *, user: AnyUser, run: MatchRun, mentor_application_id: int, mentee_application_id: int
 ) -> PairPreview | None:
     """Check a pair before a manager makes it by hand; None when either person is not an
     accepted participant of the run's cohort."""
     people = pairable_applications(user=user, run=run)
-    mentor = next((a for a in people["mentors"] if a.pk == mentor_id), None)
-    mentee = next((a for a in people["mentees"] if a.pk == mentee_id), None)
+    mentor = people.filter(pk=mentor_application_id, role=ParticipantRole.MENTOR).first()
+    mentee = people.filter(pk=mentee_application_id, role=ParticipantRole.MENTEE).first()
     if mentor is None or mentee is None:
         return None
-    taken = run.proposals.filter(mentee=mentee).select_related("mentor__person").first()
+    taken = (
+        run.proposals.filter(mentee_application=mentee)
+        .select_related("mentor_application__person")
+        .first()
+    )
     check = adapter.pair_violations(
         run.cohort, config=run.config, mentor_application=mentor, mentee_application=mentee
     )
@@ -178,15 +207,19 @@ def pair_check(
         score=check.score,
         reasons=list(check.reasons),
         violations=list(check.violations),
-        taken_by=taken.mentor.person.full_name if taken else "",
+        taken_by=taken.mentor_application.person.full_name if taken else "",
     )
+
+
+def _last_first(person: Employee) -> tuple[str, str]:
+    return (person.last_name, person.first_name)
 
 
 @dataclass(frozen=True)
 class PairChange:
-    mentee: Application
-    mentor_a: Application | None
-    mentor_b: Application | None
+    mentee_application: Application
+    mentor_application_a: Application | None
+    mentor_application_b: Application | None
     score_a: float | None
     score_b: float | None
 
@@ -203,32 +236,31 @@ def run_compare(*, user: AnyUser, a: MatchRun, b: MatchRun) -> Comparison:
     """Two runs of one cohort side by side: their figures and the mentees whose pair differs."""
     if not permissions.can_manage_pairing(user, a.cohort) or a.cohort_id != b.cohort_id:
         raise NotFound(_("No such match run."))
+    people = ("mentor_application__person", "mentee_application__person")
     pairs_a = {
-        p.mentee_id: p
-        for p in Proposal.objects.filter(run=a).select_related("mentor__person", "mentee__person")
+        p.mentee_application_id: p for p in Proposal.objects.filter(run=a).select_related(*people)
     }
     pairs_b = {
-        p.mentee_id: p
-        for p in Proposal.objects.filter(run=b).select_related("mentor__person", "mentee__person")
+        p.mentee_application_id: p for p in Proposal.objects.filter(run=b).select_related(*people)
     }
     same = 0
     changes: list[PairChange] = []
     for mentee_id in sorted(set(pairs_a) | set(pairs_b)):
         pa, pb = pairs_a.get(mentee_id), pairs_b.get(mentee_id)
-        if pa is not None and pb is not None and pa.mentor_id == pb.mentor_id:
+        if pa and pb and pa.mentor_application_id == pb.mentor_application_id:
             same += 1
             continue
-        mentee = (pa or pb).mentee  # type: ignore[union-attr]
+        mentee = (pa or pb).mentee_application  # type: ignore[union-attr]
         changes.append(
             PairChange(
-                mentee=mentee,
-                mentor_a=pa.mentor if pa else None,
-                mentor_b=pb.mentor if pb else None,
+                mentee_application=mentee,
+                mentor_application_a=pa.mentor_application if pa else None,
+                mentor_application_b=pb.mentor_application if pb else None,
                 score_a=pa.score if pa else None,
                 score_b=pb.score if pb else None,
             )
         )
-    changes.sort(key=lambda c: (c.mentee.person.last_name, c.mentee.person.first_name))
+    changes.sort(key=lambda c: _last_first(c.mentee_application.person))
     return Comparison(a=a, b=b, same=same, changes=changes)
 
 
@@ -358,28 +390,63 @@ def mentorship_cards(*, user: AnyUser, mentorships: Iterable[Mentorship]) -> lis
     return cards
 
 
-def waiting_for_partner(*, user: AnyUser, cohort: Cohort) -> list[Application]:
+def waiting_for_partner(
+    *, user: AnyUser, cohort: Cohort, role: str | None = None
+) -> QuerySet[Application]:
     """Accepted people without a live pair (mentors: below capacity), longest waiting first.
-    People who left the company are not waiting."""
+    People who left the company are not waiting.
+
+    One query, filtered, counted and ordered in SQL so a page of it stays small at any
+    cohort size: the live load and the last time a pair ended are correlated subqueries
+    (served by the mentorship indexes on the application columns).
+    """
     if not permissions.can_manage_pairing(user, cohort):
         raise NotFound(_("No such cohort."))
-    apps = list(
+    live = Mentorship.objects.filter(status__in=LIVE_STATUSES)
+    freed = Mentorship.objects.filter(
+        status__in=[Mentorship.Status.DECLINED, Mentorship.Status.ENDED], ended_at__isnull=False
+    )
+
+    def _count(qs: QuerySet[Mentorship], column: str) -> Subquery:
+        return Subquery(
+            qs.filter(**{column: OuterRef("pk")})
+            .order_by()
+            .values(column)
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        )
+
+    def _last_ended(column: str) -> Subquery:
+        return Subquery(
+            freed.filter(**{column: OuterRef("pk")}).order_by("-ended_at").values("ended_at")[:1]
+        )
+
+    since = Coalesce("decided_at", "created_at")
+    apps = (
         Application.objects.filter(cohort=cohort, status=Application.Status.ACCEPTED)
         .exclude(person__status=Employee.Status.TERMINATED)
+        .annotate(
+            live_as_mentor=Coalesce(_count(live, "mentor_application"), 0),
+            live_as_mentee=Coalesce(_count(live, "mentee_application"), 0),
+            accepted_since=since,
+            # Greatest() is NULL on SQLite when one side is NULL: coalesce both sides.
+            waiting_since=Greatest(
+                since,
+                Coalesce(_last_ended("mentor_application"), since),
+                Coalesce(_last_ended("mentee_application"), since),
+            ),
+        )
+        .filter(
+            Q(role=ParticipantRole.MENTOR, live_as_mentor__lt=F("capacity"))
+            | Q(role=ParticipantRole.MENTEE, live_as_mentee=0)
+        )
         .select_related("person")
-        .order_by("decided_at", "pk")
+        .order_by("waiting_since", "person__last_name", "pk")
     )
-    live = Mentorship.objects.filter(cohort=cohort, status__in=LIVE_STATUSES)
-    mentor_load = Counter(live.values_list("mentor_application_id", flat=True))
-    mentees_paired = set(live.values_list("mentee_application_id", flat=True))
-    free = [
-        a
-        for a in apps
-        if (a.role == ParticipantRole.MENTOR and mentor_load[a.pk] < a.capacity)
-        or (a.role == ParticipantRole.MENTEE and a.pk not in mentees_paired)
-    ]
-    days = waiting_days(cohort, free)
-    return sorted(free, key=lambda a: (-days.get(a.pk, 0), a.person.last_name, a.pk))
+    if role:
+        apps = apps.filter(role=role)
+    return apps
 
 
 @dataclass(frozen=True)
@@ -399,17 +466,25 @@ class PairingCounts:
 def pairing_counts(*, user: AnyUser, cohort: Cohort) -> PairingCounts:
     if not permissions.can_view_counts(user, cohort):
         raise PermissionDenied(_("Only this program's managers and sponsors see the counts."))
-    found = Counter(Mentorship.objects.filter(cohort=cohort).values_list("status", flat=True))
+    found = dict(
+        Mentorship.objects.filter(cohort=cohort)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
     by_status: dict[str, int | None] = {
-        status: found[status] for status in Mentorship.Status.values
+        status: found.get(status, 0) for status in Mentorship.Status.values
     }
     floored = not permissions.can_manage_pairing(user, cohort)
     if floored:
-        by_status = dict(suppress_counts({k: found[k] for k in by_status}))
-    runs = MatchRun.objects.filter(cohort=cohort)
+        by_status = dict(suppress_counts({k: found.get(k, 0) for k in by_status}))
+    runs = MatchRun.objects.filter(cohort=cohort).aggregate(
+        all=Count("pk"), published=Count("pk", filter=Q(published_at__isnull=False))
+    )
     return PairingCounts(
-        runs=runs.count(),
-        published_runs=runs.filter(published_at__isnull=False).count(),
+        runs=runs["all"],
+        published_runs=runs["published"],
         proposed=by_status[Mentorship.Status.PROPOSED],
         active=by_status[Mentorship.Status.ACTIVE],
         declined=by_status[Mentorship.Status.DECLINED],

@@ -20,6 +20,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from turnabout.common import leases
 from turnabout.common.audit import audit_record
@@ -156,10 +157,10 @@ def match_run_start(
     locks: list[dict[str, Any]] = []
     if based_on is not None:
         locks = [
-            {"mentor": m, "mentee": e, "override_reason": reason}
+            {"mentor_application": m, "mentee_application": e, "override_reason": reason}
             for m, e, reason in based_on.proposals.filter(locked=True, kept=False)
             .order_by("pk")
-            .values_list("mentor_id", "mentee_id", "override_reason")
+            .values_list("mentor_application_id", "mentee_application_id", "override_reason")
         ]
     number = (MatchRun.objects.filter(cohort=cohort).aggregate(n=Max("number"))["n"] or 0) + 1
     run = MatchRun.objects.create(
@@ -317,8 +318,8 @@ def match_run_execute(run_id: int) -> MatchRun | None:
         Proposal.objects.bulk_create(
             Proposal(
                 run=run,
-                mentor=row.mentor_application,
-                mentee=row.mentee_application,
+                mentor_application=row.mentor_application,
+                mentee_application=row.mentee_application,
                 score=row.score,
                 breakdown=row.breakdown,
                 reasons=row.reasons,
@@ -353,8 +354,13 @@ def match_run_execute(run_id: int) -> MatchRun | None:
             actor=None,
             event=PairingEvent.RUN_FINISHED,
             target=run,
-            message=_("%(pairs)d pairs, %(unmatched)d people unmatched.")
-            % {"pairs": len(output.proposals), "unmatched": len(output.unmatched)},
+            message=_("%(pairs)s, %(unmatched)s unmatched.")
+            % {
+                "pairs": ngettext("%(n)d pair", "%(n)d pairs", len(output.proposals))
+                % {"n": len(output.proposals)},
+                "unmatched": ngettext("%(n)d person", "%(n)d people", len(output.unmatched))
+                % {"n": len(output.unmatched)},
+            },
         )
     return run
 
@@ -418,7 +424,8 @@ def _editable_proposal(proposal: Proposal, acting_user: AnyUser) -> Proposal:
 
 
 def _label(proposal: Proposal) -> str:
-    return f"{proposal.mentor.person.full_name} → {proposal.mentee.person.full_name}"
+    mentor, mentee = proposal.mentor_application.person, proposal.mentee_application.person
+    return f"{mentor.full_name} → {mentee.full_name}"
 
 
 @transaction.atomic
@@ -446,12 +453,12 @@ def proposal_set_locked(proposal: Proposal, *, locked: bool, acting_user: AnyUse
 
 def _remove(proposal: Proposal, *, reason: dict[str, Any]) -> None:
     run = proposal.run
-    mentor_id, mentee_id = proposal.mentor_id, proposal.mentee_id
+    mentor_id, mentee_id = proposal.mentor_application_id, proposal.mentee_application_id
     proposal.delete()
     UnmatchedEntry.objects.update_or_create(
         run=run, application_id=mentee_id, defaults={"reason": reason}
     )
-    if not run.proposals.filter(mentor_id=mentor_id).exists():
+    if not run.proposals.filter(mentor_application_id=mentor_id).exists():
         UnmatchedEntry.objects.update_or_create(
             run=run, application_id=mentor_id, defaults={"reason": reason}
         )
@@ -476,8 +483,8 @@ def pair_exclude(proposal: Proposal, *, reason: str = "", acting_user: AnyUser) 
     run = proposal.run
     exclusion, _created = PairExclusion.objects.get_or_create(
         cohort_id=run.cohort_id,
-        mentor_id=proposal.mentor.person_id,
-        mentee_id=proposal.mentee.person_id,
+        mentor_id=proposal.mentor_application.person_id,
+        mentee_id=proposal.mentee_application.person_id,
         defaults={
             "reason": reason or _("Excluded by the program manager."),
             "created_by_id": acting_user.pk,
@@ -519,24 +526,31 @@ def proposal_create_manual(
     if mentor is None or mentor.role != ParticipantRole.MENTOR:
         raise ValidationFailed(
             _("Choose an accepted mentor of this cohort."),
-            details={"field": "mentor"},
-            field="mentor",
+            details={"field": "mentor_application"},
+            field="mentor_application",
         )
     if mentee is None or mentee.role != ParticipantRole.MENTEE:
         raise ValidationFailed(
             _("Choose an accepted mentee of this cohort."),
-            details={"field": "mentee"},
-            field="mentee",
+            details={"field": "mentee_application"},
+            field="mentee_application",
         )
-    existing = run.proposals.select_related("mentor__person").filter(mentee=mentee).first()
+    existing = (
+        run.proposals.select_related("mentor_application__person")
+        .filter(mentee_application=mentee)
+        .first()
+    )
     if existing is not None:
         raise Conflict(
             _("%(mentee)s is already paired with %(mentor)s in this run; remove that pair first.")
-            % {"mentee": mentee.person.full_name, "mentor": existing.mentor.person.full_name},
+            % {
+                "mentee": mentee.person.full_name,
+                "mentor": existing.mentor_application.person.full_name,
+            },
             code=ErrorCode.MENTEE_ALREADY_PAIRED,
             params={"proposal": existing.pk},
         )
-    if run.proposals.filter(mentor=mentor).count() >= mentor.capacity:
+    if run.proposals.filter(mentor_application=mentor).count() >= mentor.capacity:
         raise Conflict(
             _("%(mentor)s already has %(n)d mentee(s), their capacity; remove a pair first.")
             % {"mentor": mentor.person.full_name, "n": mentor.capacity},
@@ -555,8 +569,8 @@ def proposal_create_manual(
         )
     proposal = Proposal.objects.create(
         run=run,
-        mentor=mentor,
-        mentee=mentee,
+        mentor_application=mentor,
+        mentee_application=mentee,
         score=check.score,
         breakdown=check.breakdown,
         reasons=[{"code": explain.MANUAL, "params": {}}, *check.reasons],
@@ -585,7 +599,7 @@ def proposal_create_manual(
 
 def _lock_mentor_capacity(proposals: list[Proposal]) -> None:
     """Lock each mentor's application row, then check live + new pairs <= capacity."""
-    wanted = Counter(p.mentor_id for p in proposals)
+    wanted = Counter(p.mentor_application_id for p in proposals)
     mentors = {
         a.pk: a
         for a in Application.objects.select_for_update()
@@ -643,7 +657,7 @@ def _proposals_to_publish(run: MatchRun) -> list[Proposal]:
     """The run's new pairs (kept pairs exist already), or ValidationFailed when none."""
     proposals = list(
         run.proposals.filter(kept=False)
-        .select_related("mentor__person", "mentee__person")
+        .select_related("mentor_application__person", "mentee_application__person")
         .order_by("pk")
     )
     if not proposals:
@@ -674,7 +688,8 @@ def _check_exclusions(cohort: Cohort, proposals: list[Proposal]) -> None:
     newly_excluded = [
         p
         for p in proposals
-        if (p.mentor.person_id, p.mentee.person_id) in excluded and not p.override_reason
+        if (p.mentor_application.person_id, p.mentee_application.person_id) in excluded
+        and not p.override_reason
     ]
     if newly_excluded:
         raise Conflict(
@@ -693,10 +708,10 @@ def _create_mentorships(run: MatchRun, proposals: list[Proposal]) -> list[Mentor
             return Mentorship.objects.bulk_create(
                 Mentorship(
                     cohort=run.cohort,
-                    mentor_id=p.mentor.person_id,
-                    mentee_id=p.mentee.person_id,
-                    mentor_application=p.mentor,
-                    mentee_application=p.mentee,
+                    mentor_id=p.mentor_application.person_id,
+                    mentee_id=p.mentee_application.person_id,
+                    mentor_application=p.mentor_application,
+                    mentee_application=p.mentee_application,
                     run=run,
                     score=p.score,
                     reasons=p.reasons,
@@ -744,7 +759,11 @@ def match_run_publish(
         cohort_change_phase(
             cohort,
             to_phase=Phase.MATCHED,
-            note=_("Run %(n)d published: %(pairs)d pairs.")
+            note=ngettext(
+                "Run %(n)d published: %(pairs)d pair.",
+                "Run %(n)d published: %(pairs)d pairs.",
+                len(mentorships),
+            )
             % {"n": run.number, "pairs": len(mentorships)},
             acting_user=acting_user,
         )
@@ -752,7 +771,10 @@ def match_run_publish(
         actor=acting_user,
         event=PairingEvent.RUN_PUBLISHED,
         target=run,
-        message=_("%(pairs)d pairs published.") % {"pairs": len(mentorships)},
+        message=ngettext(
+            "%(pairs)d pair published.", "%(pairs)d pairs published.", len(mentorships)
+        )
+        % {"pairs": len(mentorships)},
     )
     if notify:
         people = sorted({m.mentor_id for m in mentorships} | {m.mentee_id for m in mentorships})

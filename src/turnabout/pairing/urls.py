@@ -13,6 +13,7 @@ urlpatterns = [
     path("runs/<int:run_pk>/status/", views.run_status, name="run_status"),
     path("runs/<int:run_pk>/check/", views.pair_check, name="pair_check"),
     path("runs/<int:run_pk>/pair/", views.pair_manual, name="pair_manual"),
+    path("runs/<int:run_pk>/people/", views.person_search, name="person_search"),
     path("runs/<int:run_pk>/rerun/", views.run_rerun, name="rerun"),
     path("runs/<int:run_pk>/publish/", views.run_publish, name="publish"),
     path("proposals/<int:proposal_pk>/lock/", views.proposal_lock, name="lock"),

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from turnabout.common import errors
@@ -23,6 +24,7 @@ from turnabout.pairing.forms import (
     ManualPairForm,
     ReasonForm,
     RunSettingsForm,
+    person_choice_label,
 )
 from turnabout.pairing.models import MatchRun, Mentorship
 from turnabout.programs.models import Phase
@@ -38,10 +40,26 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "pairing/index.html", {"cohorts": cohorts})
 
 
+WAITING_PAGE_SIZE = 25
+UNMATCHED_PAGE_SIZE = 25
+EXCLUSIONS_SHOWN = 50
+SEARCH_MAX = 100  # characters of a person search
+
+
 def cohort_page(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     cohort = selectors.cohort_for_pairing(user=request.user, cohort_id=cohort_pk)
-    runs = list(selectors.runs_of_cohort(user=request.user, cohort=cohort))
+    runs = list(selectors.runs_of_cohort(user=request.user, cohort=cohort)[:100])
     config = selectors.run_settings_of(cohort=cohort)
+    waiting: dict[str, Any] = {}
+    if cohort.phase != Phase.MATCHING:
+        for role, plural in (("mentee", "mentees"), ("mentor", "mentors")):
+            waiting[plural] = paginate(
+                request,
+                selectors.waiting_for_partner(user=request.user, cohort=cohort, role=role),
+                param=f"{plural}_page",
+                per_page=WAITING_PAGE_SIZE,
+            )
+    exclusions = selectors.exclusions_of_cohort(user=request.user, cohort=cohort)
     return render(
         request,
         "pairing/cohort.html",
@@ -52,22 +70,13 @@ def cohort_page(request: HttpRequest, cohort_pk: int) -> HttpResponse:
             "form": RunSettingsForm(None, config=config),
             "compare_form": CompareForm(None, runs=runs),
             "counts": selectors.pairing_counts(user=request.user, cohort=cohort),
-            "waiting": _split_waiting(
-                selectors.waiting_for_partner(user=request.user, cohort=cohort)
-                if cohort.phase != Phase.MATCHING
-                else []
-            ),
-            "exclusions": selectors.exclusions_of_cohort(user=request.user, cohort=cohort),
+            "waiting": waiting,
+            "query": query_without_page(request),
+            "exclusions": list(exclusions[:EXCLUSIONS_SHOWN]),
+            "exclusion_count": exclusions.count(),
             "can_run": cohort.phase in (Phase.MATCHING, Phase.MATCHED, Phase.ACTIVE),
         },
     )
-
-
-def _split_waiting(apps: list[Any]) -> dict[str, list[Any]]:
-    return {
-        "mentees": [a for a in apps if a.role == "mentee"],
-        "mentors": [a for a in apps if a.role == "mentor"],
-    }
 
 
 @require_POST
@@ -99,6 +108,8 @@ def _review_context(request: HttpRequest, run: MatchRun) -> dict[str, Any]:
         "query": query_without_page(request),
         "criterion": proposals.chosen_criterion,
         "criterion_label": CRITERION_LABELS.get(proposals.chosen_criterion, ""),
+        "table": "pairing/_proposals_table.html",
+        "target": "proposals",
     }
 
 
@@ -115,18 +126,59 @@ def run_page(request: HttpRequest, run_pk: int) -> HttpResponse:
     if run.status == MatchRun.Status.DONE:
         context.update(_review_context(request, run))
         if is_htmx(request) and request.headers.get("HX-Target") == "proposals":
-            return render(request, "pairing/run.html#proposals", context)
-        people = selectors.pairable_applications(user=request.user, run=run)
-        context["manual_form"] = ManualPairForm(
-            None,
-            mentors=people["mentors"],
-            mentees=people["mentees"],
-            paired=set(run.proposals.values_list("mentee_id", flat=True)),
+            return render(request, "_filtered_list.html#results", context)
+        context["manual_form"] = ManualPairForm(None)
+        context["hand_pairing"] = [
+            (
+                role,
+                request.GET.get(f"{role}_q", "")[:SEARCH_MAX],
+                _person_choices(request, run, role),
+                label,
+            )
+            for role, label in (("mentor", _("Mentor")), ("mentee", _("Mentee")))
+        ]
+        unmatched = selectors.unmatched_of_run(user=request.user, run=run)
+        context["unmatched"] = paginate(
+            request, unmatched, param="unmatched_page", per_page=UNMATCHED_PAGE_SIZE
         )
-        context["unmatched"] = list(selectors.unmatched_of_run(user=request.user, run=run))
         context["exclude_form"] = ReasonForm()
         context["settings_rows"] = _settings_rows(run.config)
     return render(request, "pairing/run.html", context)
+
+
+def _person_choices(request: HttpRequest, run: MatchRun, role: str) -> list[tuple[int, str]]:
+    """The hand-pairing search results for one role: (application id, label) pairs."""
+    found = selectors.pairable_search(
+        user=request.user, run=run, role=role, query=request.GET.get(f"{role}_q", "")[:SEARCH_MAX]
+    )
+    paired: set[int] = set()
+    if role == "mentee" and found:
+        paired = set(
+            run.proposals.filter(mentee_application_id__in=[a.pk for a in found]).values_list(
+                "mentee_application_id", flat=True
+            )
+        )
+    return [
+        (a.pk, person_choice_label(a, paired=(a.pk in paired) if role == "mentee" else None))
+        for a in found
+    ]
+
+
+def person_search(request: HttpRequest, run_pk: int) -> HttpResponse:
+    """htmx: the few people of one role whose name matches the hand-pairing search field."""
+    run = selectors.run_get(user=request.user, run_id=run_pk)
+    role = request.GET.get("role", "")
+    if role not in ("mentor", "mentee"):
+        raise errors.NotFound(_("Search mentors or mentees."))
+    return render(
+        request,
+        "pairing/run.html#person_choices",
+        {
+            "role": role,
+            "choices": _person_choices(request, run, role),
+            "q": request.GET.get(f"{role}_q", "")[:SEARCH_MAX],
+        },
+    )
 
 
 def _settings_rows(config: dict[str, Any]) -> list[tuple[str, str]]:
@@ -208,11 +260,15 @@ def pair_check(request: HttpRequest, run_pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, run_id=run_pk)
     context: dict[str, Any] = {"run": run, "explanations": [], "checked": False}
     try:
-        mentor_id, mentee_id = int(request.GET["mentor"]), int(request.GET["mentee"])
+        mentor_id = int(request.GET["mentor_application"])
+        mentee_id = int(request.GET["mentee_application"])
     except (KeyError, ValueError):
         return render(request, "pairing/run.html#pair_check", context)
     check = selectors.pair_check(
-        user=request.user, run=run, mentor_id=mentor_id, mentee_id=mentee_id
+        user=request.user,
+        run=run,
+        mentor_application_id=mentor_id,
+        mentee_application_id=mentee_id,
     )
     if check is not None:
         context.update(
@@ -228,8 +284,7 @@ def pair_check(request: HttpRequest, run_pk: int) -> HttpResponse:
 @require_POST
 def pair_manual(request: HttpRequest, run_pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, run_id=run_pk)
-    people = selectors.pairable_applications(user=request.user, run=run)
-    form = ManualPairForm(request.POST, mentors=people["mentors"], mentees=people["mentees"])
+    form = ManualPairForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a mentor and a mentee."))
         return _back_to_run(request, run)
@@ -238,8 +293,8 @@ def pair_manual(request: HttpRequest, run_pk: int) -> HttpResponse:
         request,
         lambda: services.proposal_create_manual(
             run,
-            mentor_application_id=data["mentor"],
-            mentee_application_id=data["mentee"],
+            mentor_application_id=data["mentor_application"],
+            mentee_application_id=data["mentee_application"],
             override_reason=data["override_reason"],
             acting_user=request.user,
         ),
@@ -266,7 +321,11 @@ def run_publish(request: HttpRequest, run_pk: int) -> HttpResponse:
         request,
         lambda: services.match_run_publish(run, acting_user=request.user),
         success=lambda created: (
-            _("%(n)d pairs published; everybody gets an email to accept or decline.")
+            ngettext(
+                "%(n)d pair published; both partners get an email to accept or decline.",
+                "%(n)d pairs published; everybody gets an email to accept or decline.",
+                len(created),
+            )
             % {"n": len(created)}
         ),
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from turnabout.common.filters import ListFilter
+from turnabout.common.widgets import Picker
 from turnabout.people.models import Employee
 
 SEARCH_MAX = 100
@@ -38,8 +39,12 @@ def _level(label: StrOrPromise, lookup: str) -> django_filters.NumberFilter:
 
 class PeopleFilter(ListFilter):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=SEARCH_MAX)
-    department = django_filters.ChoiceFilter(label=_("Department"), empty_label=_("Any department"))
-    location = django_filters.ChoiceFilter(label=_("Location"), empty_label=_("Any location"))
+    department = django_filters.ChoiceFilter(
+        label=_("Department"), empty_label=_("Any department"), widget=Picker
+    )
+    location = django_filters.ChoiceFilter(
+        label=_("Location"), empty_label=_("Any location"), widget=Picker
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Employee.Status.choices, empty_label=_("Any status")
     )

@@ -74,6 +74,8 @@ class Employee(TimeStampedModel):
 
     class Meta:
         ordering = ["last_name", "first_name", "employee_id"]
+        # The people list's pages (keyset on name, then id).
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="employee_name_idx")]
         constraints = [
             models.CheckConstraint(condition=Q(level__gte=1), name="employee_level_positive"),
             models.CheckConstraint(

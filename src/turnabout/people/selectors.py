@@ -22,6 +22,9 @@ def _require_people_access(user: AnyUser) -> None:
         raise PermissionDenied("Only org admins and program managers can see people records.")
 
 
+PEOPLE_ORDER = ("last_name", "first_name", "pk")  # unique: the keyset of the list's pages
+
+
 def people_filter(
     *, user: AnyUser, filters: Mapping[str, Any] | None = None, page: bool = False
 ) -> PeopleFilter:
@@ -32,7 +35,7 @@ def people_filter(
     qs = (
         Employee.objects.filter(people_permissions.visible_people_q(user))
         .select_related("manager")
-        .order_by("last_name", "first_name", "pk")
+        .order_by(*PEOPLE_ORDER)
     )
     choices: dict[str, Any] = filter_choices(user=user) if page else {}
     return PeopleFilter(filters or None, queryset=qs, page=page, **choices)

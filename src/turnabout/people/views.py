@@ -22,10 +22,17 @@ def people_list(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     people = selectors.people_filter(user=request.user, filters=request.GET, page=True)
     form = people.form
-    page = paginate(request, people.filtered)
-    template = "people/people_list.html#results" if is_htmx(request) else "people/people_list.html"
+    page = paginate(request, people.filtered, keys=selectors.PEOPLE_ORDER)
+    template = "_filtered_list.html#results" if is_htmx(request) else "people/people_list.html"
     return render(
-        request, template, {"form": form, "page": page, "query": query_without_page(request)}
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": query_without_page(request),
+            "table": "people/_people_table.html",
+        },
     )
 
 

@@ -8,8 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from turnabout.common.errors import DomainError
 from turnabout.common.schemas import EMAIL_MAX
+from turnabout.common.widgets import MultiPicker
+from turnabout.programs import priorities
 from turnabout.programs.models import Cohort, Format, Objective, Program, Willingness
+from turnabout.programs.services import validate_matching_settings
 
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
@@ -82,16 +86,16 @@ class ProgramForm(forms.Form):
         label=_("Departments included"),
         required=False,
         help_text=_("None selected: every department."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=MultiPicker(placeholder=_("Every department; type to pick some…")),
     )
     locations = forms.MultipleChoiceField(
         label=_("Locations included"),
         required=False,
         help_text=_("None selected: every location."),
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=MultiPicker(placeholder=_("Every location; type to pick some…")),
     )
     matching_settings = forms.CharField(
-        label=_("Matching settings (JSON)"),
+        label=_("Matching settings as JSON"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "class": "code"}),
         help_text=_(
@@ -131,6 +135,75 @@ class ProgramForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.MultipleChoiceField)
             field.choices = [(v, v) for v in values]
+        raw = self.initial.get("matching_settings") or ""
+        self.base_settings: dict[str, Any] = json.loads(raw) if raw else {}
+        guided = priorities.guided_fields(self.base_settings)
+        self.guided_names = list(guided)
+        self.fields.update(guided)
+        # A post without the guided form (a script, an older page) changes the JSON only.
+        self.guided_posted = not self.is_bound or bool(self.data.get(priorities.MARKER))
+        if not self.guided_posted:
+            for field in guided.values():
+                field.required = False
+
+    # The guided matching form, in groups for the template.
+    def _guided(self, prefix: str) -> list[forms.BoundField]:
+        return [self[name] for name in self.guided_names if name.startswith(prefix)]
+
+    @property
+    def guided_weights(self) -> list[forms.BoundField]:
+        return self._guided("mw_")
+
+    @property
+    def guided_toggles(self) -> list[forms.BoundField]:
+        return [f for f in self._guided("mc_") if isinstance(f.field, forms.BooleanField)]
+
+    @property
+    def guided_limits(self) -> list[forms.BoundField]:
+        return [f for f in self._guided("mc_") if not isinstance(f.field, forms.BooleanField)]
+
+    @property
+    def guided_diversity(self) -> list[forms.BoundField]:
+        return self._guided("md_")
+
+    def clean(self) -> dict[str, Any]:
+        """One matching-settings value from the guided fields or the JSON, validated once.
+
+        The JSON wins when it was edited (it differs from what the page showed); the guided
+        fields otherwise. Editing both differently is refused at the JSON field.
+        """
+        cleaned = super().clean() or {}
+        guided_data = {name: cleaned.get(name) for name in self.guided_names}
+        for name in self.guided_names:
+            cleaned.pop(name, None)
+        if "matching_settings" not in cleaned:  # not JSON: the error is at the field
+            return cleaned
+        typed: dict[str, Any] = cleaned["matching_settings"]
+        typed_changed = typed != self.base_settings
+        if any(name in self.errors for name in self.guided_names):
+            return cleaned
+        guided = (
+            priorities.guided_settings(guided_data, self.base_settings)
+            if self.guided_posted
+            else self.base_settings
+        )
+        if typed_changed and guided != self.base_settings and guided != typed:
+            self.add_error(
+                "matching_settings",
+                _(
+                    "You changed both the guided priorities and the JSON: undo the changes "
+                    "in one of them."
+                ),
+            )
+            return cleaned
+        settings = typed if typed_changed else guided
+        try:
+            cleaned["matching_settings"] = validate_matching_settings(settings)
+        except DomainError as exc:
+            key = str((exc.details or {}).get("key", "")) if isinstance(exc.details, dict) else ""
+            field = None if typed_changed else priorities.field_for_key(key)
+            self.add_error(field if field in self.fields else "matching_settings", exc.message)
+        return cleaned
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
@@ -189,6 +262,10 @@ class ManagerAddForm(forms.Form):
         max_length=EMAIL_MAX,
         help_text=_("The account of a program manager or an org admin."),
         widget=forms.EmailInput(attrs={"list": "manager-candidates", "autocomplete": "off"}),
+        error_messages={
+            "required": _("Enter the email of the account to add as a manager."),
+            "invalid": _("Enter the email of the account to add as a manager."),
+        },
     )
 
 

@@ -212,37 +212,43 @@ class ObjectiveData:
 def _clean_objective(data: ObjectiveData) -> dict[str, Any]:
     title = _clean_text(data.title, field="title", max_length=Objective.TITLE_MAX)
     if not title:
-        raise ValidationFailed(_("Give the objective a title."))
+        raise ValidationFailed(_("Give the objective a title."), field="title")
     if data.metric not in Objective.Metric.values:
         raise ValidationFailed(
-            _("Objective %(title)s: choose a metric from the list.") % {"title": title}
+            _("Objective %(title)s: choose a metric from the list.") % {"title": title},
+            field="metric",
         )
     if data.target is None or (isinstance(data.target, str) and not data.target.strip()):
         raise ValidationFailed(
-            _("Objective %(title)s has no target: every KPI needs a target.") % {"title": title}
+            _("Objective %(title)s has no target: every KPI needs a target.") % {"title": title},
+            field="target",
         )
     try:
         target = Decimal(str(data.target).strip())
     except InvalidOperation:
         raise ValidationFailed(
-            _("Objective %(title)s: the target must be a number.") % {"title": title}
+            _("Objective %(title)s: the target must be a number.") % {"title": title},
+            field="target",
         ) from None
     if not target.is_finite() or abs(target) > Objective.TARGET_LIMIT:
         raise ValidationFailed(
-            _("Objective %(title)s: the target is out of range.") % {"title": title}
+            _("Objective %(title)s: the target is out of range.") % {"title": title},
+            field="target",
         )
     target = target.quantize(Decimal("0.01"))
     if data.unit not in Objective.Unit.values:
         raise ValidationFailed(
             _("Objective %(title)s: the unit must be one of %(units)s.")
-            % {"title": title, "units": ", ".join(Objective.Unit.values)}
+            % {"title": title, "units": ", ".join(Objective.Unit.values)},
+            field="unit",
         )
     if data.unit == Objective.Unit.PERCENT and not Decimal(0) <= target <= Decimal(100):
         raise ValidationFailed(
-            _("Objective %(title)s: a percentage target must be from 0 to 100.") % {"title": title}
+            _("Objective %(title)s: a percentage target must be from 0 to 100.") % {"title": title},
+            field="target",
         )
     if data.comparison not in Objective.Comparison.values:
-        raise ValidationFailed(_("The comparison must be at_least or at_most."))
+        raise ValidationFailed(_("The comparison must be at_least or at_most."), field="comparison")
     return {
         "title": title,
         "metric": data.metric,

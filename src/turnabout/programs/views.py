@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +28,7 @@ from turnabout.programs.forms import (
     SurveySetupForm,
 )
 from turnabout.programs.hooks import cohort_applications
-from turnabout.programs.models import Phase, Program
+from turnabout.programs.models import Cohort, Phase, Program
 from turnabout.programs.services import ObjectiveData
 
 
@@ -71,6 +72,17 @@ def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
         if public is not None:
             return redirect("programs:public", cohort_pk=public.pk)
         raise PermissionDenied(_("Only this program's managers see its design."))
+    return _program_page(request, program)
+
+
+def _program_page(
+    request: HttpRequest,
+    program: Program,
+    *,
+    objective_form: ObjectiveForm | None = None,
+    manager_form: ManagerAddForm | None = None,
+) -> HttpResponse:
+    """The program's page; a refused form comes back bound, its values and errors kept."""
     can_manage = permissions.can_manage_program(request.user, program)
     return render(
         request,
@@ -80,9 +92,9 @@ def program_detail(request: HttpRequest, program_pk: int) -> HttpResponse:
             "objectives": list(program.objectives.all()),
             "cohorts": selectors.cohorts_with_counts(user=request.user, program=program),
             "can_manage": can_manage,
-            "objective_form": ObjectiveForm() if can_manage else None,
+            "objective_form": (objective_form or ObjectiveForm()) if can_manage else None,
             "managers": list(selectors.program_managers(user=request.user, program=program)),
-            "manager_form": ManagerAddForm() if can_manage else None,
+            "manager_form": (manager_form or ManagerAddForm()) if can_manage else None,
             "manager_candidates": selectors.manager_candidates(program=program)
             if can_manage
             else [],
@@ -118,20 +130,17 @@ def objective_add(request: HttpRequest, program_pk: int) -> HttpResponse:
     program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
     form = ObjectiveForm(request.POST)
     if form.is_valid():
-        attempt(
+        added = attempt(
             request,
             lambda: services.objective_add(
                 program, objective=ObjectiveData(**form.cleaned_data), acting_user=request.user
             ),
+            form=form,
             success=_("Objective added."),
         )
-    else:
-        problems = [
-            f"{form[name].label}: {' '.join(str(e) for e in errs)}"
-            for name, errs in form.errors.items()
-        ]
-        messages.error(request, _("The objective was not added. %(p)s") % {"p": " ".join(problems)})
-    return redirect(program)
+        if added.ok:
+            return redirect(program)
+    return _program_page(request, program, objective_form=form)
 
 
 @require_POST
@@ -147,24 +156,27 @@ def objective_remove(request: HttpRequest, program_pk: int, objective_pk: int) -
 def manager_add(request: HttpRequest, program_pk: int) -> HttpResponse:
     program = selectors.program_get_for_manager(user=request.user, program_id=program_pk)
     form = ManagerAddForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Enter the email of the account to add as a manager."))
-        return redirect(_managers_card(program))
+    if form.is_valid():
 
-    def add() -> User:
-        account = selectors.manager_account_by_email(email=form.cleaned_data["email"])
-        services.program_manager_add(program, user=account, acting_user=request.user)
-        return account
+        def add() -> User:
+            account = selectors.manager_account_by_email(email=form.cleaned_data["email"])
+            services.program_manager_add(program, user=account, acting_user=request.user)
+            return account
 
-    return act(
-        request,
-        add,
-        success=lambda account: (
-            _("%(name)s now manages this program.")
-            % {"name": account.get_full_name() or account.get_username()}
-        ),
-        then=_managers_card(program),
-    )
+        added = attempt(
+            request,
+            add,
+            success=lambda account: (
+                _("%(name)s now manages this program.")
+                % {"name": account.get_full_name() or account.get_username()}
+            ),
+            show=False,
+        )
+        if added.ok:
+            return redirect(_managers_card(program))
+        assert added.error is not None
+        form.add_error("email", added.error.message)
+    return _program_page(request, program, manager_form=form)
 
 
 @require_POST
@@ -256,10 +268,24 @@ def _stepper(current: str, visited: set[str]) -> list[dict[str, str]]:
 
 def cohort_detail(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     """The manager's (and sponsor's) view of a cohort: phase, counts, survey, form, history."""
-    applications = cohort_applications()
     cohort = selectors.cohort_get(user=request.user, cohort_id=cohort_pk)
     if not permissions.can_view_program_aggregates(request.user, cohort.program):
         return redirect("programs:public", cohort_pk=cohort.pk)
+    return cohort_page(request, cohort)
+
+
+def cohort_page(
+    request: HttpRequest,
+    cohort: Cohort,
+    *,
+    survey_form: forms.Form | None = None,
+    question_form: forms.Form | None = None,
+) -> HttpResponse:
+    """The cohort page; a form refused on it comes back bound (values and errors kept).
+
+    The enrollment app's question form posts to enrollment and comes back here through it.
+    """
+    applications = cohort_applications()
     can_manage = permissions.can_manage_cohort(request.user, cohort)
     survey = selectors.survey_of(cohort=cohort)
     history = list(selectors.phase_history(cohort=cohort))
@@ -281,11 +307,11 @@ def cohort_detail(request: HttpRequest, cohort_pk: int) -> HttpResponse:
         and cohort.phase in (Phase.DRAFT, Phase.INTEREST_SURVEY, Phase.APPLICATIONS_OPEN),
     }
     if can_manage:
-        context["survey_form"] = SurveySetupForm(
+        context["survey_form"] = survey_form or SurveySetupForm(
             initial={"intro": survey.intro, "topics": "\n".join(survey.topics)}
         )
     if context["questions_editable"]:
-        context["question_form"] = applications.question_form()
+        context["question_form"] = question_form or applications.question_form()
     return render(request, "programs/cohort_detail.html", context)
 
 
@@ -318,7 +344,7 @@ def survey_setup(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     survey = selectors.survey_of(cohort=cohort)
     form = SurveySetupForm(request.POST)
     if form.is_valid():
-        attempt(
+        saved = attempt(
             request,
             lambda: services.survey_update(
                 survey,
@@ -326,11 +352,12 @@ def survey_setup(request: HttpRequest, cohort_pk: int) -> HttpResponse:
                 topics=form.cleaned_data["topics"],
                 acting_user=request.user,
             ),
+            form=form,
             success=_("Survey saved."),
         )
-    else:
-        messages.error(request, _("The survey was not saved: check the fields."))
-    return redirect(cohort)
+        if saved.ok:
+            return redirect(cohort)
+    return cohort_page(request, cohort, survey_form=form)
 
 
 def survey_answer(request: HttpRequest, cohort_pk: int) -> HttpResponse:

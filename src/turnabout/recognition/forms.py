@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from turnabout.common.widgets import Picker
 from turnabout.recognition.models import BadgeAward, Certificate, SuccessStory
 
 
@@ -20,7 +21,9 @@ class StoryForm(forms.Form):
 
 
 class RecognitionForm(forms.Form):
-    person = forms.TypedChoiceField(label=_("Participant"), coerce=int)
+    person = forms.TypedChoiceField(
+        label=_("Participant"), coerce=int, widget=Picker(placeholder=_("Type a name…"))
+    )
     citation = forms.CharField(
         label=_("Citation"),
         max_length=BadgeAward.CITATION_MAX,

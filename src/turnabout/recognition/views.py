@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from turnabout.common.errors import DomainError
@@ -139,7 +140,11 @@ def certificates_issue(request: HttpRequest, cohort_pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(n)d certificates issued.") % {"n": len(issued)})
+        messages.success(
+            request,
+            ngettext("%(n)d certificate issued.", "%(n)d certificates issued.", len(issued))
+            % {"n": len(issued)},
+        )
     return redirect("recognition:cohort", cohort_pk=c.pk)
 
 

@@ -407,3 +407,37 @@ def test_package_never_imports_django():
     for path in PACKAGE.rglob("*.py"):
         text = path.read_text()
         assert "import django" not in text and "from django" not in text, path
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(
+    "constraints",
+    [
+        {},
+        {"same_manager": True, "max_tz_hours": 3, "require_language": True},
+        {"reporting_line": False, "min_level_gap": 2},
+    ],
+)
+def test_idle_mentor_counts_match_a_pass_over_every_pair(seed, constraints):
+    """The grouped count of why idle mentors got nobody equals the brute-force count."""
+    from bench.matching.generate import hard_cohort
+    from turnabout.matching import explain
+
+    mentors, mentees, org = hard_cohort(60, 70, seed=seed)
+    if seed == 3:  # managers shared across the two sides, no time zones
+        (mentors, mentees), org = random_cohort(60, 70, seed=seed), None
+    config = MatchConfig.from_mapping({"constraints": constraints})
+    problem = prepare(mentors, mentees, config, org)
+    rng = np.random.default_rng(seed)
+    idle = np.flatnonzero(rng.random(problem.n_mentors) < 0.5)
+    full = rng.random(problem.n_mentees) < 0.5
+    totals, eligible, eligible_open = explain._idle_mentor_counts(problem, idle, full)
+    everyone = np.arange(problem.n_mentees)
+    counts, ok = explain._attribute(problem.cross_violations(everyone, idle), axis=0)
+    for name, value in counts.items():
+        assert totals[name].tolist() == value.tolist(), name
+    assert eligible.tolist() == ok.sum(axis=0).tolist()
+    assert eligible_open.tolist() == (ok & ~full[:, None]).sum(axis=0).tolist()
+    assert sum(int(v.sum()) for v in counts.values()) > 0
+    if seed == 3 and constraints.get("same_manager"):
+        assert counts["same_manager"].sum() > 0

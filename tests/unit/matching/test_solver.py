@@ -235,3 +235,17 @@ def test_certified_means_optimal_with_locks_several_mentors_and_max_score(seed, 
         return
     assert sparse.quality.matched == dense.quality.matched
     assert abs(sparse.quality.total_score - dense.quality.total_score) < 1e-5
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(-50, 50), max_size=40),
+    st.lists(st.integers(-50, 50), max_size=40),
+)
+def test_sorted_set_operations_agree_with_numpy(values, test):
+    from turnabout.matching import _codes
+
+    a, b = np.asarray(values, dtype=np.int64), np.asarray(test, dtype=np.int64)
+    assert _codes.unique(a).tolist() == np.unique(a).tolist()
+    assert _codes.isin(a, b).tolist() == np.isin(a, b).tolist()
+    assert _codes.member(np.unique(b), a).tolist() == np.isin(a, b).tolist()

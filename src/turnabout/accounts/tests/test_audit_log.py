@@ -63,3 +63,21 @@ def test_audit_page_reports_a_reversed_date_range(org_admin, client):
     page = client.get(reverse("audit:list"), {"since": "2026-05-02", "until": "2026-05-01"})
     assert page.status_code == 200
     assert "must be on or before" in page.content.decode()
+
+
+def test_events_read_as_words_in_the_filter_and_the_table(org_admin, make_employee, client):
+    from turnabout.common.audit import event_label
+
+    audit_record(actor=org_admin, event=AuditEvent.PERSON_UPDATED, target=make_employee())
+    audit_record(actor=None, event="proposal.manual")  # an event pairing describes
+    audit_record(actor=None, event="chat_channel.created")
+    # Every app's events have a label; an event no app describes reads as its code in words.
+    assert event_label("proposal.manual") == "Pair made by hand"
+    assert event_label("chat_channel.created") == "Chat channel created"
+    client.force_login(org_admin)
+    page = client.get(reverse("audit:list")).content.decode()
+    options = page.split('name="event"', 1)[1].split("</select>", 1)[0]
+    assert f'value="person.updated">{AuditEvent.PERSON_UPDATED.label}</option>' in options
+    assert 'value="proposal.manual">Pair made by hand</option>' in options
+    assert ">Chat channel created</option>" in options
+    assert f"<td>{AuditEvent.PERSON_UPDATED.label} <code" in page

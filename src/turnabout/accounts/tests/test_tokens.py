@@ -157,19 +157,36 @@ def test_scopes_read_only_import_only_and_full(org_admin, integration, client):
     assert call("full", "POST", "/api/v1/programs", **body).status_code in (201, 422)
 
 
-def test_scopes_are_extensible(org_admin, integration, client):
-    scope = scopes.register_scope(
-        scopes.Scope("read_people_test", "Read people", "test", reads=("people",))
+def test_finer_scopes_combine_and_are_shown_on_the_token_page(org_admin, integration, client):
+    issued = token_create(
+        user=integration.user,
+        name="bi",
+        scope=[scopes.READ_PEOPLE, scopes.READ_INSIGHTS],
+        acting_user=org_admin,
     )
-    try:
-        secret = token_create(
-            user=integration.user, name="p", scope=scope.name, acting_user=org_admin
-        ).secret
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-        assert client.get("/api/v1/people", **headers).status_code == 200
-        assert client.get("/api/v1/programs", **headers).status_code == 403
-    finally:
-        del scopes.SCOPES[scope.name]
+    assert issued.token.scope == "read_people read_insights"
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {issued.secret}"}
+    assert client.get("/api/v1/people", **headers).status_code == 200
+    refused = client.get("/api/v1/programs", **headers)
+    assert refused.status_code == 403 and refused.json()["code"] == "token_scope"
+    assert refused.json()["params"]["required"] == "read_programs"
+    # The three presets of the first tokens are kept: "read" is every read scope.
+    assert (
+        token_create(
+            user=integration.user,
+            name="r",
+            scope=list(scopes.PRESETS["read"].scopes),
+            acting_user=org_admin,
+        ).token.scope
+        == "read"
+    )
+    with pytest.raises(ValidationFailed) as unknown:
+        token_create(user=integration.user, name="x", scope="everything", acting_user=org_admin)
+    assert unknown.value.code == "token_scope_invalid"
+    client.force_login(org_admin)
+    page = client.get("/accounts/tokens/").content.decode()
+    assert "read_people read_insights" in page and "Read insights" in page
+    assert "Manage programs" in page  # the scopes one can choose are listed
 
 
 def test_the_openapi_schema_and_docs_answer_a_valid_token(org_admin, integration, client):

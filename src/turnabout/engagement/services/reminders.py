@@ -9,7 +9,7 @@ from functools import partial
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from turnabout.common.audit import audit_record
 from turnabout.engagement.audit import EngagementEvent
@@ -199,7 +199,8 @@ def reminders_run(*, now: datetime | None = None, notify: bool = True) -> TickRe
             actor=None,
             event=EngagementEvent.REMINDERS_SENT,
             changes={kind: (0, n) for kind, n in sorted(result.created.items())},
-            message=_("%(n)d reminders queued") % {"n": result.total},
+            message=ngettext("%(n)d reminder queued", "%(n)d reminders queued", result.total)
+            % {"n": result.total},
         )
     return result
 

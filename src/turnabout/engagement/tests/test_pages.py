@@ -267,3 +267,24 @@ def test_a_refused_milestone_over_htmx_shows_the_reason_in_place(pair: Any) -> N
     # Not left behind as a flash message for the next page.
     page = mentee.get(f"/engagement/goals/{goal.pk}/").content.decode()
     assert "Name the milestone." not in page
+
+
+def test_a_refused_goal_update_keeps_the_typed_values(pair: Any) -> None:
+    services.agreement_save(
+        pair.mentorship,
+        data=services.AgreementInput(goals=[services.GoalInput("Post a video")]),
+        acting_user=pair.mentee,
+    )
+    goal = PairGoal.objects.get()
+    response = _client(pair.mentee).post(
+        f"/engagement/goals/{goal.pk}/update/",
+        {"status": "in_progress", "progress": "140", "note": "Filmed a draft"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "progress": ["Ensure this value is less than or equal to 100."]
+    }
+    body = response.content.decode()
+    assert 'value="140"' in body and "Filmed a draft</textarea>" in body
+    goal.refresh_from_db()
+    assert goal.progress == 0

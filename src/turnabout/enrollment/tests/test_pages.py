@@ -24,7 +24,7 @@ def cohort(program_manager):
 def form_data(**overrides):
     skill = Skill.objects.get(name="Generative AI tools")
     data = {
-        f"skill_{skill.pk}": "3",
+        "skills_3": [str(skill.pk)],
         "goals": "Teach AI tools",
         "interests": "running, chess",
         "formats": ["video"],
@@ -77,10 +77,47 @@ def test_form_errors_are_shown_and_nothing_is_saved(client, cohort, participant)
     )
     no_skill = client.post(
         f"/applications/apply/{cohort.pk}/mentor/",
-        form_data(**{f"skill_{Skill.objects.get(name='Generative AI tools').pk}": ""}),
+        form_data(skills_3=[]),
     )
     assert "name at least one skill" in no_skill.content.decode()
     assert not Application.objects.exists()
+
+
+def test_skills_are_picked_per_level_and_a_skill_twice_is_an_error_at_its_picker(
+    client, cohort, participant
+):
+    ai, tiktok = (Skill.objects.get(name=n) for n in ("Generative AI tools", "TikTok"))
+    client.force_login(participant)
+    url = f"/applications/apply/{cohort.pk}/mentor/"
+    page = client.get(url).content.decode()
+    assert 'name="skills_3"' in page and "data-picker" in page and "<optgroup" in page
+    both = [str(ai.pk), str(tiktok.pk)]
+    twice = client.post(url, form_data(skills_3=[str(ai.pk)], skills_2=both))
+    form = twice.context["form"]
+    assert twice.status_code == 200 and not Application.objects.exists()
+    assert form.errors["skills_2"] == [
+        "Generative AI tools is already chosen above: pick each skill once."
+    ]
+    body = twice.content.decode()  # the picked skills and the typed answers are kept
+    assert f'<option value="{tiktok.pk}" selected>TikTok</option>' in body
+    assert "Teach AI tools" in body
+    client.post(url, form_data(skills_3=[str(ai.pk)], skills_1=[str(tiktok.pk)]))
+    application = Application.objects.get()
+    assert application.skills == {"Generative AI tools": 3, "TikTok": 1}
+    edit = client.get(f"/applications/{application.pk}/edit/").context["form"]
+    assert edit["skills_3"].value() == [str(ai.pk)]
+    assert edit["skills_1"].value() == [str(tiktok.pk)]
+
+
+def test_a_mentee_picks_topics_by_priority(client, cohort, participant):
+    ai = Skill.objects.get(name="Generative AI tools")
+    Employee.objects.filter(user=participant).update(level=9)
+    client.force_login(participant)
+    data = form_data(wants_medium=[str(ai.pk)])
+    del data["skills_3"], data["capacity"]
+    response = client.post(f"/applications/apply/{cohort.pk}/mentee/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert Application.objects.get().wants == {"Generative AI tools": "medium"}
 
 
 def test_an_ineligible_employee_sees_the_reason(client, cohort, participant):
@@ -202,3 +239,29 @@ def test_manager_adds_and_removes_custom_questions(client, cohort, program_manag
     assert "Which AI tool?" in client.get(f"/programs/cohorts/{cohort.pk}/").content.decode()
     client.post(f"/programs/cohorts/{cohort.pk}/questions/{question.pk}/remove/")
     assert not cohort.questions.exists()
+
+
+def test_a_choice_question_with_one_option_keeps_the_typed_values(client, cohort, program_manager):
+    client.force_login(program_manager)
+    response = client.post(
+        f"/programs/cohorts/{cohort.pk}/questions/",
+        {"text": "Which tool?", "kind": "single", "options": "Only one", "required": "on"},
+    )
+    assert response.status_code == 200 and not cohort.questions.exists()
+    form = response.context["question_form"]
+    assert form.errors == {"options": ["A choice question needs at least two options."]}
+    body = response.content.decode()
+    assert 'value="Which tool?"' in body and "Only one</textarea>" in body
+
+
+def test_the_status_text_speaks_to_whoever_reads_it(client, cohort, participant, program_manager):
+    client.force_login(participant)
+    client.post(f"/applications/apply/{cohort.pk}/mentor/", form_data())
+    application = Application.objects.get()
+    mine = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "you will get an email when they decide" in mine
+    client.force_login(program_manager)
+    theirs = client.get(f"/applications/{application.pk}/").content.decode()
+    assert "you will get an email when they decide" not in theirs
+    first_name = application.person.first_name
+    assert f"Waiting for your decision: {first_name} gets an email when you decide." in theirs

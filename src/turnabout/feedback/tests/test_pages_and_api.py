@@ -237,3 +237,18 @@ def test_builder_pages_edit_settings_and_questions(client, make_pairs, make_user
         assert client.get(page).status_code == 404
         assert client.post(add, {"kind": "likert", "text": "x"}).status_code == 404
         assert client.get(reverse("feedback:results", args=[survey.pk])).status_code == 404
+
+
+def test_a_refused_survey_question_keeps_the_typed_values(client, make_pairs):
+    p = make_pairs(n=1)
+    client.force_login(p.manager)
+    survey = services.survey_create(p.cohort, template="custom", acting_user=p.manager)
+    response = client.post(
+        reverse("feedback:question_new", args=[survey.pk]),
+        {"kind": "single", "text": "Too few", "help_text": "Pick one", "options": "A"},
+    )
+    assert response.status_code == 200 and not survey.questions.filter(text="Too few").exists()
+    form = response.context["question_form"]
+    assert list(form.errors) == ["options"]
+    body = response.content.decode()
+    assert 'value="Too few"' in body and 'value="Pick one"' in body and "\nA</textarea>" in body

@@ -84,7 +84,8 @@ def _closed_with_scores(manager, n):
         m.run = run
         m.save(update_fields=["run"])
         Proposal.objects.create(
-            run=run, mentor=m.mentor_application, mentee=m.mentee_application, score=0.5,
+            run=run, mentor_application=m.mentor_application,
+            mentee_application=m.mentee_application, score=0.5,
             breakdown={"skills": 0.9 - 0.02 * (i % 5) if good else 0.2 + 0.02 * (i % 5),
                        "interests": 0.5},
         )  # fmt: skip

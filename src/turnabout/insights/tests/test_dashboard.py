@@ -9,9 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from turnabout.engagement.models import LearningEntry, PairGoal
 from turnabout.insights import services
+from turnabout.insights.models import CohortRollup, KpiSnapshot
 from turnabout.insights.tests.factories import START, add_pair, at, objective, sessions, sign, world
 from turnabout.people.models import Skill
 
@@ -76,12 +78,32 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, manager):
         reverse("insights:health", args=[w.program.pk]),
         reverse("programs:detail", args=[w.program.pk]),
     ]
+    services.kpi_snapshots_take(day=timezone.localdate())  # the tick's snapshot of today
     before = [_queries(client, url) for url in urls]
     _fill(w, 9)
     after = [_queries(client, url) for url in urls]
     assert before == after, (before, after)
     # Pinned: program dashboard, cohort dashboard, pair health list, program page.
-    assert before == [29, 29, 11, 16]  # the program page checks who sees exact counts
+    assert before == [27, 27, 11, 15]  # the program page checks who sees exact counts
+
+
+def test_cards_read_todays_snapshot_and_take_it_when_the_tick_has_not(client, manager):
+    w = world(manager)
+    goal = objective(w, "pair_completion", 80, "percent")
+    _fill(w, 3)
+    today = timezone.localdate()
+    assert not KpiSnapshot.objects.filter(day=today).exists()
+    client.force_login(manager)
+    page = client.get(reverse("insights:cohort", args=[w.cohort.pk])).content.decode()
+    (snapshot,) = KpiSnapshot.objects.filter(day=today, objective=goal)
+    assert snapshot.value == 100 and snapshot.count == 3
+    assert CohortRollup.objects.filter(cohort=w.cohort, day=today).count() == 1
+    assert "100%" in page
+    # The card shows the snapshot, not a live computation: a changed row shows tomorrow.
+    KpiSnapshot.objects.filter(pk=snapshot.pk).update(value=42)
+    page = client.get(reverse("insights:cohort", args=[w.cohort.pk])).content.decode()
+    assert "42%" in page
+    assert KpiSnapshot.objects.filter(day=today, objective=goal).count() == 1
 
 
 def test_sponsor_home_shows_outcomes_instead_of_headcount(client, sponsor, manager):

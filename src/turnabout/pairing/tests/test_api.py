@@ -38,8 +38,12 @@ def test_run_publish_and_answer_over_the_api_with_the_worker(
     work()
     detail = client.get(f"/api/v1/match-runs/{run_id}", **manager).json()
     assert detail["status"] == "done" and detail["progress"] == 100
-    assert detail["quality"]["matched"] == 3 and len(detail["proposals"]) == 3
-    assert all(p["reasons"] for p in detail["proposals"])
+    assert detail["quality"]["matched"] == 3 and detail["proposal_count"] == 3
+    assert detail["unmatched_count"] == 0 and "proposals" not in detail
+    proposals = client.get(f"/api/v1/match-runs/{run_id}/proposals", **manager).json()
+    assert proposals["count"] == 3 and all(p["reasons"] for p in proposals["items"])
+    unmatched = client.get(f"/api/v1/match-runs/{run_id}/unmatched", **manager).json()
+    assert unmatched == {"items": [], "count": 0}
     assert (
         client.get(f"/api/v1/cohorts/{setup.cohort.pk}/match-runs", **manager).json()[0]["id"]
         == run_id
@@ -151,8 +155,8 @@ def test_manual_pair_over_the_api_asks_for_an_override(client: Any, build_cohort
         == 204
     )
     body = {
-        "mentor_application_id": proposal.mentor_id,
-        "mentee_application_id": proposal.mentee_id,
+        "mentor_application_id": proposal.mentor_application_id,
+        "mentee_application_id": proposal.mentee_application_id,
     }
     refused = client.post(
         f"/api/v1/match-runs/{run.pk}/proposals", body, content_type="application/json", **headers

@@ -68,8 +68,8 @@ def test_two_rematches_published_at_once_never_pair_a_mentee_twice(build_cohort:
     services.mentorship_decline(first, acting_user=setup.user_of(freed))
     run_a = run_now(setup)
     run_b = run_now(setup)
-    assert run_a.proposals.filter(mentee=freed, kept=False).exists()
-    assert run_b.proposals.filter(mentee=freed, kept=False).exists()
+    assert run_a.proposals.filter(mentee_application=freed, kept=False).exists()
+    assert run_b.proposals.filter(mentee_application=freed, kept=False).exists()
     results = race(
         lambda: services.match_run_publish(run_a, acting_user=setup.manager, notify=False),
         lambda: services.match_run_publish(run_b, acting_user=setup.manager, notify=False),
@@ -99,7 +99,9 @@ def test_two_publishes_at_once_never_exceed_a_mentors_capacity(build_cohort: Any
             status=MatchRun.Status.DONE,
             config=adapter.config_mapping({}),
         )
-        Proposal.objects.create(run=run, mentor=mentor, mentee=mentee, score=0.5)
+        Proposal.objects.create(
+            run=run, mentor_application=mentor, mentee_application=mentee, score=0.5
+        )
         runs.append(run)
     results = race(
         *(

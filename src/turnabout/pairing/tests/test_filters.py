@@ -16,12 +16,13 @@ def test_proposals_filter_by_level_floor_a_criterion_and_sort_by_it(build_cohort
     run = run_now(setup)
     everything = list(selectors.proposals_for_review(user=setup.manager, run=run))
     assert [p.score for p in everything] == sorted((p.score for p in everything), reverse=True)
-    level = everything[0].mentee.person.level
+    level = everything[0].mentee_application.person.level
     by_level = selectors.proposals_for_review(
         user=setup.manager, run=run, filters={"level": str(level)}
     )
     assert by_level and all(
-        level in (p.mentor.person.level, p.mentee.person.level) for p in by_level
+        level in (p.mentor_application.person.level, p.mentee_application.person.level)
+        for p in by_level
     )
     floor = sorted(p.breakdown["skills"] for p in everything)[len(everything) // 2]
     sorted_by = list(

@@ -51,8 +51,8 @@ def test_whole_cycle_through_the_services(
     assert first is not None
     services.proposal_set_locked(first, locked=True, acting_user=manager)
     rerun = _run(setup, based_on=run)
-    kept = rerun.proposals.get(mentee=first.mentee)
-    assert kept.mentor_id == first.mentor_id and kept.locked
+    kept = rerun.proposals.get(mentee_application=first.mentee_application)
+    assert kept.mentor_application_id == first.mentor_application_id and kept.locked
 
     with django_capture_on_commit_callbacks() as callbacks:
         mentorships = services.match_run_publish(rerun, acting_user=manager)
@@ -86,11 +86,11 @@ def test_whole_cycle_through_the_services(
     assert rematch.kind == MatchRun.Kind.REMATCH
     # every live pair is kept as it is; the declined pair is never proposed again
     for m in Mentorship.objects.filter(status__in=["proposed", "active"]):
-        p = rematch.proposals.get(mentee=m.mentee_application)
-        assert p.kept and p.locked and p.mentor_id == m.mentor_application_id
-    again = rematch.proposals.get(mentee=declined.mentee_application)
+        p = rematch.proposals.get(mentee_application=m.mentee_application)
+        assert p.kept and p.locked and p.mentor_application_id == m.mentor_application_id
+    again = rematch.proposals.get(mentee_application=declined.mentee_application)
     assert not again.kept
-    assert again.mentor_id != declined.mentor_application_id
+    assert again.mentor_application_id != declined.mentor_application_id
     new = services.match_run_publish(rematch, acting_user=manager)
     assert len(new) == 1
     assert Mentorship.objects.filter(status__in=["proposed", "active"]).count() == 4
@@ -102,7 +102,7 @@ def test_manual_pair_that_breaks_a_constraint_needs_an_override(build_cohort: An
     run = _run(setup)
     proposal = run.proposals.order_by("pk").first()
     assert proposal is not None
-    mentor_id, mentee_id = proposal.mentor_id, proposal.mentee_id
+    mentor_id, mentee_id = proposal.mentor_application_id, proposal.mentee_application_id
     services.pair_exclude(proposal, reason="Same team", acting_user=setup.manager)
     with pytest.raises(services.OverrideRequired) as info:
         services.proposal_create_manual(

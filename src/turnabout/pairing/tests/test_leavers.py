@@ -71,9 +71,9 @@ def test_a_re_match_pairs_the_partner_again_but_never_the_leaver(build_cohort: A
 
     rematch = run_now(setup)
 
-    new = rematch.proposals.get(mentee=pair.mentee_application, kept=False)
-    assert new.mentor.person_id != leaver.pk
-    assert not rematch.proposals.filter(mentor__person=leaver).exists()
+    new = rematch.proposals.get(mentee_application=pair.mentee_application, kept=False)
+    assert new.mentor_application.person_id != leaver.pk
+    assert not rematch.proposals.filter(mentor_application__person=leaver).exists()
     assert not rematch.unmatched.filter(application__person=leaver).exists()
 
 

@@ -45,7 +45,7 @@ def test_gate_leaves_the_untrained_unmatched_with_the_reason(build_cohort: Any) 
         explain.reason_text(reasons[late_app.pk])
         == f"training not complete ({required - 2} of {required} modules)"
     )
-    assert late_app.pk not in {p.mentor_id for p in gated.proposals.all()}
+    assert late_app.pk not in {p.mentor_application_id for p in gated.proposals.all()}
     assert gated.proposals.count() == 2  # two trained mentors, one mentee each
 
     # Completing the training lets the next run consider them.

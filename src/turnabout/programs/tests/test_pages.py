@@ -149,3 +149,46 @@ def test_cohort_in_matching_links_to_the_matching_page_instead_of_a_matched_butt
     assert f'href="/pairing/cohorts/{cohort.pk}/"' in page
     assert 'value="matched"' not in page
     assert "when you publish a match run" in page
+
+
+# A refused form comes back with what was typed and each error at its field.
+
+OBJECTIVE = {
+    "title": "Pairs meet",
+    "metric": "pairs_meeting_min_sessions",
+    "parameter": "6",
+    "comparison": "at_least",
+    "target": "80",
+    "unit": "percent",
+}
+
+
+@pytest.mark.parametrize(
+    ("target", "error"),
+    [
+        ("lots", "Enter a number."),
+        ("150", "Objective Pairs meet: a percentage target must be from 0 to 100."),
+    ],
+)
+def test_a_refused_objective_keeps_the_typed_values(client, program_manager, target, error):
+    program = make_program(program_manager)
+    client.force_login(program_manager)
+    response = client.post(f"/programs/{program.pk}/objectives/", {**OBJECTIVE, "target": target})
+    assert response.status_code == 200 and not program.objectives.exists()
+    form = response.context["objective_form"]
+    assert form.errors == {"target": [error]}
+    body = response.content.decode()
+    assert 'value="Pairs meet"' in body and f'value="{target}"' in body
+    assert '<option value="percent" selected>' in body
+    assert '<details class="add-box" open>' in body
+
+
+def test_a_refused_manager_keeps_the_typed_email(client, program_manager):
+    program = make_program(program_manager)
+    client.force_login(program_manager)
+    response = client.post(f"/programs/{program.pk}/managers/", {"email": "nobody@example.com"})
+    assert response.status_code == 200
+    assert response.context["manager_form"].errors == {
+        "email": ["No active account has the email nobody@example.com."]
+    }
+    assert 'value="nobody@example.com"' in response.content.decode()

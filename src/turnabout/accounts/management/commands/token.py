@@ -39,7 +39,10 @@ class Command(BaseCommand):
         )
         create.add_argument("--name", default="command line", help="What the token is for.")
         create.add_argument(
-            "--scope", default=scopes.FULL.name, choices=sorted(scopes.SCOPES), help="Scope."
+            "--scope",
+            action="append",
+            choices=[*scopes.PRESETS, *scopes.SCOPES],
+            help="A preset (read, import, full) or a scope; repeat for several (default full).",
         )
         create.add_argument(
             "--days", type=int, default=ApiToken.DAYS_DEFAULT, help="Days until it expires."
@@ -83,7 +86,7 @@ class Command(BaseCommand):
             issued = token_create(
                 user=user,
                 name=options["name"],
-                scope=options["scope"],
+                scope=options["scope"] or ["full"],
                 days=options["days"],
                 acting_user=None,
             )
