@@ -47,7 +47,10 @@ FORMS = {
 }
 
 #: Query strings for page routes that read their objects from it.
-QUERIES = {"pairing:compare": "?a={run_pk}&b={run_pk}"}
+QUERIES = {
+    "pairing:compare": "?a={run_pk}&b={run_pk}",
+    "pairing:person_search": "?role=mentee&mentee_q=Bex",
+}
 
 
 #: Operations without an id in the URL whose body names one of the world's objects.
@@ -116,6 +119,10 @@ def _bodies(ids: dict[str, Any]) -> dict[str, Any]:
         },
         "POST /api/v1/insights/pairs/{pair_id}/check-in-notes": {"body": "Called them"},
         "POST /api/v1/insights/pairs/{pair_id}/snoozes": {"signal": "no_session"},
+        "PUT /api/v1/me/notifications": {"preferences": {}},
+        "POST /api/v1/programs/apply": {
+            "content": 'version = 1\n[program]\nname = "From a file"\npurpose = "Both ways."\n'
+        },
     }
 
 

@@ -127,6 +127,7 @@ PAGES: dict[str, Level] = {
     "pairing:run_status": MANAGER,
     "pairing:pair_check": MANAGER,
     "pairing:pair_manual": MANAGER,
+    "pairing:person_search": MANAGER,
     "pairing:rerun": MANAGER,
     "pairing:publish": MANAGER,
     "pairing:lock": MANAGER,
