@@ -32,8 +32,6 @@ from turnabout.people.api import router as people_router
 from turnabout.programs.api import router as programs_router
 from turnabout.recognition.api import router as recognition_router
 
-API_PREFIX = "api/v1/"
-
 
 def _route(request: HttpRequest) -> str:
     """The operation's route pattern, e.g. `api/v1/cohorts/<int:cohort_id>/survey`."""

@@ -54,13 +54,21 @@ QUERIES = {
 
 
 #: Operations without an id in the URL whose body names one of the world's objects.
-BODY_NAMES_OBJECTS = {"POST /api/v1/surveys"}
+BODY_NAMES_OBJECTS = {"POST /api/v1/surveys", "POST /api/v1/programs/apply"}
 
 
 def _bodies(ids: dict[str, Any]) -> dict[str, Any]:
     """A valid body for every API write whose schema requires fields, so that the
     permission check (not the schema) decides the answer."""
+    from turnabout.programs.models import Program
+
+    program_name = Program.objects.get(pk=ids["program_id"]).name
     return {
+        "PUT /api/v1/me/notifications": {"preferences": {"digests": "none"}},
+        # A dry run of a file naming the world's program: only who manages it may.
+        "POST /api/v1/programs/apply": {
+            "content": f'version = 1\n[program]\nname = "{program_name}"\npurpose = "Why"\n'
+        },
         "POST /api/v1/programs": {"name": "New", "purpose": "Why"},
         "POST /api/v1/programs/{program_id}/managers": {"email": "nobody@example.com"},
         "POST /api/v1/programs/{program_id}/cohorts": {

@@ -126,6 +126,7 @@ PAGES: dict[str, Level] = {
     "pairing:run": MANAGER,
     "pairing:run_status": MANAGER,
     "pairing:pair_check": MANAGER,
+    "pairing:person_search": MANAGER,
     "pairing:pair_manual": MANAGER,
     "pairing:person_search": MANAGER,
     "pairing:rerun": MANAGER,

@@ -52,6 +52,7 @@ class ErrorCode(StrEnum):
     COHORT_DATES_INVALID = "cohort_dates_invalid"
     COHORT_NAME_TAKEN = "cohort_name_taken"
     PHASE_TRANSITION_NOT_ALLOWED = "phase_transition_not_allowed"
+    COHORT_CLOSED = "cohort_closed"
     SURVEY_CLOSED = "survey_closed"
     SURVEY_HAS_ANSWERS = "survey_has_answers"
     SURVEY_ALREADY_ANSWERED = "survey_already_answered"

@@ -104,7 +104,8 @@ def apply_program(request: HttpRequest, payload: ApplyIn) -> ApplyOut:
 
 def _out(result: ApplyResult) -> ApplyOut:
     return ApplyOut(
-        program_id=result.program.pk if result.applied else None,
+        # A program the dry run would create does not exist: it has no id yet.
+        program_id=None if result.created and not result.applied else result.program.pk,
         program=result.program.name,
         created=result.created,
         applied=result.applied,

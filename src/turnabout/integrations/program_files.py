@@ -6,7 +6,8 @@
 
 The file holds the program's design fields (the `[program]` table: name, purpose,
 guidelines, cadence, eligibility, matching settings...), its KPIs (`[[objectives]]`), its
-training modules with their steps (`[[modules]]`, `[[modules.steps]]`; the learning app)
+training gate (`[training] readiness_gate`) and training modules with their steps
+(`[[modules]]`, `[[modules.steps]]`; the learning app)
 and its cohorts' surveys: templates, schedules and questions (`[[cohorts]]`,
 `[[cohorts.surveys]]`, `[[cohorts.surveys.questions]]`; the feedback app).
 
@@ -41,12 +42,19 @@ from turnabout.common.types import AnyUser
 from turnabout.feedback import services as feedback
 from turnabout.feedback.models import Question, Survey
 from turnabout.learning import services as learning
-from turnabout.learning.models import Audience, Step, StepCompletion, TrainingModule
+from turnabout.learning.models import (
+    Audience,
+    LearningSettings,
+    Step,
+    StepCompletion,
+    TrainingModule,
+)
 from turnabout.programs import services as programs
 from turnabout.programs.models import Cohort, Objective, Program
 
 FORMAT_VERSION = 1
-SECTIONS = ("version", "program", "objectives", "modules", "cohorts")
+SECTIONS = ("version", "program", "training", "objectives", "modules", "cohorts")
+TRAINING_FIELDS = ("readiness_gate",)
 OBJECTIVE_FIELDS = ("title", "metric", "parameter", "comparison", "target", "unit")
 MODULE_FIELDS = ("title", "summary", "audience", "required", "retired", "steps")
 STEP_FIELDS = ("title", "kind", "body", "video_url", "questions", "pass_mark")
@@ -93,6 +101,7 @@ def program_document(program: Program) -> dict[str, Any]:
         for o in program.objectives.order_by("pk")
     ]
     document: dict[str, Any] = {"version": FORMAT_VERSION, "program": design}
+    document["training"] = {"readiness_gate": _readiness_gate(program)}
     if objectives:
         document["objectives"] = objectives
     modules = [_module_dict(m) for m in program.training_modules.prefetch_related("steps")]
@@ -102,6 +111,12 @@ def program_document(program: Program) -> dict[str, Any]:
     if cohorts:
         document["cohorts"] = cohorts
     return document
+
+
+def _readiness_gate(program: Program) -> bool:
+    """Whether the program's training gates matching (off until a manager turns it on)."""
+    row = LearningSettings.objects.filter(program=program).first()
+    return row is not None and row.readiness_gate
 
 
 def program_export(program: Program) -> str:
@@ -242,6 +257,9 @@ class _Document:
     where: _Where
     #: A file without `[[modules]]` leaves the program's training as it is.
     has_modules: bool = False
+    #: `[training] readiness_gate`: whether unfinished required training keeps an accepted
+    #: applicant out of match runs (None: the file does not say).
+    readiness_gate: bool | None = None
 
 
 def _tables(
@@ -337,6 +355,22 @@ def _parse(text: str) -> _Document:
                     _("Objective %(n)d needs a %(key)s.") % {"n": index + 1, "key": key},
                     line=_header_line(text, "objectives", index=index),
                 )
+    training = document.get("training", {})
+    if not isinstance(training, dict):
+        raise ProgramFileError(
+            _("[training] must be a table."), line=_line_of(text, "training", table="")
+        )
+    for key in training:
+        if key not in TRAINING_FIELDS:
+            raise ProgramFileError(
+                _("Unknown training field %(key)s.") % {"key": key},
+                line=_line_of(text, key, table="training"),
+            )
+    if "readiness_gate" in training and not isinstance(training["readiness_gate"], bool):
+        raise ProgramFileError(
+            _("readiness_gate must be true or false."),
+            line=_line_of(text, "readiness_gate", table="training"),
+        )
     modules = _tables(where, document, "modules", "modules", "")
     for module in modules:
         _check_keys(where, module, MODULE_FIELDS, ("title",), _("module"))
@@ -368,7 +402,15 @@ def _parse(text: str) -> _Document:
                 _check_choice(where, question, "kind", list(Question.Kind.values))
                 _check_type(where, question, "options", list)
                 _check_type(where, question, "required", bool)
-    return _Document(design, objectives, modules, cohorts, where, "modules" in document)
+    return _Document(
+        design,
+        objectives,
+        modules,
+        cohorts,
+        where,
+        has_modules="modules" in document,
+        readiness_gate=training.get("readiness_gate"),
+    )
 
 
 def _header_line(text: str, table: str, *, index: int = 0) -> int:
@@ -459,6 +501,18 @@ def _apply(document: _Document, *, acting_user: AnyUser) -> ApplyResult:
                 raise _refusal(exc, _line_of(text, key, table="objectives", index=index)) from exc
         result.changes["objectives"] = (current, wanted)
         result.plan.append(_("replace the objectives"))
+    if document.readiness_gate is not None:
+        before_gate = _readiness_gate(program)
+        if before_gate != document.readiness_gate:
+            learning.readiness_gate_set(
+                program, acting_user=acting_user, on=document.readiness_gate
+            )
+            result.changes["readiness_gate"] = (before_gate, document.readiness_gate)
+            result.plan.append(
+                _("turn the training gate on")
+                if document.readiness_gate
+                else _("turn the training gate off")
+            )
     if document.has_modules:
         _apply_modules(program, document, result, acting_user=acting_user)
     _apply_cohorts(program, document, result, acting_user=acting_user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -169,7 +169,7 @@ def person_search(request: HttpRequest, run_pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, run_id=run_pk)
     role = request.GET.get("role", "")
     if role not in ("mentor", "mentee"):
-        raise errors.NotFound(_("Search mentors or mentees."))
+        return HttpResponseBadRequest(_("Search mentors or mentees: role is mentor or mentee."))
     return render(
         request,
         "pairing/run.html#person_choices",

@@ -559,6 +559,11 @@ def cohort_update(cohort: Cohort, *, data: Mapping[str, Any], acting_user: AnyUs
         permissions.can_manage_cohort(acting_user, cohort),
         _("Only this program's managers can change its cohorts."),
     )
+    if cohort.phase == Phase.CLOSED:
+        raise Conflict(
+            _("This cohort is closed: it is a record and can no longer change."),
+            code=ErrorCode.COHORT_CLOSED,
+        )
     unknown = sorted(set(data) - set(COHORT_FIELDS))
     if unknown:
         raise ValidationFailed(_("Unknown cohort fields: %(keys)s.") % {"keys": ", ".join(unknown)})

@@ -17,7 +17,7 @@ from turnabout.integrations.program_files import (
     program_apply,
     program_export,
 )
-from turnabout.learning.models import Step, StepCompletion, TrainingModule
+from turnabout.learning.models import LearningSettings, Step, StepCompletion, TrainingModule
 from turnabout.programs.models import Program
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +117,9 @@ TRAINING = """version = 1
 name = "Digital Fluency"
 purpose = "Both ways."
 
+[training]
+readiness_gate = true
+
 [[modules]]
 title = "Welcome"
 summary = "Start here."
@@ -169,7 +172,8 @@ def test_training_modules_and_surveys_are_created_then_updated_in_place(
     survey = Survey.objects.get(cohort__program=program)
     assert survey.trigger == "phase_active" and survey.status == "draft"
     assert [q.text for q in survey.questions.all()] == ["How ready do you feel?"]
-    assert "create module Welcome" in first.plan
+    assert "create module Welcome" in first.plan and "turn the training gate on" in first.plan
+    assert LearningSettings.objects.get(program=program).readiness_gate is True
 
     again = program_apply(TRAINING, acting_user=program_manager, write=True)
     assert again.plan == [] and again.changes == {}
@@ -266,7 +270,7 @@ def test_the_api_plans_by_default_and_applies_on_request(client, program_manager
         content_type="application/json",
     )
     assert bad.status_code == 422
-    assert bad.json()["code"] == "program_file_invalid" and bad.json()["params"]["line"] == 39
+    assert bad.json()["code"] == "program_file_invalid" and bad.json()["params"]["line"] == 42
 
 
 def test_the_api_needs_the_manage_programs_scope(client, org_admin):

@@ -122,7 +122,7 @@ def test_hand_pairing_searches_people_with_and_without_javascript(
     assert "<html" not in found and 'id="mentee-choices"' in found
     assert re.findall(r'name="mentee_application" value="(\d+)"', found) == [str(mentee_app.pk)]
     assert "unmatched" in found
-    assert client.get(f"/pairing/runs/{run.pk}/people/", {"role": "x"}).status_code == 404
+    assert client.get(f"/pairing/runs/{run.pk}/people/", {"role": "x"}).status_code == 400
     # A mentor is not found among mentees.
     other = client.get(
         f"/pairing/runs/{run.pk}/people/",

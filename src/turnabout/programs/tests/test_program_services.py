@@ -192,3 +192,15 @@ def test_cohort_dates_are_checked(program_manager):
         make_cohort(program, program_manager)
     cohort_update(cohort, data={"name": "Winter"}, acting_user=program_manager)
     assert Cohort.objects.get().name == "Winter"
+
+
+def test_a_closed_cohort_is_a_record_nobody_can_change(program_manager, client):
+    cohort = make_cohort(make_program(program_manager), program_manager, phase="closed")
+    with pytest.raises(Conflict) as refused:
+        cohort_update(cohort, data={"name": "Renamed"}, acting_user=program_manager)
+    assert refused.value.code == "cohort_closed"
+    assert Cohort.objects.get().name == cohort.name
+    client.force_login(program_manager)
+    page = client.get(f"/programs/cohorts/{cohort.pk}/").content.decode()
+    assert "This cohort is closed. Its pages are a record" in page
+    assert f"/programs/cohorts/{cohort.pk}/edit/" not in page
