@@ -127,10 +127,6 @@ def _bodies(ids: dict[str, Any]) -> dict[str, Any]:
         },
         "POST /api/v1/insights/pairs/{pair_id}/check-in-notes": {"body": "Called them"},
         "POST /api/v1/insights/pairs/{pair_id}/snoozes": {"signal": "no_session"},
-        "PUT /api/v1/me/notifications": {"preferences": {}},
-        "POST /api/v1/programs/apply": {
-            "content": 'version = 1\n[program]\nname = "From a file"\npurpose = "Both ways."\n'
-        },
     }
 
 

@@ -128,7 +128,6 @@ PAGES: dict[str, Level] = {
     "pairing:pair_check": MANAGER,
     "pairing:person_search": MANAGER,
     "pairing:pair_manual": MANAGER,
-    "pairing:person_search": MANAGER,
     "pairing:rerun": MANAGER,
     "pairing:publish": MANAGER,
     "pairing:lock": MANAGER,
