@@ -47,7 +47,10 @@ FORMS = {
 }
 
 #: Query strings for page routes that read their objects from it.
-QUERIES = {"pairing:compare": "?a={run_pk}&b={run_pk}"}
+QUERIES = {
+    "pairing:compare": "?a={run_pk}&b={run_pk}",
+    "pairing:person_search": "?role=mentee&mentee_q=Bex",
+}
 
 
 #: Operations without an id in the URL whose body names one of the world's objects.

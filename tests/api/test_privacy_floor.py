@@ -94,3 +94,106 @@ def test_headcount_charts_merge_small_groups(sponsor, make_employee):
     home = _client(sponsor).get("/").content.decode()
     assert "Legal" not in home and "small groups together" in home
     assert Employee.objects.filter(department="Legal").exists()
+
+
+def _cohort_with(program_manager, make_user, *, mentors: int, mentees: int):
+    from turnabout.programs.tests.factories import mentee_profile
+
+    cohort = make_cohort(make_program(program_manager), program_manager, phase="applications_open")
+    apps = []
+    for role, n in (("mentor", mentors), ("mentee", mentees)):
+        for _ in range(n):
+            user = make_user()
+            Employee.objects.filter(user=user).update(level=2 if role == "mentor" else 8)
+            profile = mentor_profile() if role == "mentor" else mentee_profile()
+            apps.append(application_create(cohort, role=role, profile=profile, acting_user=user))
+    return cohort, apps
+
+
+def _cohort_row(page: str, cohort) -> list[str]:
+    """The three count cells (mentors, mentees, accepted) of the cohort's row."""
+    import re
+
+    row = page.split(f'href="/programs/cohorts/{cohort.pk}/"', 1)[1].split("</tr>", 1)[0]
+    return re.findall(r'<td class="num">([^<]*)</td>', row)
+
+
+def test_program_list_and_detail_floor_each_cohorts_counts_for_sponsors(
+    program_manager, sponsor, make_user
+):
+    cohort, apps = _cohort_with(program_manager, make_user, mentors=2, mentees=6)
+    program = cohort.program
+    for url in ("/programs/", f"/programs/{program.pk}/"):
+        # 2 mentors is a group below the floor: hidden; 6 mentees and 0 accepted are shown.
+        assert _cohort_row(_client(sponsor).get(url).content.decode(), cohort) == [
+            "hidden",
+            "6",
+            "0",
+        ], url
+        # The program's manager reviews the applications one by one: exact counts.
+        assert _cohort_row(_client(program_manager).get(url).content.decode(), cohort) == [
+            "2",
+            "6",
+            "0",
+        ], url
+    move_to(cohort, "applications_closed", program_manager)
+    applications_decide(
+        cohort,
+        application_ids=[a.pk for a in apps],
+        decision="accepted",
+        acting_user=program_manager,
+    )
+    # 8 accepted is above the floor, but its parts (2 accepted mentors) are not: the cohort
+    # page hides the accepted cells, and the list hides their sum with them.
+    page = _client(sponsor).get(f"/programs/{program.pk}/").content.decode()
+    assert _cohort_row(page, cohort) == ["hidden", "6", "hidden"]
+    cohort_page = _client(sponsor).get(f"/api/v1/cohorts/{cohort.pk}").json()["counts"]
+    assert cohort_page["accepted_mentees"] is None and cohort_page["accepted_mentors"] is None
+
+
+def test_pairing_counts_are_floored_for_sponsors(program_manager, sponsor, make_user):
+    pair = build_pair(program_manager, make_user)
+    cohort_id = pair.mentorship.cohort_id
+    counts = _client(sponsor).get(f"/api/v1/cohorts/{cohort_id}/pairing-counts").json()
+    assert counts["floored"] is True and counts["active"] is None
+    assert counts["runs"] == 1  # runs are the managers' actions, not people
+    exact = _client(program_manager).get(f"/api/v1/cohorts/{cohort_id}/pairing-counts").json()
+    assert exact["floored"] is False and exact["active"] == 1
+
+
+def test_insights_dashboard_floors_the_funnel_and_a_few_pairs_activity(
+    program_manager, sponsor, make_user
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from turnabout.engagement import services as engagement
+
+    pair = build_pair(program_manager, make_user)
+    start = timezone.now() - timedelta(days=1)
+    session = engagement.session_schedule(
+        pair.mentorship, starts_at=start, minutes=45, format="video", acting_user=pair.mentor,
+        now=start - timedelta(days=2), notify=False,
+    )  # fmt: skip
+    engagement.session_log(session, outcome="held", acting_user=pair.mentee)
+    url = f"/api/v1/insights/programs/{pair.program.pk}/dashboard"
+    board = _client(sponsor).get(url).json()
+    # Two applicants, two matched, two active: every step is a group below the floor.
+    assert {step["step"]: step["people"] for step in board["funnel"]} == {
+        "Interested": 0,
+        "Applied": None,
+        "Accepted": None,
+        "Matched": None,
+        "Active": None,
+        "Completed": 0,
+    }
+    # One pair: how many started, and nothing of what it did (as the engagement figures).
+    assert board["pairs_started"] == 1
+    assert board["sessions_per_week"] == [] and board["mentees_learned"] == []
+    assert board["agreements_signed"] is None and board["goals"] is None
+    managed = _client(program_manager).get(url).json()
+    assert managed["sessions_per_week"][0]["held"] == 1 and managed["agreements_signed"] == 0
+    assert [s["people"] for s in managed["funnel"]][1] is None  # the funnel: for everybody
+    page = _client(sponsor).get(f"/insights/programs/{pair.program.pk}/").content.decode()
+    assert "hidden" in page

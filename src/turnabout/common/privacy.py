@@ -15,7 +15,7 @@ A count of zero is shown: it reveals that nobody is in a group, not who is.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -111,6 +111,27 @@ def suppress_table(
         r: {c: (None if (r, c) in hidden else n) for c, n in row.items()}
         for r, row in table.items()
     }
+
+
+def suppress_chain(values: Sequence[int], *, floor: int | None = None) -> list[int | None]:
+    """Steps of a funnel (each step mostly the people of the one before), made safe.
+
+    A step is shown when it is zero or meets the floor, and when the difference from the
+    last shown step (the people who left in between) is zero or meets the floor too;
+    otherwise it is hidden and the next step is compared with the last shown one. So no
+    small group appears, neither as a step nor as the gap between two shown steps.
+    """
+    limit = floor if floor is not None else min_group_size()
+    shown: list[int | None] = []
+    last: int | None = None
+    for n in values:
+        gap = 0 if last is None else abs(last - n)
+        if 0 < n < limit or 0 < gap < limit:
+            shown.append(None)
+        else:
+            shown.append(n)
+            last = n
+    return shown
 
 
 @dataclass(frozen=True)

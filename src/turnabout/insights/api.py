@@ -81,7 +81,7 @@ class SnoozeIn(Schema):
     days: int = Field(14, ge=1, le=SignalSnooze.DAYS_MAX)
 
 
-class StepOut(Schema):
+class FunnelStepOut(Schema):
     step: str
     people: int | None
 
@@ -97,7 +97,7 @@ class HealthCountOut(Schema):
     pairs: int | None
 
 
-class TopicOut(Schema):
+class LearnedTopicOut(Schema):
     topic: str
     entries: int
 
@@ -106,20 +106,20 @@ class DashboardOut(Schema):
     program_id: int
     cohort_id: int | None
     kpis: list[KpiOut]
-    funnel: list[StepOut]
+    funnel: list[FunnelStepOut]
     sessions_per_week: list[WeekOut]
     pairs_started: int
-    agreements_signed: int
-    goals: int
-    goals_achieved: int
+    agreements_signed: int | None  # null for a sponsor below the floor of pairs
+    goals: int | None
+    goals_achieved: int | None
     health: list[HealthCountOut]
-    mentees_learned: list[TopicOut]
-    mentors_learned: list[TopicOut]
+    mentees_learned: list[LearnedTopicOut]
+    mentors_learned: list[LearnedTopicOut]
     nps: float | None
     satisfaction: float | None
 
 
-class GroupOut(Schema):
+class GroupFiguresOut(Schema):
     group: str
     applied: int | None
     matched: int | None
@@ -283,15 +283,15 @@ def _dashboard_out(board: selectors.Dashboard) -> DashboardOut:
         program_id=board.program.pk,
         cohort_id=board.cohort.pk if board.cohort else None,
         kpis=[_kpi_out(card) for card in board.cards],
-        funnel=[StepOut(step=label, people=n) for label, n in board.funnel],
+        funnel=[FunnelStepOut(step=label, people=n) for label, n in board.funnel],
         sessions_per_week=[WeekOut(week=w, held=h, missed=m) for w, h, m in board.weeks],
         pairs_started=board.pairs,
         agreements_signed=board.agreements_signed,
         goals=board.goals,
         goals_achieved=board.goals_achieved,
         health=[HealthCountOut(state=code, pairs=n) for code, _label, n in board.health],
-        mentees_learned=[TopicOut(topic=t, entries=n) for t, n in board.topics_to_mentees],
-        mentors_learned=[TopicOut(topic=t, entries=n) for t, n in board.topics_to_mentors],
+        mentees_learned=[LearnedTopicOut(topic=t, entries=n) for t, n in board.topics_to_mentees],
+        mentors_learned=[LearnedTopicOut(topic=t, entries=n) for t, n in board.topics_to_mentors],
         nps=board.nps.score if board.nps else None,
         satisfaction=board.satisfaction.mean if board.satisfaction else None,
     )
@@ -315,14 +315,14 @@ Dimension = Literal[
 ]
 
 
-@router.get("/programs/{program_id}/groups", response={200: list[GroupOut], **ERRS})
+@router.get("/programs/{program_id}/groups", response={200: list[GroupFiguresOut], **ERRS})
 def groups(
     request: HttpRequest, program_id: Id, by: Query[Dimension] = "department"
-) -> list[GroupOut]:
+) -> list[GroupFiguresOut]:
     program = selectors.program_get(user=request.user, program_id=program_id)
     table = analysis.breakdown(cohorts=list(program.cohorts.exclude(phase="draft")), dimension=by)
     return [
-        GroupOut(
+        GroupFiguresOut(
             group=r.label,
             applied=r.applied,
             matched=r.matched,

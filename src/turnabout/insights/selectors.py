@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from turnabout.accounts import permissions as roles
 from turnabout.common.errors import NotFound
-from turnabout.common.privacy import meets_floor, suppress_counts
+from turnabout.common.privacy import meets_floor, suppress_chain, suppress_counts
 from turnabout.common.types import AnyUser
 from turnabout.engagement.models import Agreement, LearningEntry, MentoringSession, PairGoal
 from turnabout.enrollment.models import Application
@@ -369,9 +369,9 @@ class Dashboard:
     funnel: list[tuple[str, int | None]] = field(default_factory=list)
     weeks: list[tuple[date, int, int]] = field(default_factory=list)  # week, held, missed
     pairs: int = 0
-    agreements_signed: int = 0
-    goals: int = 0
-    goals_achieved: int = 0
+    agreements_signed: int | None = 0
+    goals: int | None = 0
+    goals_achieved: int | None = 0
     goal_progress: float | None = None
     health: list[tuple[str, str, int | None]] = field(default_factory=list)  # code, label, n
     topics_to_mentees: list[tuple[str, int]] = field(default_factory=list)
@@ -383,11 +383,15 @@ class Dashboard:
 
     @property
     def agreement_share(self) -> float | None:
-        return None if not self.pairs else 100.0 * self.agreements_signed / self.pairs
+        if not self.pairs or self.agreements_signed is None:
+            return None
+        return 100.0 * self.agreements_signed / self.pairs
 
     @property
     def goal_share(self) -> float | None:
-        return None if not self.goals else 100.0 * self.goals_achieved / self.goals
+        if not self.goals or self.goals_achieved is None:
+            return None
+        return 100.0 * self.goals_achieved / self.goals
 
 
 FUNNEL_STEPS = ("interested", "applied", "accepted", "matched", "active", "completed")
@@ -468,6 +472,12 @@ def dashboard(
         result.satisfaction.mean is None or not meets_floor(result.satisfaction.n)
     ):
         result.satisfaction = None
+    if result.sponsor_view and not meets_floor(result.pairs):
+        # As the program's engagement figures: below the floor of pairs, a sponsor sees how
+        # many pairs started and nothing of what they did (sessions, agreements, topics).
+        result.weeks = []
+        result.agreements_signed = result.goals = result.goals_achieved = None
+        result.topics_to_mentees, result.topics_to_mentors = [], []
     return result
 
 
@@ -504,14 +514,13 @@ def _funnel(ids: list[int], counts: dict[str, int]) -> list[tuple[str, int | Non
     )
     matched, active, completed_n = counts["matched"], counts["active"], counts["completed"]
     labels = funnel_labels()
-    figures = {
-        "interested": interested,
-        "applied": apps["applied"],
-        "accepted": apps["accepted"],
-        "matched": 2 * matched,
-        "active": 2 * active,
-        "completed": 2 * completed_n,
-    }
+    # Through the privacy floor for everybody (pages, API, exports, the sponsor's report):
+    # the people who answered the survey are their own group; the other steps are a chain.
+    chain = suppress_chain(
+        [apps["applied"], apps["accepted"], 2 * matched, 2 * active, 2 * completed_n]
+    )
+    figures = dict(zip(FUNNEL_STEPS[1:], chain, strict=True))
+    figures["interested"] = interested if interested == 0 or meets_floor(interested) else None
     return [(labels[step], figures[step]) for step in FUNNEL_STEPS]
 
 

@@ -25,7 +25,7 @@ ERRS: dict[int, type[Schema]] = {**ERRORS, 409: ErrorOut}
 Id = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
-class QuestionOut(Schema):
+class QuizQuestionOut(Schema):
     text: str
     options: list[str]
 
@@ -39,7 +39,7 @@ class StepOut(Schema):
     body_html: str
     video_url: str
     file_url: str | None
-    questions: list[QuestionOut]
+    questions: list[QuizQuestionOut]
     pass_mark: int
     done: bool
 

@@ -300,12 +300,15 @@ class MentorshipQuery(Schema):
 
 
 class CountsOut(Schema):
+    """Pairs by status; null where the privacy floor hides a group (`floored`: for sponsors)."""
+
     runs: int
     published_runs: int
-    proposed: int
-    active: int
-    declined: int
-    ended: int
+    proposed: int | None
+    active: int | None
+    declined: int | None
+    ended: int | None
+    floored: bool
 
 
 def mentorship_out(

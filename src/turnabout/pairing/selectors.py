@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils.translation import gettext as _
 
 from turnabout.common.errors import NotFound, PermissionDenied
+from turnabout.common.privacy import suppress_counts
 from turnabout.common.types import AnyUser
 from turnabout.enrollment.models import Application, ParticipantRole
 from turnabout.pairing import adapter, permissions
@@ -457,40 +458,45 @@ def waiting_for_partner(
 
 @dataclass(frozen=True)
 class PairingCounts:
-    """Aggregates only: what a sponsor may see."""
+    """Aggregates only: what a sponsor may see (through the privacy floor; the program's
+    managers see every pair anyway and get the exact counts)."""
 
     runs: int
     published_runs: int
-    proposed: int
-    active: int
-    declined: int
-    ended: int
-
-    @property
-    def live(self) -> int:
-        return self.proposed + self.active
+    proposed: int | None
+    active: int | None
+    declined: int | None
+    ended: int | None
+    floored: bool = False
 
 
 def pairing_counts(*, user: AnyUser, cohort: Cohort) -> PairingCounts:
     if not permissions.can_view_counts(user, cohort):
         raise PermissionDenied(_("Only this program's managers and sponsors see the counts."))
-    by_status = dict(
+    found = dict(
         Mentorship.objects.filter(cohort=cohort)
         .order_by()
         .values_list("status")
         .annotate(n=Count("pk"))
         .values_list("status", "n")
     )
+    by_status: dict[str, int | None] = {
+        status: found.get(status, 0) for status in Mentorship.Status.values
+    }
+    floored = not permissions.can_manage_pairing(user, cohort)
+    if floored:
+        by_status = dict(suppress_counts({k: found.get(k, 0) for k in by_status}))
     runs = MatchRun.objects.filter(cohort=cohort).aggregate(
         all=Count("pk"), published=Count("pk", filter=Q(published_at__isnull=False))
     )
     return PairingCounts(
         runs=runs["all"],
         published_runs=runs["published"],
-        proposed=by_status.get(Mentorship.Status.PROPOSED, 0),
-        active=by_status.get(Mentorship.Status.ACTIVE, 0),
-        declined=by_status.get(Mentorship.Status.DECLINED, 0),
-        ended=by_status.get(Mentorship.Status.ENDED, 0),
+        proposed=by_status[Mentorship.Status.PROPOSED],
+        active=by_status[Mentorship.Status.ACTIVE],
+        declined=by_status[Mentorship.Status.DECLINED],
+        ended=by_status[Mentorship.Status.ENDED],
+        floored=floored,
     )
 
 

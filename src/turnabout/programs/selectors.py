@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -11,7 +12,7 @@ from django.utils.translation import gettext as _
 from turnabout.accounts import permissions as roles
 from turnabout.accounts.models import Role, RoleAssignment
 from turnabout.common.errors import ErrorCode, NotFound, PermissionDenied, ValidationFailed
-from turnabout.common.privacy import meets_floor, min_group_size, suppress_counts
+from turnabout.common.privacy import meets_floor, min_group_size, suppress_counts, suppress_table
 from turnabout.common.types import AnyUser
 from turnabout.programs import permissions
 from turnabout.programs.models import (
@@ -58,6 +59,62 @@ def program_list(*, user: AnyUser) -> QuerySet[Program]:
         )
         .order_by("name")
     )
+
+
+def program_list_with_counts(*, user: AnyUser) -> list[Program]:
+    """The "Programs" area's list, each cohort's counts through the privacy floor for those
+    who do not review its applications (sponsors; managers of other programs)."""
+    programs = list(program_list(user=user))
+    floor_cohort_counts(user=user, cohorts=[c for p in programs for c in p.cohorts.all()])
+    return programs
+
+
+def cohorts_with_counts(*, user: AnyUser, program: Program) -> list[Cohort]:
+    """`cohorts_of_program` with the counts floored as in `program_list_with_counts`."""
+    cohorts = list(cohorts_of_program(user=user, program=program))
+    floor_cohort_counts(user=user, cohorts=cohorts)
+    return cohorts
+
+
+def floor_cohort_counts(*, user: AnyUser, cohorts: Sequence[Cohort]) -> None:
+    """Replace the application counts of `_with_counts` by None where the floor hides them.
+
+    The program's managers and org admins see every application anyway and get the raw
+    counts. Everybody else gets the cells the cohort page shows them: a role's count when it
+    meets the floor, and the accepted count only when the cohort page shows both roles'
+    accepted cells (otherwise one could be worked out by subtraction from the other).
+    """
+    manages = {
+        program_id: permissions.can_manage_cohort(user, cohort)
+        for program_id, cohort in {c.program_id: c for c in cohorts}.items()
+    }
+    hidden = [c for c in cohorts if not manages[c.program_id]]
+    if not hidden:
+        return
+    tables: dict[int, dict[str, dict[str, int]]] = {
+        c.pk: {"mentor": {}, "mentee": {}} for c in hidden
+    }
+    rows = (
+        Cohort.objects.filter(pk__in=[c.pk for c in hidden], applications__isnull=False)
+        .values_list("pk", "applications__role", "applications__status")
+        .annotate(n=Count("applications"))
+        .order_by()
+    )
+    for cohort_id, role, status, n in rows:
+        tables[cohort_id].setdefault(role, {})[status] = n
+
+    def floored(n: int) -> int | None:
+        return n if n == 0 or meets_floor(n) else None
+
+    for cohort in hidden:
+        table = tables[cohort.pk]
+        safe = suppress_table(table)
+        accepted = [safe[role].get("accepted", 0) for role in ("mentor", "mentee")]
+        cohort.mentor_count = floored(getattr(cohort, "mentor_count", 0))  # type: ignore[attr-defined]
+        cohort.mentee_count = floored(getattr(cohort, "mentee_count", 0))  # type: ignore[attr-defined]
+        cohort.accepted_count = (  # type: ignore[attr-defined]
+            None if None in accepted else floored(getattr(cohort, "accepted_count", 0))
+        )
 
 
 def program_list_readable(*, user: AnyUser) -> QuerySet[Program]:

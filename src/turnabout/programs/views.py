@@ -38,7 +38,7 @@ def _org_choices(request: HttpRequest) -> dict[str, list[str]]:
 
 
 def program_list(request: HttpRequest) -> HttpResponse:
-    programs = selectors.program_list(user=request.user)
+    programs = selectors.program_list_with_counts(user=request.user)
     return render(
         request,
         "programs/program_list.html",
@@ -90,7 +90,7 @@ def _program_page(
         {
             "program": program,
             "objectives": list(program.objectives.all()),
-            "cohorts": selectors.cohorts_of_program(user=request.user, program=program),
+            "cohorts": selectors.cohorts_with_counts(user=request.user, program=program),
             "can_manage": can_manage,
             "objective_form": (objective_form or ObjectiveForm()) if can_manage else None,
             "managers": list(selectors.program_managers(user=request.user, program=program)),

@@ -77,3 +77,13 @@ def test_every_row_and_column_of_a_table_keeps_the_rule(rows, floor):
         for v in values:
             assert v is None or v == 0 or v >= floor
         assert values.count(None) != 1
+
+
+def test_a_funnel_hides_small_steps_and_small_gaps_between_shown_steps():
+    from turnabout.common.privacy import suppress_chain
+
+    # 12 applied, 11 accepted (1 left: hidden), 10 matched (2 since 12: hidden), 6 active
+    # (6 since 12: shown), 0 completed (shown: nobody is nobody).
+    assert suppress_chain([12, 11, 10, 6, 0], floor=5) == [12, None, None, 6, 0]
+    assert suppress_chain([4, 4, 0], floor=5) == [None, None, 0]
+    assert suppress_chain([20, 20, 14], floor=5) == [20, 20, 14]
