@@ -85,13 +85,15 @@ def test_a_sponsor_sees_counts_only(client: Any, build_cohort: Any, sponsor: Any
     headers = bearer(sponsor)
     counts = client.get(f"/api/v1/cohorts/{setup.cohort.pk}/pairing-counts", **headers)
     assert counts.status_code == 200
+    # Two pairs are below the privacy floor: the sponsor sees the runs, not the pair counts.
     assert counts.json() == {
         "runs": 1,
         "published_runs": 1,
-        "proposed": 2,
-        "active": 0,
-        "declined": 0,
-        "ended": 0,
+        "proposed": None,
+        "active": None,
+        "declined": None,
+        "ended": None,
+        "floored": True,
     }
     assert api_error(client.get(f"/api/v1/match-runs/{pair.run_id}", **headers)) == (
         404,
