@@ -5,7 +5,13 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from turnabout.common.privacy import meets_floor, min_group_size, suppress_counts, suppress_table
+from turnabout.common.privacy import (
+    meets_floor,
+    min_group_size,
+    suppress_chain,
+    suppress_counts,
+    suppress_table,
+)
 
 
 def test_floor_is_never_below_three(settings):
@@ -80,8 +86,6 @@ def test_every_row_and_column_of_a_table_keeps_the_rule(rows, floor):
 
 
 def test_a_funnel_hides_small_steps_and_small_gaps_between_shown_steps():
-    from turnabout.common.privacy import suppress_chain
-
     # 12 applied, 11 accepted (1 left: hidden), 10 matched (2 since 12: hidden), 6 active
     # (6 since 12: shown), 0 completed (shown: nobody is nobody).
     assert suppress_chain([12, 11, 10, 6, 0], floor=5) == [12, None, None, 6, 0]
