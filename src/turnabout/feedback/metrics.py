@@ -215,6 +215,24 @@ def _pulse_interim(
     return _floored(metric, stats.mean_ci(values), BASIS_PULSE if values else "")
 
 
+def _final_mean(
+    metric: str,
+    key: str,
+    *,
+    cohort: Cohort | None,
+    program: Program | None,
+    as_of: date | None,
+    interim: bool,
+) -> MetricValue:
+    """The mean of question `key` over the final evaluations; before any final answer (and
+    with `interim`), the pulse-based interim value."""
+    surveys = _surveys(cohort=cohort, program=program, template=Survey.Template.FINAL)
+    values = numbers_of(surveys, key, as_of=as_of)
+    if not values and interim:
+        return _pulse_interim(metric, cohort=cohort, program=program, as_of=as_of)
+    return _floored(metric, stats.mean_ci(values), BASIS_FINAL)
+
+
 def satisfaction(
     *,
     cohort: Cohort | None = None,
@@ -224,13 +242,14 @@ def satisfaction(
 ) -> MetricValue:
     """Mean satisfaction (1-5) from the final evaluations of a cohort or a program; before
     any final answer (and with `interim`), the pulse-based interim value."""
-    surveys = _surveys(cohort=cohort, program=program, template=Survey.Template.FINAL)
-    values = numbers_of(surveys, KEY_SATISFACTION, as_of=as_of)
-    if not values and interim:
-        return _pulse_interim(
-            Objective.Metric.SATISFACTION, cohort=cohort, program=program, as_of=as_of
-        )
-    return _floored(Objective.Metric.SATISFACTION, stats.mean_ci(values), BASIS_FINAL)
+    return _final_mean(
+        Objective.Metric.SATISFACTION,
+        KEY_SATISFACTION,
+        cohort=cohort,
+        program=program,
+        as_of=as_of,
+        interim=interim,
+    )
 
 
 def would_do_it_again(
@@ -242,11 +261,14 @@ def would_do_it_again(
 ) -> MetricValue:
     """Mean agreement (1-5) with "I would do it again" from the final evaluations; before
     any final answer (and with `interim`), the pulse-based interim value."""
-    surveys = _surveys(cohort=cohort, program=program, template=Survey.Template.FINAL)
-    values = numbers_of(surveys, KEY_AGAIN, as_of=as_of)
-    if not values and interim:
-        return _pulse_interim("would_do_it_again", cohort=cohort, program=program, as_of=as_of)
-    return _floored("would_do_it_again", stats.mean_ci(values), BASIS_FINAL)
+    return _final_mean(
+        "would_do_it_again",
+        KEY_AGAIN,
+        cohort=cohort,
+        program=program,
+        as_of=as_of,
+        interim=interim,
+    )
 
 
 def would_do_it_again_share(
